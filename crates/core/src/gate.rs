@@ -1,0 +1,493 @@
+//! What every gate binary shares: the common flags, the run context (policy, event,
+//! subject), the report builder that derives the status in one place, and `main`, which
+//! runs a gate, writes its report and exits with the contract's code.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::github::{self, Annotation, Level};
+use crate::policy::Policy;
+use crate::report::{Artifact, Check, Finding, GateReport, SCHEMA_V1, Severity, Status, Subject, Tool};
+
+/// `Tool` for the crate that expands this macro.
+#[macro_export]
+macro_rules! tool {
+    () => {
+        $crate::report::Tool::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+    };
+}
+
+/// Flags every gate takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CommonArgs {
+    /// Directory for the gate report and the files written beside it
+    #[arg(long, value_name = "DIR", env = "SIGNOFF_DIR", default_value = "signoff-out")]
+    pub out: PathBuf,
+
+    /// Policy file [default: signoff.yml in the repository root, when present]
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+/// A gate's command-line arguments, as its binary and `signoff <gate>` both parse them.
+pub trait GateArgs: clap::Parser + Send + 'static {
+    /// The gate id.
+    const GATE: &'static str;
+    /// The program that writes the report.
+    fn tool() -> Tool;
+    /// The common flags.
+    fn common(&self) -> &CommonArgs;
+}
+
+/// What a gate knows about its run.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Root of the checked repository or directory.
+    pub root: PathBuf,
+    /// Output directory.
+    pub out: PathBuf,
+    /// Policy in force.
+    pub policy: Policy,
+    /// The Actions context, when running in Actions.
+    pub github: Option<github::Context>,
+}
+
+impl Context {
+    /// Loads the policy and the event context for a gate run on `root`, and starts the
+    /// report. A broken policy returns the finished `error` report instead.
+    pub fn start<A: GateArgs>(common: &CommonArgs, root: &Path) -> Result<(Self, ReportBuilder), GateReport> {
+        let github = github::Context::from_env();
+        let subject = crate::subject::detect(root, github.as_ref());
+        let mut builder = ReportBuilder::new(A::GATE, A::tool(), subject);
+        let policy = match Policy::load(root, common.policy.as_deref()) {
+            Ok(policy) => policy,
+            Err(error) => {
+                builder.error(error.to_string());
+                return Err(builder.finish("the policy file is invalid, so the gate did not run"));
+            }
+        };
+        if let Some(note) = policy.note() {
+            eprintln!("{note}");
+        }
+        let context = Context {
+            root: root.to_path_buf(),
+            out: common.out.clone(),
+            policy,
+            github,
+        };
+        Ok((context, builder))
+    }
+}
+
+/// Collects what a gate saw and builds its report. The status is derived here and only
+/// here: errors beat failing checks, which beat warnings.
+#[derive(Debug)]
+pub struct ReportBuilder {
+    report: GateReport,
+    started: Instant,
+    warnings: Vec<String>,
+    errors: Vec<String>,
+    skipped: bool,
+}
+
+impl ReportBuilder {
+    /// Starts the report of `gate` now.
+    pub fn new(gate: &str, tool: Tool, subject: Subject) -> Self {
+        Self {
+            report: GateReport {
+                schema: SCHEMA_V1.to_owned(),
+                gate: gate.to_owned(),
+                tool,
+                status: Status::Pass,
+                summary: String::new(),
+                started_at: jiff::Timestamp::now().round(jiff::Unit::Millisecond).map_or_else(
+                    |_| jiff::Timestamp::now().to_string(),
+                    |t| t.to_string(),
+                ),
+                duration_ms: 0,
+                subject,
+                metrics: Default::default(),
+                checks: Vec::new(),
+                findings: Vec::new(),
+                artifacts: Vec::new(),
+                details: Default::default(),
+            },
+            started: Instant::now(),
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            skipped: false,
+        }
+    }
+
+    /// Records an integer metric.
+    pub fn metric(&mut self, name: &str, value: u64) -> &mut Self {
+        self.report.metrics.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Records a real-valued metric (non-finite values are dropped).
+    pub fn metric_f64(&mut self, name: &str, value: f64) -> &mut Self {
+        if let Some(number) = serde_json::Number::from_f64(value) {
+            self.report.metrics.insert(name.to_owned(), number);
+        }
+        self
+    }
+
+    /// Records a threshold check.
+    pub fn check(&mut self, check: Check) -> &mut Self {
+        self.report.checks.push(check);
+        self
+    }
+
+    /// Records a finding.
+    pub fn finding(&mut self, finding: Finding) -> &mut Self {
+        self.report.findings.push(finding);
+        self
+    }
+
+    /// Records findings.
+    pub fn findings(&mut self, findings: impl IntoIterator<Item = Finding>) -> &mut Self {
+        self.report.findings.extend(findings);
+        self
+    }
+
+    /// Records a file written into the output directory (`relative` to it), with its hash.
+    pub fn artifact(&mut self, out: &Path, relative: &str, media_type: &str) -> std::io::Result<()> {
+        let sha256 = crate::fs::sha256_file(&out.join(relative))?;
+        self.report.artifacts.push(Artifact {
+            path: relative.to_owned(),
+            sha256,
+            media_type: media_type.to_owned(),
+        });
+        Ok(())
+    }
+
+    /// A condition that makes the status `warn` (unless something worse happened).
+    pub fn warn(&mut self, message: impl Into<String>) -> &mut Self {
+        self.warnings.push(message.into());
+        self
+    }
+
+    /// A reason the gate could not do its job: the status becomes `error`.
+    pub fn error(&mut self, message: impl Into<String>) -> &mut Self {
+        self.errors.push(message.into());
+        self
+    }
+
+    /// Marks that there was nothing to check (say why in the summary).
+    pub fn skip(&mut self) -> &mut Self {
+        self.skipped = true;
+        self
+    }
+
+    /// Adds gate-specific data under `details`.
+    pub fn detail(&mut self, key: &str, value: impl Into<serde_json::Value>) -> &mut Self {
+        self.report.details.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Whether an error was recorded.
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Finishes the report with its one-sentence summary.
+    pub fn finish(mut self, summary: impl Into<String>) -> GateReport {
+        let failed = self.report.checks.iter().any(|check| !check.ok);
+        self.report.status = Status::derive(
+            !self.errors.is_empty(),
+            failed,
+            !self.warnings.is_empty(),
+            self.skipped,
+        );
+        self.report.summary = summary.into();
+        self.report.duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        if !self.warnings.is_empty() {
+            self.report.details.insert("warnings".into(), self.warnings.into());
+        }
+        if !self.errors.is_empty() {
+            self.report.details.insert("errors".into(), self.errors.into());
+        }
+        self.report
+    }
+}
+
+/// Sets up logging to stderr: `SIGNOFF_LOG` takes a filter such as `debug`.
+pub fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SIGNOFF_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .without_time()
+        .try_init();
+}
+
+/// The whole life of a gate binary: parse flags, run, write the report, exit.
+pub fn main<A: GateArgs>(run: fn(A) -> GateReport) -> ExitCode {
+    init_logging();
+    let args = A::parse();
+    execute(args, run)
+}
+
+/// Runs a gate with parsed arguments, catching panics so that a crash still leaves an
+/// `error` report, then writes and announces the report. Returns the exit code.
+pub fn execute<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> ExitCode {
+    let out = args.common().out.clone();
+    let report = run_catching(args, run);
+    emit(&report, &out)
+}
+
+/// Runs a gate, turning a panic into an `error` report.
+pub fn run_catching<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> GateReport {
+    // The default hook still prints the panic and its location to stderr for the bug report.
+    panic::catch_unwind(AssertUnwindSafe(|| run(args))).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let mut builder = ReportBuilder::new(A::GATE, A::tool(), Subject { root: ".".into(), ..Default::default() });
+        builder.error(format!("internal error: {message}"));
+        builder.finish("the gate crashed; this is a bug in signoff, please report it")
+    })
+}
+
+/// Writes the report into `out`, prints it for humans, tells the runner, and returns the
+/// exit code for its status (2 if the report cannot be written).
+pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
+    let path = out.join(report.file_name());
+    if let Err(error) = crate::fs::write_atomic(&path, report.to_json().as_bytes()) {
+        eprintln!(
+            "error: cannot write the gate report to {}: {error}\n  = help: check that --out (or SIGNOFF_DIR) names a writable directory",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
+    print_console(report, &path);
+    tell_runner(report, &path);
+    ExitCode::from(report.status.exit_code())
+}
+
+fn print_console(report: &GateReport, path: &Path) {
+    use crate::text::one_line;
+    println!("{}: {}: {}", report.gate, report.status, one_line(&report.summary));
+    for error in report.errors() {
+        for line in error.lines() {
+            eprintln!("{line}");
+        }
+    }
+    for warning in report.warnings() {
+        println!("  warning: {}", one_line(warning));
+    }
+    for check in report.checks.iter().filter(|check| !check.ok) {
+        println!(
+            "  check failed: {} = {} (needs {} {})",
+            one_line(&check.name),
+            check.actual,
+            check.op.as_str(),
+            check.threshold
+        );
+    }
+    let open: Vec<&Finding> = report.findings.iter().filter(|f| !f.waived).collect();
+    for finding in open.iter().take(20) {
+        let place = finding
+            .location
+            .as_ref()
+            .map(|l| match l.line {
+                Some(line) => format!("{}:{line}", l.path),
+                None => l.path.clone(),
+            })
+            .unwrap_or_default();
+        println!(
+            "  {:<8} {} {} {}",
+            finding.severity.as_str(),
+            one_line(&finding.rule),
+            one_line(&place),
+            one_line(&finding.message)
+        );
+    }
+    if open.len() > 20 {
+        println!("  … and {} more findings in the report", open.len() - 20);
+    }
+    println!("report: {}", path.display());
+}
+
+/// Most annotations a gate emits; GitHub shows only a few per step anyway.
+const MAX_ANNOTATIONS: usize = 50;
+
+fn tell_runner(report: &GateReport, path: &Path) {
+    if !github::in_actions() {
+        return;
+    }
+    for (name, value) in [
+        ("status", report.status.as_str().to_owned()),
+        ("summary", report.summary.clone()),
+        ("report", path.display().to_string()),
+    ] {
+        if let Err(error) = github::files::set_output(name, &value) {
+            tracing::warn!("cannot set step output `{name}`: {error}");
+        }
+    }
+    for warning in report.warnings() {
+        Annotation {
+            title: Some(report.gate.clone()),
+            ..Annotation::new(Level::Warning, warning)
+        }
+        .emit();
+    }
+    for error in report.errors() {
+        Annotation {
+            title: Some(report.gate.clone()),
+            ..Annotation::new(Level::Error, error)
+        }
+        .emit();
+    }
+    for finding in report.findings.iter().filter(|f| !f.waived).take(MAX_ANNOTATIONS) {
+        annotation_for(&report.gate, finding).emit();
+    }
+    if let Err(error) = github::files::append_summary(&step_summary(report)) {
+        tracing::warn!("cannot write the job summary: {error}");
+    }
+}
+
+/// The annotation for a finding.
+pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
+    let level = match finding.severity {
+        Severity::Critical | Severity::High => Level::Error,
+        Severity::Medium => Level::Warning,
+        Severity::Low | Severity::Info => Level::Notice,
+    };
+    let location = finding.location.as_ref();
+    Annotation {
+        level,
+        message: finding.message.clone(),
+        title: Some(format!("{gate}: {}", finding.rule)),
+        file: location.map(|l| l.path.clone()).filter(|p| !p.contains("://")),
+        line: location.and_then(|l| l.line),
+        end_line: location.and_then(|l| l.end_line),
+        col: location.and_then(|l| l.column),
+    }
+}
+
+/// The short job-summary section a gate step writes about itself.
+pub fn step_summary(report: &GateReport) -> String {
+    use crate::markdown::escape;
+    let icon = match report.status {
+        Status::Pass => "✅",
+        Status::Warn => "⚠️",
+        Status::Fail => "❌",
+        Status::Error => "🛑",
+        Status::Skipped => "⏭️",
+    };
+    let mut out = format!(
+        "### {icon} {}: {}\n\n{}\n",
+        escape(&report.gate),
+        report.status,
+        escape(&report.summary)
+    );
+    if !report.checks.is_empty() {
+        out.push_str("\n| check | actual | needs | ok |\n|---|---:|---|:-:|\n");
+        for check in &report.checks {
+            out.push_str(&format!(
+                "| {} | {} | {} {} | {} |\n",
+                escape(&check.name),
+                check.actual,
+                check.op.as_str(),
+                check.threshold,
+                if check.ok { "✅" } else { "❌" }
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Op;
+
+    fn builder() -> ReportBuilder {
+        ReportBuilder::new("coverage", Tool::new("t", "1"), Subject { root: ".".into(), ..Default::default() })
+    }
+
+    #[test]
+    fn status_comes_from_checks_warnings_and_errors() {
+        let mut b = builder();
+        b.check(Check::new("lines", Op::Ge, 80.0, 90.0));
+        assert_eq!(b.finish("ok").status, Status::Pass);
+
+        let mut b = builder();
+        b.check(Check::new("lines", Op::Ge, 80.0, 70.0)).warn("shallow clone");
+        let report = b.finish("low");
+        assert_eq!(report.status, Status::Fail);
+        assert_eq!(report.warnings(), vec!["shallow clone"]);
+
+        let mut b = builder();
+        b.check(Check::new("lines", Op::Ge, 80.0, 70.0)).error("cannot parse lcov.info:3");
+        let report = b.finish("broken");
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(report.errors(), vec!["cannot parse lcov.info:3"]);
+
+        let mut b = builder();
+        b.skip();
+        assert_eq!(b.finish("no report found").status, Status::Skipped);
+    }
+
+    #[test]
+    fn metrics_keep_integers_and_drop_non_finite() {
+        let mut b = builder();
+        b.metric("lines_total", 1204).metric_f64("ratio", 0.5).metric_f64("nan", f64::NAN);
+        let report = b.finish("x");
+        let json = report.to_json();
+        assert!(json.contains("\"lines_total\": 1204"), "{json}");
+        assert!(!json.contains("nan"));
+    }
+
+    #[test]
+    fn panics_become_error_reports() {
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            common: CommonArgs,
+        }
+        impl GateArgs for Args {
+            const GATE: &'static str = "sbom";
+            fn tool() -> Tool {
+                Tool::new("signoff-test", "0")
+            }
+            fn common(&self) -> &CommonArgs {
+                &self.common
+            }
+        }
+        fn boom(_: Args) -> GateReport {
+            panic!("index out of bounds")
+        }
+        let args = <Args as clap::Parser>::parse_from(["x"]);
+        let report = run_catching(args, boom);
+        assert_eq!(report.status, Status::Error);
+        assert!(report.errors()[0].contains("index out of bounds"));
+    }
+
+    #[test]
+    fn finding_annotations_map_severity_and_skip_urls() {
+        use crate::report::Location;
+        let finding = Finding {
+            rule: "r".into(),
+            severity: Severity::High,
+            message: "m".into(),
+            location: Some(Location { path: "https://x/health".into(), line: Some(2), ..Default::default() }),
+            fingerprint: "f".into(),
+            waived: false,
+            help: None,
+            details: Default::default(),
+        };
+        let annotation = annotation_for("health-check", &finding);
+        assert_eq!(annotation.level, Level::Error);
+        assert_eq!(annotation.file, None);
+    }
+}

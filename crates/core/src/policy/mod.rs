@@ -1,0 +1,338 @@
+//! The policy file, `signoff.yml`: which gates are required, each gate's settings, and
+//! waivers. An embedded default applies when the repository has none.
+//!
+//! ```yaml
+//! required: [secret-scan, sbom, coverage]
+//! gates:
+//!   coverage: {lines: 80, branches: 70, patch: 90}
+//!   secret-scan: {max_findings: 0}
+//! waivers:
+//!   - {gate: secret-scan, fingerprint: "…", reason: "rotated test key", expires: 2026-12-31}
+//! ```
+//!
+//! Reading goes raw (serde, unknown keys rejected, values that check themselves) and then
+//! validated (gate ids, waiver completeness), collecting every problem with its position.
+
+mod coverage;
+mod health;
+mod sbom;
+mod secret_scan;
+pub mod values;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+pub use coverage::CoveragePolicy;
+pub use health::HealthPolicy;
+pub use sbom::SbomPolicy;
+pub use secret_scan::SecretScanPolicy;
+pub use values::{Date, PathGlob, Percent};
+
+use crate::diag::{ConfigError, Problem, expected_one_of};
+
+/// The gates signoff ships, by id.
+pub const BUILTIN_GATES: &[&str] = &["secret-scan", "sbom", "coverage", "health-check"];
+
+/// File names looked up in the repository root, in order.
+pub const FILE_NAMES: &[&str] = &["signoff.yml", "signoff.yaml", ".github/signoff.yml"];
+
+const DEFAULT_POLICY: &str = include_str!("default.yml");
+
+/// Where the policy in force came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// No policy file: the embedded default.
+    Default,
+    /// A policy file that exists but holds nothing: the embedded default, and we say so.
+    EmptyFile(PathBuf),
+    /// A policy file.
+    File(PathBuf),
+}
+
+/// The validated policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub source: Source,
+    /// Gates whose report must be present; a missing one rejects the sign-off.
+    pub required: Vec<String>,
+    /// Per-gate settings.
+    pub gates: Gates,
+    /// Accepted findings, each with a reason and an expiry date.
+    pub waivers: Vec<Waiver>,
+}
+
+/// Per-gate sections. Each gate reads its own.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Gates {
+    #[serde(default)]
+    pub secret_scan: Option<SecretScanPolicy>,
+    #[serde(default)]
+    pub sbom: Option<SbomPolicy>,
+    #[serde(default)]
+    pub coverage: Option<CoveragePolicy>,
+    #[serde(default)]
+    pub health_check: Option<HealthPolicy>,
+}
+
+/// An accepted finding: by fingerprint, or by rule (optionally limited to paths).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub gate: String,
+    pub fingerprint: Option<String>,
+    pub rule: Option<String>,
+    pub path: Option<PathGlob>,
+    pub reason: String,
+    /// Last day the waiver applies (inclusive).
+    pub expires: Date,
+    /// Line of the waiver in the policy file (0 for the default policy).
+    pub line: u64,
+}
+
+impl Waiver {
+    /// Whether the waiver still applies on `today`.
+    pub fn is_active(&self, today: jiff::civil::Date) -> bool {
+        today <= self.expires.0
+    }
+
+    /// Whether the waiver covers a finding of `gate` with this rule, path and fingerprint.
+    pub fn matches(&self, gate: &str, rule: &str, path: Option<&str>, fingerprint: &str) -> bool {
+        if self.gate != gate {
+            return false;
+        }
+        if let Some(expected) = &self.fingerprint {
+            return expected == fingerprint;
+        }
+        let rule_ok = self.rule.as_deref() == Some(rule);
+        let path_ok = match (&self.path, path) {
+            (None, _) => true,
+            (Some(glob), Some(path)) => glob.is_match(path),
+            (Some(_), None) => false,
+        };
+        rule_ok && path_ok
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default)]
+    required: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    gates: Option<Gates>,
+    #[serde(default)]
+    waivers: Vec<Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    gate: Spanned<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+    #[serde(default)]
+    rule: Option<String>,
+    #[serde(default)]
+    path: Option<PathGlob>,
+    #[serde(default)]
+    reason: Option<Spanned<String>>,
+    expires: Date,
+}
+
+impl Policy {
+    /// The embedded default policy.
+    pub fn default_policy() -> Self {
+        // The embedded text is checked by a unit test, so this cannot fail at run time;
+        // fall back to an empty policy rather than panic if it ever did.
+        parse(DEFAULT_POLICY, "<default policy>", Source::Default).unwrap_or_else(|_| Policy {
+            source: Source::Default,
+            required: Vec::new(),
+            gates: Gates::default(),
+            waivers: Vec::new(),
+        })
+    }
+
+    /// Loads the policy: `explicit` when given (it must exist), else the first of
+    /// [`FILE_NAMES`] under `root`, else the embedded default.
+    pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Self, ConfigError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => match FILE_NAMES.iter().map(|name| root.join(name)).find(|p| p.is_file()) {
+                Some(path) => path,
+                None => return Ok(Self::default_policy()),
+            },
+        };
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(ConfigError::one(
+                &shown,
+                Problem::file("the policy path is a directory").help("name the signoff.yml file itself"),
+            ));
+        }
+        let bytes = std::fs::read(&path).map_err(|error| {
+            let help = if explicit.is_some() {
+                "check the path given with --policy (or the action's `policy` input)"
+            } else {
+                "check the file's permissions"
+            };
+            ConfigError::one(
+                &shown,
+                Problem::file(format!("cannot read the policy file: {error}")).help(help),
+            )
+        })?;
+        let text = crate::yaml::text(&bytes, &shown)?;
+        if crate::yaml::is_empty_document(text) {
+            let mut policy = Self::default_policy();
+            policy.source = Source::EmptyFile(path);
+            return Ok(policy);
+        }
+        parse(text, &shown, Source::File(path))
+    }
+
+    /// Parses policy text read from `file`.
+    pub fn from_str(text: &str, file: &str) -> Result<Self, ConfigError> {
+        parse(text, file, Source::File(PathBuf::from(file)))
+    }
+
+    /// A note for the console when the source deserves one (an empty file).
+    pub fn note(&self) -> Option<String> {
+        match &self.source {
+            Source::EmptyFile(path) => Some(format!(
+                "note: {} is empty, so the default policy applies",
+                path.display()
+            )),
+            _ => None,
+        }
+    }
+
+    /// Whether `gate` is required.
+    pub fn is_required(&self, gate: &str) -> bool {
+        self.required.iter().any(|required| required == gate)
+    }
+
+    /// The `secret-scan` section, or its defaults.
+    pub fn secret_scan(&self) -> SecretScanPolicy {
+        self.gates.secret_scan.clone().unwrap_or_default()
+    }
+
+    /// The `sbom` section, or its defaults.
+    pub fn sbom(&self) -> SbomPolicy {
+        self.gates.sbom.clone().unwrap_or_default()
+    }
+
+    /// The `coverage` section, or its defaults.
+    pub fn coverage(&self) -> CoveragePolicy {
+        self.gates.coverage.clone().unwrap_or_default()
+    }
+
+    /// The `health-check` section, or its defaults.
+    pub fn health_check(&self) -> HealthPolicy {
+        self.gates.health_check.clone().unwrap_or_default()
+    }
+}
+
+fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> {
+    if crate::yaml::is_empty_document(text) {
+        return Ok(Policy {
+            source,
+            ..Policy::default_policy()
+        });
+    }
+    let raw: RawPolicy = crate::yaml::from_str(text, file)?;
+    let mut problems = Vec::new();
+
+    let required = match raw.required {
+        None => Policy::default_policy().required,
+        Some(list) => {
+            let mut seen = Vec::new();
+            for gate in &list {
+                check_gate_id(&gate.value, &gate.referenced, "required", &mut problems);
+                if seen.contains(&gate.value) {
+                    problems.push(
+                        at(&gate.referenced, format!("gate `{}` is listed twice in `required`", gate.value))
+                            .help("list each gate once"),
+                    );
+                }
+                seen.push(gate.value.clone());
+            }
+            seen
+        }
+    };
+
+    let mut waivers = Vec::new();
+    for entry in raw.waivers {
+        let location = entry.referenced;
+        let raw = entry.value;
+        check_gate_id(&raw.gate.value, &raw.gate.referenced, "waiver", &mut problems);
+        if raw.fingerprint.is_none() && raw.rule.is_none() {
+            problems.push(
+                at(&location, "this waiver names neither a `fingerprint` nor a `rule`".to_owned())
+                    .help("add `fingerprint: <id from the report>`, or `rule: <rule id>` with an optional `path: <glob>`"),
+            );
+        }
+        if raw.fingerprint.is_some() && (raw.rule.is_some() || raw.path.is_some()) {
+            problems.push(
+                at(&location, "this waiver names a `fingerprint` and also a `rule` or `path`".to_owned())
+                    .help("a fingerprint identifies one finding; keep either the fingerprint or the rule and path"),
+            );
+        }
+        let reason = match raw.reason {
+            Some(reason) if !reason.value.trim().is_empty() => reason.value,
+            Some(reason) => {
+                problems.push(
+                    at(&reason.referenced, "the waiver's `reason` is empty".to_owned())
+                        .help("say why the finding is accepted, for the people who review the sign-off"),
+                );
+                String::new()
+            }
+            None => {
+                problems.push(
+                    at(&location, "this waiver has no `reason`".to_owned())
+                        .help("add `reason: …` saying why the finding is accepted"),
+                );
+                String::new()
+            }
+        };
+        waivers.push(Waiver {
+            gate: raw.gate.value,
+            fingerprint: raw.fingerprint,
+            rule: raw.rule,
+            path: raw.path,
+            reason,
+            expires: raw.expires,
+            line: location.line(),
+        });
+    }
+
+    if !problems.is_empty() {
+        problems.sort_by_key(|problem| (problem.line, problem.column));
+        return Err(ConfigError {
+            file: file.to_owned(),
+            problems,
+        });
+    }
+    Ok(Policy {
+        source,
+        required,
+        gates: raw.gates.unwrap_or_default(),
+        waivers,
+    })
+}
+
+fn at(location: &serde_saphyr::Location, message: String) -> Problem {
+    Problem::at(location.line(), location.column(), message)
+}
+
+fn check_gate_id(id: &str, location: &serde_saphyr::Location, place: &str, problems: &mut Vec<Problem>) {
+    if !BUILTIN_GATES.contains(&id) {
+        problems.push(
+            at(location, format!("unknown gate `{id}` in {place}"))
+                .help(expected_one_of(id, BUILTIN_GATES)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;

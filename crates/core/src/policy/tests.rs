@@ -1,0 +1,119 @@
+//! Policy parsing: the valid file, the empty file, and malformed files that must each name
+//! the file, line and column and say how to fix it.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy").join(name)
+}
+
+fn load(name: &str) -> Result<Policy, ConfigError> {
+    Policy::load(Path::new("."), Some(&fixture(name)))
+}
+
+#[test]
+fn embedded_default_parses() {
+    let policy = Policy::default_policy();
+    assert_eq!(policy.required, ["secret-scan", "sbom"]);
+    assert_eq!(policy.secret_scan().max_findings, Some(0));
+    assert_eq!(policy.source, Source::Default);
+    super::parse(DEFAULT_POLICY, "default", Source::Default).expect("default policy must parse");
+}
+
+#[test]
+fn valid_policy_is_read_completely() {
+    let policy = load("valid.yml").unwrap();
+    assert_eq!(policy.required, ["secret-scan", "sbom", "coverage"]);
+    let coverage = policy.coverage();
+    assert_eq!(coverage.lines, Some(Percent(80.0)));
+    assert_eq!(coverage.patch, Some(Percent(90.0)));
+    assert_eq!(coverage.functions, None);
+    assert_eq!(policy.waivers.len(), 2);
+    let waiver = &policy.waivers[1];
+    assert_eq!(waiver.line, 7);
+    assert!(waiver.matches("coverage", "lines-below-threshold", Some("generated/a/b.rs"), "x"));
+    assert!(!waiver.matches("coverage", "lines-below-threshold", Some("src/a.rs"), "x"));
+    assert!(!waiver.matches("sbom", "lines-below-threshold", Some("generated/a.rs"), "x"));
+    let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    assert!(waiver.is_active(date("2027-01-31")));
+    assert!(!waiver.is_active(date("2027-02-01")));
+    let by_fingerprint = &policy.waivers[0];
+    assert!(by_fingerprint.matches("secret-scan", "any", None, "aa5c2b2a5f4e2ab3e6b6ee7ef3a0cf8b"));
+    assert!(!by_fingerprint.matches("secret-scan", "any", None, "other"));
+}
+
+#[test]
+fn empty_file_means_default_policy_and_says_so() {
+    for name in ["empty.yml", "comments-only.yml"] {
+        let policy = load(name).unwrap();
+        assert_eq!(policy.required, Policy::default_policy().required);
+        let note = policy.note().expect("an empty policy file is announced");
+        assert!(note.contains(name) && note.contains("default policy"), "{note}");
+    }
+}
+
+#[test]
+fn missing_explicit_policy_is_an_error() {
+    let error = load("does-not-exist.yml").unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("cannot read the policy file"), "{text}");
+    assert!(text.contains("--policy"), "{text}");
+}
+
+#[test]
+fn no_policy_file_means_default() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(Policy::load(dir.path(), None).unwrap().source, Source::Default);
+    std::fs::write(dir.path().join("signoff.yml"), "required: [coverage]\n").unwrap();
+    assert_eq!(Policy::load(dir.path(), None).unwrap().required, ["coverage"]);
+}
+
+const MALFORMED: &[&str] = &[
+    "typo-key.yml",
+    "typo-top-level.yml",
+    "unknown-gate-required.yml",
+    "unknown-gate-section.yml",
+    "wrong-type-threshold.yml",
+    "threshold-out-of-range.yml",
+    "negative-count.yml",
+    "bad-date.yml",
+    "date-wrong-format.yml",
+    "list-for-map.yml",
+    "map-for-list.yml",
+    "waiver-without-reason.yml",
+    "waiver-without-target.yml",
+    "duplicate-key.yml",
+    "unclosed-flow.yml",
+    "alias-bomb.yml",
+    "binary-garbage.yml",
+    "latin1.yml",
+];
+
+#[test]
+fn malformed_policies_name_the_place_and_the_fix() {
+    let mut all = String::new();
+    for name in MALFORMED {
+        let error = load(name).expect_err(name);
+        for problem in &error.problems {
+            assert!(problem.line > 0, "{name}: no line in {error}");
+            assert!(problem.help.is_some(), "{name}: no help in {error}");
+        }
+        let text = error.to_string();
+        assert!(text.contains(&format!("{name}:")), "{name}: {text}");
+        let text = text.replace(&fixture("").display().to_string(), "");
+        all.push_str(&format!("--- {name}\n{text}\n"));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn typos_get_suggestions() {
+    let error = load("typo-key.yml").unwrap_err();
+    assert_eq!(error.problems[0].line, 4);
+    assert!(error.problems[0].help.as_deref().unwrap().contains("did you mean `lines`?"));
+    let error = load("unknown-gate-required.yml").unwrap_err();
+    assert_eq!((error.problems[0].line, error.problems[0].column), (3, 5));
+    assert!(error.to_string().contains("did you mean `secret-scan`?"));
+}

@@ -1,0 +1,3 @@
+//! Integration tests of signoff-core: the gate-report contract against its JSON schema.
+
+mod schema;
