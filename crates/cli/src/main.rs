@@ -1,1 +1,46 @@
-fn main() {}
+//! `signoff`: every gate as a subcommand (same arguments as the gate's own binary), the
+//! report, and `check`, which runs every gate that applies and then the report.
+
+mod check;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Release sign-off for a repository: every gate, one policy, one verdict, one report.
+#[derive(Debug, Parser)]
+#[command(name = "signoff", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every gate that applies to a repository, then the report
+    Check(check::CheckArgs),
+    /// Turn gate reports into a sign-off report
+    Report(signoff_report::Args),
+}
+
+fn main() -> ExitCode {
+    signoff_core::gate::init_logging();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Report(args) => report(&args),
+    }
+}
+
+fn report(args: &signoff_report::Args) -> ExitCode {
+    match signoff_report::run(args) {
+        Ok(outcome) => {
+            check::print_outcome(&outcome);
+            ExitCode::from(outcome.decision.verdict.exit_code())
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -121,7 +121,10 @@ mod tests {
         assert_eq!(did_you_mean("line", &keys), Some("lines"));
         assert_eq!(did_you_mean("brnaches", &keys), Some("branches"));
         assert_eq!(did_you_mean("zzz", &keys), None);
-        assert_eq!(did_you_mean("max-findings", &["max_findings"]), Some("max_findings"));
+        assert_eq!(
+            did_you_mean("max-findings", &["max_findings"]),
+            Some("max_findings")
+        );
     }
 
     #[test]

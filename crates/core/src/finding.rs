@@ -83,6 +83,7 @@ macro_rules! rules {
 
 impl Finding {
     /// Starts a finding for `rule`; finish it with [`FindingBuilder::build`].
+    #[allow(clippy::new_ret_no_self)] // reads as `Finding::new(rule)…build()` at call sites
     pub fn new<R: Rule>(rule: R) -> FindingBuilder {
         FindingBuilder {
             rule: rule.id(),
@@ -183,7 +184,11 @@ impl FindingBuilder {
             .message
             .filter(|message| !message.trim().is_empty())
             .unwrap_or_else(|| self.description.to_owned());
-        let path = self.location.as_ref().map(|l| l.path.as_str()).unwrap_or("");
+        let path = self
+            .location
+            .as_ref()
+            .map(|l| l.path.as_str())
+            .unwrap_or("");
         let fingerprint = if self.identity.is_empty() {
             let line = self
                 .location
@@ -240,10 +245,22 @@ mod tests {
 
     #[test]
     fn identity_fingerprint_survives_line_moves() {
-        let a = Finding::new(TestRule::Alpha).at("a.rs", 3).identity("digest-1").build();
-        let b = Finding::new(TestRule::Alpha).at("a.rs", 90).identity("digest-1").build();
-        let c = Finding::new(TestRule::Alpha).at("b.rs", 3).identity("digest-1").build();
-        let d = Finding::new(TestRule::Beta).at("a.rs", 3).identity("digest-1").build();
+        let a = Finding::new(TestRule::Alpha)
+            .at("a.rs", 3)
+            .identity("digest-1")
+            .build();
+        let b = Finding::new(TestRule::Alpha)
+            .at("a.rs", 90)
+            .identity("digest-1")
+            .build();
+        let c = Finding::new(TestRule::Alpha)
+            .at("b.rs", 3)
+            .identity("digest-1")
+            .build();
+        let d = Finding::new(TestRule::Beta)
+            .at("a.rs", 3)
+            .identity("digest-1")
+            .build();
         assert_eq!(a.fingerprint, b.fingerprint);
         assert_ne!(a.fingerprint, c.fingerprint);
         assert_ne!(a.fingerprint, d.fingerprint);
@@ -254,7 +271,13 @@ mod tests {
         let a = Finding::new(TestRule::Alpha).at("a.rs", 3).build();
         let b = Finding::new(TestRule::Alpha).at("a.rs", 4).build();
         assert_ne!(a.fingerprint, b.fingerprint);
-        assert_eq!(a.fingerprint, Finding::new(TestRule::Alpha).at("a.rs", 3).build().fingerprint);
+        assert_eq!(
+            a.fingerprint,
+            Finding::new(TestRule::Alpha)
+                .at("a.rs", 3)
+                .build()
+                .fingerprint
+        );
     }
 
     #[test]

@@ -26,6 +26,9 @@ mod tests {
         assert_ne!(fingerprint(&["ab", "c"]), fingerprint(&["a", "bc"]));
         assert_eq!(fingerprint(&["x"]).len(), 32);
         // Pinned: a change here breaks every user's baseline and waivers.
-        assert_eq!(fingerprint(&["rule", "path"]), "3786a8d20a3f9de2ad0a3ed16c32c305");
+        assert_eq!(
+            fingerprint(&["rule", "path"]),
+            "3786a8d20a3f9de2ad0a3ed16c32c305"
+        );
     }
 }

@@ -9,7 +9,9 @@ use std::time::Instant;
 
 use crate::github::{self, Annotation, Level};
 use crate::policy::Policy;
-use crate::report::{Artifact, Check, Finding, GateReport, SCHEMA_V1, Severity, Status, Subject, Tool};
+use crate::report::{
+    Artifact, Check, Finding, GateReport, SCHEMA_V1, Severity, Status, Subject, Tool,
+};
 
 /// `Tool` for the crate that expands this macro.
 #[macro_export]
@@ -23,7 +25,12 @@ macro_rules! tool {
 #[derive(Debug, Clone, clap::Args)]
 pub struct CommonArgs {
     /// Directory for the gate report and the files written beside it
-    #[arg(long, value_name = "DIR", env = "SIGNOFF_DIR", default_value = "signoff-out")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        env = "SIGNOFF_DIR",
+        default_value = "signoff-out"
+    )]
     pub out: PathBuf,
 
     /// Policy file [default: signoff.yml in the repository root, when present]
@@ -56,8 +63,12 @@ pub struct Context {
 
 impl Context {
     /// Loads the policy and the event context for a gate run on `root`, and starts the
-    /// report. A broken policy returns the finished `error` report instead.
-    pub fn start<A: GateArgs>(common: &CommonArgs, root: &Path) -> Result<(Self, ReportBuilder), GateReport> {
+    /// report. A broken policy returns the finished `error` report instead (boxed: it is
+    /// large and rare).
+    pub fn start<A: GateArgs>(
+        common: &CommonArgs,
+        root: &Path,
+    ) -> Result<(Self, ReportBuilder), Box<GateReport>> {
         let github = github::Context::from_env();
         let subject = crate::subject::detect(root, github.as_ref());
         let mut builder = ReportBuilder::new(A::GATE, A::tool(), subject);
@@ -65,7 +76,9 @@ impl Context {
             Ok(policy) => policy,
             Err(error) => {
                 builder.error(error.to_string());
-                return Err(builder.finish("the policy file is invalid, so the gate did not run"));
+                return Err(Box::new(
+                    builder.finish("the policy file is invalid, so the gate did not run"),
+                ));
             }
         };
         if let Some(note) = policy.note() {
@@ -102,10 +115,9 @@ impl ReportBuilder {
                 tool,
                 status: Status::Pass,
                 summary: String::new(),
-                started_at: jiff::Timestamp::now().round(jiff::Unit::Millisecond).map_or_else(
-                    |_| jiff::Timestamp::now().to_string(),
-                    |t| t.to_string(),
-                ),
+                started_at: jiff::Timestamp::now()
+                    .round(jiff::Unit::Millisecond)
+                    .map_or_else(|_| jiff::Timestamp::now().to_string(), |t| t.to_string()),
                 duration_ms: 0,
                 subject,
                 metrics: Default::default(),
@@ -154,7 +166,12 @@ impl ReportBuilder {
     }
 
     /// Records a file written into the output directory (`relative` to it), with its hash.
-    pub fn artifact(&mut self, out: &Path, relative: &str, media_type: &str) -> std::io::Result<()> {
+    pub fn artifact(
+        &mut self,
+        out: &Path,
+        relative: &str,
+        media_type: &str,
+    ) -> std::io::Result<()> {
         let sha256 = crate::fs::sha256_file(&out.join(relative))?;
         self.report.artifacts.push(Artifact {
             path: relative.to_owned(),
@@ -203,12 +220,17 @@ impl ReportBuilder {
             self.skipped,
         );
         self.report.summary = summary.into();
-        self.report.duration_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.report.duration_ms =
+            u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         if !self.warnings.is_empty() {
-            self.report.details.insert("warnings".into(), self.warnings.into());
+            self.report
+                .details
+                .insert("warnings".into(), self.warnings.into());
         }
         if !self.errors.is_empty() {
-            self.report.details.insert("errors".into(), self.errors.into());
+            self.report
+                .details
+                .insert("errors".into(), self.errors.into());
         }
         self.report
     }
@@ -251,7 +273,14 @@ pub fn run_catching<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> GateRepor
             .map(|s| (*s).to_owned())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_owned());
-        let mut builder = ReportBuilder::new(A::GATE, A::tool(), Subject { root: ".".into(), ..Default::default() });
+        let mut builder = ReportBuilder::new(
+            A::GATE,
+            A::tool(),
+            Subject {
+                root: ".".into(),
+                ..Default::default()
+            },
+        );
         builder.error(format!("internal error: {message}"));
         builder.finish("the gate crashed; this is a bug in signoff, please report it")
     })
@@ -275,7 +304,12 @@ pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
 
 fn print_console(report: &GateReport, path: &Path) {
     use crate::text::one_line;
-    println!("{}: {}: {}", report.gate, report.status, one_line(&report.summary));
+    println!(
+        "{}: {}: {}",
+        report.gate,
+        report.status,
+        one_line(&report.summary)
+    );
     for error in report.errors() {
         for line in error.lines() {
             eprintln!("{line}");
@@ -347,7 +381,12 @@ fn tell_runner(report: &GateReport, path: &Path) {
         }
         .emit();
     }
-    for finding in report.findings.iter().filter(|f| !f.waived).take(MAX_ANNOTATIONS) {
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| !f.waived)
+        .take(MAX_ANNOTATIONS)
+    {
         annotation_for(&report.gate, finding).emit();
     }
     if let Err(error) = github::files::append_summary(&step_summary(report)) {
@@ -367,7 +406,9 @@ pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
         level,
         message: finding.message.clone(),
         title: Some(format!("{gate}: {}", finding.rule)),
-        file: location.map(|l| l.path.clone()).filter(|p| !p.contains("://")),
+        file: location
+            .map(|l| l.path.clone())
+            .filter(|p| !p.contains("://")),
         line: location.and_then(|l| l.line),
         end_line: location.and_then(|l| l.end_line),
         col: location.and_then(|l| l.column),
@@ -412,7 +453,14 @@ mod tests {
     use crate::report::Op;
 
     fn builder() -> ReportBuilder {
-        ReportBuilder::new("coverage", Tool::new("t", "1"), Subject { root: ".".into(), ..Default::default() })
+        ReportBuilder::new(
+            "coverage",
+            Tool::new("t", "1"),
+            Subject {
+                root: ".".into(),
+                ..Default::default()
+            },
+        )
     }
 
     #[test]
@@ -422,13 +470,15 @@ mod tests {
         assert_eq!(b.finish("ok").status, Status::Pass);
 
         let mut b = builder();
-        b.check(Check::new("lines", Op::Ge, 80.0, 70.0)).warn("shallow clone");
+        b.check(Check::new("lines", Op::Ge, 80.0, 70.0))
+            .warn("shallow clone");
         let report = b.finish("low");
         assert_eq!(report.status, Status::Fail);
         assert_eq!(report.warnings(), vec!["shallow clone"]);
 
         let mut b = builder();
-        b.check(Check::new("lines", Op::Ge, 80.0, 70.0)).error("cannot parse lcov.info:3");
+        b.check(Check::new("lines", Op::Ge, 80.0, 70.0))
+            .error("cannot parse lcov.info:3");
         let report = b.finish("broken");
         assert_eq!(report.status, Status::Error);
         assert_eq!(report.errors(), vec!["cannot parse lcov.info:3"]);
@@ -441,7 +491,9 @@ mod tests {
     #[test]
     fn metrics_keep_integers_and_drop_non_finite() {
         let mut b = builder();
-        b.metric("lines_total", 1204).metric_f64("ratio", 0.5).metric_f64("nan", f64::NAN);
+        b.metric("lines_total", 1204)
+            .metric_f64("ratio", 0.5)
+            .metric_f64("nan", f64::NAN);
         let report = b.finish("x");
         let json = report.to_json();
         assert!(json.contains("\"lines_total\": 1204"), "{json}");
@@ -480,7 +532,11 @@ mod tests {
             rule: "r".into(),
             severity: Severity::High,
             message: "m".into(),
-            location: Some(Location { path: "https://x/health".into(), line: Some(2), ..Default::default() }),
+            location: Some(Location {
+                path: "https://x/health".into(),
+                line: Some(2),
+                ..Default::default()
+            }),
             fingerprint: "f".into(),
             waived: false,
             help: None,

@@ -41,15 +41,17 @@ pub fn escape(text: &str) -> String {
 pub fn code(text: &str) -> String {
     let clean: String = text
         .chars()
-        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+        .map(|c| {
+            if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| !c.is_control())
         .collect();
     let clean = clean.replace('|', "\\|");
-    let longest_run = clean
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest_run = clean.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     let pad = if clean.starts_with('`') || clean.ends_with('`') || clean.is_empty() {
         " "
@@ -65,7 +67,10 @@ mod tests {
 
     #[test]
     fn escapes_links_html_tables_and_mentions() {
-        assert_eq!(escape("[x](javascript:alert(1))"), "\\[x\\]\\(javascript:alert\\(1\\)\\)");
+        assert_eq!(
+            escape("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
         assert_eq!(escape("<script>"), "\\<script\\>");
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("@org/team"), "@\u{2060}org/team");

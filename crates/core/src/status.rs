@@ -44,7 +44,12 @@ impl Status {
 
     /// Derives a status from what a gate saw: errors beat failing checks, which beat
     /// warnings; with none of these, `skipped` when nothing was checked, else `pass`.
-    pub fn derive(errors: bool, failed_checks: bool, warnings: bool, nothing_checked: bool) -> Self {
+    pub fn derive(
+        errors: bool,
+        failed_checks: bool,
+        warnings: bool,
+        nothing_checked: bool,
+    ) -> Self {
         if errors {
             Status::Error
         } else if failed_checks {
@@ -80,10 +85,22 @@ mod tests {
 
     #[test]
     fn worst_status_wins() {
-        let all = [Status::Pass, Status::Error, Status::Warn, Status::Skipped, Status::Fail];
+        let all = [
+            Status::Pass,
+            Status::Error,
+            Status::Warn,
+            Status::Skipped,
+            Status::Fail,
+        ];
         assert_eq!(all.iter().copied().max(), Some(Status::Error));
-        assert_eq!([Status::Pass, Status::Warn].iter().copied().max(), Some(Status::Warn));
-        assert_eq!([Status::Skipped, Status::Pass].iter().copied().max(), Some(Status::Pass));
+        assert_eq!(
+            [Status::Pass, Status::Warn].iter().copied().max(),
+            Some(Status::Warn)
+        );
+        assert_eq!(
+            [Status::Skipped, Status::Pass].iter().copied().max(),
+            Some(Status::Pass)
+        );
     }
 
     #[test]

@@ -65,10 +65,22 @@ mod tests {
 
     #[test]
     fn repository_from_remote_urls() {
-        assert_eq!(repository_of("https://github.com/acme/app.git").as_deref(), Some("acme/app"));
-        assert_eq!(repository_of("git@github.com:acme/app.git").as_deref(), Some("acme/app"));
-        assert_eq!(repository_of("ssh://git@host:22/acme/app").as_deref(), Some("acme/app"));
-        assert_eq!(repository_of("https://github.com/acme/app/").as_deref(), Some("acme/app"));
+        assert_eq!(
+            repository_of("https://github.com/acme/app.git").as_deref(),
+            Some("acme/app")
+        );
+        assert_eq!(
+            repository_of("git@github.com:acme/app.git").as_deref(),
+            Some("acme/app")
+        );
+        assert_eq!(
+            repository_of("ssh://git@host:22/acme/app").as_deref(),
+            Some("acme/app")
+        );
+        assert_eq!(
+            repository_of("https://github.com/acme/app/").as_deref(),
+            Some("acme/app")
+        );
         assert_eq!(repository_of("/srv/repo"), None);
     }
 

@@ -61,8 +61,12 @@ pub fn text<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ConfigError> {
         let (line, column) = position(bytes, offset);
         return Err(ConfigError::one(
             file,
-            Problem::at(line, column, "the file contains a NUL byte, so it is binary, not YAML")
-                .help("point signoff at a YAML text file"),
+            Problem::at(
+                line,
+                column,
+                "the file contains a NUL byte, so it is binary, not YAML",
+            )
+            .help("point signoff at a YAML text file"),
         ));
     }
     Ok(text)
@@ -85,14 +89,22 @@ pub fn is_empty_document(text: &str) -> bool {
 fn position(bytes: &[u8], offset: usize) -> (u64, u64) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count() as u64
+        + 1;
     (line, column)
 }
 
 /// The scalar written at a 1-based line and column, for quoting it in a message.
 fn token_at(text: &str, line: u64, column: u64) -> Option<String> {
-    let line_text = text.lines().nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
+    let line_text = text
+        .lines()
+        .nth(usize::try_from(line).ok()?.checked_sub(1)?)?;
     let start = usize::try_from(column).ok()?.checked_sub(1)?;
     let token: String = line_text
         .chars()
@@ -268,7 +280,13 @@ mod tests {
         let problem = &error.problems[0];
         assert_eq!((problem.line, problem.column), (2, 1));
         assert_eq!(problem.message, "unknown key `line`");
-        assert!(problem.help.as_deref().unwrap().contains("did you mean `lines`?"));
+        assert!(
+            problem
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `lines`?")
+        );
     }
 
     #[test]

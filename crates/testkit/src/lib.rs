@@ -9,19 +9,27 @@ use std::process::{Command, Output, Stdio};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// Validates `instance` against `schemas/<name>`; returns every violation.
 pub fn validate(schema_name: &str, instance: &serde_json::Value) -> Result<(), Vec<String>> {
     let path = workspace_root().join("schemas").join(schema_name);
-    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(instance)
         .map(|error| format!("{} at {}", error, error.instance_path()))
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Panics unless the JSON file at `path` is a valid `signoff/gate/v1` report.
@@ -30,7 +38,11 @@ pub fn assert_valid_gate_report(path: &Path) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("cannot read gate report {}: {e}", path.display()));
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     if let Err(errors) = validate("gate.v1.json", &value) {
-        panic!("{} does not match schemas/gate.v1.json:\n{}\n{text}", path.display(), errors.join("\n"));
+        panic!(
+            "{} does not match schemas/gate.v1.json:\n{}\n{text}",
+            path.display(),
+            errors.join("\n")
+        );
     }
     value
 }
@@ -99,7 +111,11 @@ impl Cmd {
 
     /// Runs to completion.
     pub fn run(mut self) -> Run {
-        let Output { status, stdout, stderr } = self.command.output().unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self.command.output().unwrap();
         Run {
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
@@ -156,8 +172,16 @@ impl GitRepo {
 
     /// Runs git in the repository and returns its trimmed stdout.
     pub fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git").current_dir(self.path()).args(args).output().unwrap();
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let output = Command::new("git")
+            .current_dir(self.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     }
 }

@@ -69,11 +69,15 @@ impl Context {
         };
         let pull_request = match event_name.as_str() {
             "pull_request" | "pull_request_target" | "pull_request_review" => Some(PullRequest {
-                number: event.pointer("/pull_request/number").and_then(Value::as_u64),
+                number: event
+                    .pointer("/pull_request/number")
+                    .and_then(Value::as_u64),
                 base_sha: text(&event, "/pull_request/base/sha"),
                 head_sha: text(&event, "/pull_request/head/sha"),
-                base_ref: text(&event, "/pull_request/base/ref").or_else(|| lookup("GITHUB_BASE_REF")),
-                head_ref: text(&event, "/pull_request/head/ref").or_else(|| lookup("GITHUB_HEAD_REF")),
+                base_ref: text(&event, "/pull_request/base/ref")
+                    .or_else(|| lookup("GITHUB_BASE_REF")),
+                head_ref: text(&event, "/pull_request/head/ref")
+                    .or_else(|| lookup("GITHUB_HEAD_REF")),
             }),
             "merge_group" => Some(PullRequest {
                 number: None,
@@ -140,8 +144,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -190,7 +196,10 @@ mod tests {
     #[test]
     fn broken_payload_falls_back_to_environment() {
         let context = Context::from_parts(
-            env(&[("GITHUB_EVENT_NAME", "pull_request"), ("GITHUB_BASE_REF", "main")]),
+            env(&[
+                ("GITHUB_EVENT_NAME", "pull_request"),
+                ("GITHUB_BASE_REF", "main"),
+            ]),
             "{not json",
         );
         let pr = context.pull_request.unwrap();

@@ -33,7 +33,13 @@ pub fn fit_summary(markdown: &str, limit: usize) -> Cow<'_, str> {
     };
     let mut out = String::with_capacity(limit);
     out.push_str(head);
-    if head.lines().filter(|line| line.trim_start().starts_with("```")).count() % 2 == 1 {
+    if head
+        .lines()
+        .filter(|line| line.trim_start().starts_with("```"))
+        .count()
+        % 2
+        == 1
+    {
         out.push_str("\n```");
     }
     let opened = head.matches("<details").count();
@@ -48,7 +54,9 @@ pub fn fit_summary(markdown: &str, limit: usize) -> Cow<'_, str> {
 /// Appends `markdown` to the summary file at `path`, keeping the file under
 /// [`SUMMARY_LIMIT`]. Returns whether it had to cut.
 pub fn append_summary_to(path: &Path, markdown: &str) -> io::Result<bool> {
-    let existing = std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0);
+    let existing = std::fs::metadata(path)
+        .map(|m| m.len() as usize)
+        .unwrap_or(0);
     let room = SUMMARY_LIMIT.saturating_sub(existing);
     let fitted = fit_summary(markdown, room);
     let truncated = matches!(fitted, Cow::Owned(_));
@@ -110,7 +118,10 @@ mod tests {
 
     #[test]
     fn small_summary_is_unchanged() {
-        assert!(matches!(fit_summary("# ok\n", SUMMARY_LIMIT), Cow::Borrowed(_)));
+        assert!(matches!(
+            fit_summary("# ok\n", SUMMARY_LIMIT),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
@@ -123,7 +134,11 @@ mod tests {
         assert!(fitted.len() <= SUMMARY_LIMIT);
         assert!(fitted.ends_with(TRUNCATED_NOTE));
         let body = fitted.trim_end_matches(TRUNCATED_NOTE);
-        assert!(body.ends_with("```\n</details>"), "{}", &body[body.len() - 40..]);
+        assert!(
+            body.ends_with("```\n</details>"),
+            "{}",
+            &body[body.len() - 40..]
+        );
     }
 
     #[test]
@@ -144,7 +159,10 @@ mod tests {
         let first = text.lines().next().unwrap();
         let delimiter = first.strip_prefix("summary<<").unwrap();
         assert!(!value.contains(delimiter));
-        assert_eq!(text, format!("summary<<{delimiter}\n{value}\n{delimiter}\n"));
+        assert_eq!(
+            text,
+            format!("summary<<{delimiter}\n{value}\n{delimiter}\n")
+        );
     }
 
     #[test]

@@ -159,7 +159,11 @@ impl Policy {
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Self, ConfigError> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None => match FILE_NAMES.iter().map(|name| root.join(name)).find(|p| p.is_file()) {
+            None => match FILE_NAMES
+                .iter()
+                .map(|name| root.join(name))
+                .find(|p| p.is_file())
+            {
                 Some(path) => path,
                 None => return Ok(Self::default_policy()),
             },
@@ -168,7 +172,8 @@ impl Policy {
         if path.is_dir() {
             return Err(ConfigError::one(
                 &shown,
-                Problem::file("the policy path is a directory").help("name the signoff.yml file itself"),
+                Problem::file("the policy path is a directory")
+                    .help("name the signoff.yml file itself"),
             ));
         }
         let bytes = std::fs::read(&path).map_err(|error| {
@@ -251,8 +256,11 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
                 check_gate_id(&gate.value, &gate.referenced, "required", &mut problems);
                 if seen.contains(&gate.value) {
                     problems.push(
-                        at(&gate.referenced, format!("gate `{}` is listed twice in `required`", gate.value))
-                            .help("list each gate once"),
+                        at(
+                            &gate.referenced,
+                            format!("gate `{}` is listed twice in `required`", gate.value),
+                        )
+                        .help("list each gate once"),
                     );
                 }
                 seen.push(gate.value.clone());
@@ -265,7 +273,12 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
     for entry in raw.waivers {
         let location = entry.referenced;
         let raw = entry.value;
-        check_gate_id(&raw.gate.value, &raw.gate.referenced, "waiver", &mut problems);
+        check_gate_id(
+            &raw.gate.value,
+            &raw.gate.referenced,
+            "waiver",
+            &mut problems,
+        );
         if raw.fingerprint.is_none() && raw.rule.is_none() {
             problems.push(
                 at(&location, "this waiver names neither a `fingerprint` nor a `rule`".to_owned())
@@ -282,8 +295,13 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             Some(reason) if !reason.value.trim().is_empty() => reason.value,
             Some(reason) => {
                 problems.push(
-                    at(&reason.referenced, "the waiver's `reason` is empty".to_owned())
-                        .help("say why the finding is accepted, for the people who review the sign-off"),
+                    at(
+                        &reason.referenced,
+                        "the waiver's `reason` is empty".to_owned(),
+                    )
+                    .help(
+                        "say why the finding is accepted, for the people who review the sign-off",
+                    ),
                 );
                 String::new()
             }
@@ -325,7 +343,12 @@ fn at(location: &serde_saphyr::Location, message: String) -> Problem {
     Problem::at(location.line(), location.column(), message)
 }
 
-fn check_gate_id(id: &str, location: &serde_saphyr::Location, place: &str, problems: &mut Vec<Problem>) {
+fn check_gate_id(
+    id: &str,
+    location: &serde_saphyr::Location,
+    place: &str,
+    problems: &mut Vec<Problem>,
+) {
     if !BUILTIN_GATES.contains(&id) {
         problems.push(
             at(location, format!("unknown gate `{id}` in {place}"))

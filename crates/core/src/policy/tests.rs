@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use super::*;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/policy").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/policy")
+        .join(name)
 }
 
 fn load(name: &str) -> Result<Policy, ConfigError> {
@@ -33,14 +35,24 @@ fn valid_policy_is_read_completely() {
     assert_eq!(policy.waivers.len(), 2);
     let waiver = &policy.waivers[1];
     assert_eq!(waiver.line, 7);
-    assert!(waiver.matches("coverage", "lines-below-threshold", Some("generated/a/b.rs"), "x"));
+    assert!(waiver.matches(
+        "coverage",
+        "lines-below-threshold",
+        Some("generated/a/b.rs"),
+        "x"
+    ));
     assert!(!waiver.matches("coverage", "lines-below-threshold", Some("src/a.rs"), "x"));
     assert!(!waiver.matches("sbom", "lines-below-threshold", Some("generated/a.rs"), "x"));
     let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
     assert!(waiver.is_active(date("2027-01-31")));
     assert!(!waiver.is_active(date("2027-02-01")));
     let by_fingerprint = &policy.waivers[0];
-    assert!(by_fingerprint.matches("secret-scan", "any", None, "aa5c2b2a5f4e2ab3e6b6ee7ef3a0cf8b"));
+    assert!(by_fingerprint.matches(
+        "secret-scan",
+        "any",
+        None,
+        "aa5c2b2a5f4e2ab3e6b6ee7ef3a0cf8b"
+    ));
     assert!(!by_fingerprint.matches("secret-scan", "any", None, "other"));
 }
 
@@ -50,7 +62,10 @@ fn empty_file_means_default_policy_and_says_so() {
         let policy = load(name).unwrap();
         assert_eq!(policy.required, Policy::default_policy().required);
         let note = policy.note().expect("an empty policy file is announced");
-        assert!(note.contains(name) && note.contains("default policy"), "{note}");
+        assert!(
+            note.contains(name) && note.contains("default policy"),
+            "{note}"
+        );
     }
 }
 
@@ -65,9 +80,15 @@ fn missing_explicit_policy_is_an_error() {
 #[test]
 fn no_policy_file_means_default() {
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(Policy::load(dir.path(), None).unwrap().source, Source::Default);
+    assert_eq!(
+        Policy::load(dir.path(), None).unwrap().source,
+        Source::Default
+    );
     std::fs::write(dir.path().join("signoff.yml"), "required: [coverage]\n").unwrap();
-    assert_eq!(Policy::load(dir.path(), None).unwrap().required, ["coverage"]);
+    assert_eq!(
+        Policy::load(dir.path(), None).unwrap().required,
+        ["coverage"]
+    );
 }
 
 const MALFORMED: &[&str] = &[
@@ -112,7 +133,13 @@ fn malformed_policies_name_the_place_and_the_fix() {
 fn typos_get_suggestions() {
     let error = load("typo-key.yml").unwrap_err();
     assert_eq!(error.problems[0].line, 4);
-    assert!(error.problems[0].help.as_deref().unwrap().contains("did you mean `lines`?"));
+    assert!(
+        error.problems[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("did you mean `lines`?")
+    );
     let error = load("unknown-gate-required.yml").unwrap_err();
     assert_eq!((error.problems[0].line, error.problems[0].column), (3, 5));
     assert!(error.to_string().contains("did you mean `secret-scan`?"));

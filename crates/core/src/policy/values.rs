@@ -114,13 +114,22 @@ mod tests {
     fn percent_rejects_out_of_range() {
         assert!(crate::yaml::from_str::<Percent>("80", "t").is_ok());
         let error = crate::yaml::from_str::<Percent>("120", "t").unwrap_err();
-        assert!(error.to_string().contains("percentage from 0 to 100"), "{error}");
+        assert!(
+            error.to_string().contains("percentage from 0 to 100"),
+            "{error}"
+        );
     }
 
     #[test]
     fn date_must_be_real_and_iso() {
         assert!(crate::yaml::from_str::<Date>("2026-12-31", "t").is_ok());
-        for bad in ["2026-02-30", "31/12/2026", "2026-1-5", "20261231", "tomorrow"] {
+        for bad in [
+            "2026-02-30",
+            "31/12/2026",
+            "2026-1-5",
+            "20261231",
+            "tomorrow",
+        ] {
             let error = crate::yaml::from_str::<Date>(bad, "t").unwrap_err();
             assert!(error.to_string().contains("YYYY-MM-DD"), "{bad}: {error}");
         }

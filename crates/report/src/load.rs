@@ -1,0 +1,166 @@
+//! Finding and reading gate reports: every `*.gate.json` under the given directories,
+//! from any number of jobs and matrix shards. Nothing here crashes on bad input: corrupt
+//! JSON, unknown schema versions and duplicate files become [`LoadProblem`]s that the
+//! report lists.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use signoff_core::report::{GateReport, SCHEMA_V1};
+
+/// Deepest directory level searched; artifact folders are shallow.
+const MAX_DEPTH: usize = 16;
+/// Largest gate report read; real ones are far smaller.
+pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A gate report as read from disk.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Where it was found.
+    pub path: PathBuf,
+    /// Path relative to the directory searched, for display and shard names.
+    pub display: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    pub report: GateReport,
+}
+
+/// A file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadProblem {
+    pub display: String,
+    pub message: String,
+}
+
+/// What the search found.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub reports: Vec<Loaded>,
+    pub problems: Vec<LoadProblem>,
+}
+
+/// Searches `dirs` recursively for `*.gate.json`, skipping `exclude` (the report's own
+/// copies) and never following symbolic links. Reports come back in a stable order.
+pub fn find(dirs: &[PathBuf], exclude: Option<&Path>) -> Found {
+    let mut files = Vec::new();
+    let mut found = Found::default();
+    for dir in dirs {
+        if !dir.is_dir() {
+            found.problems.push(LoadProblem {
+                display: dir.display().to_string(),
+                message: "not a directory, so no gate reports were read from it".into(),
+            });
+            continue;
+        }
+        walk(dir, dir, exclude, 0, &mut files, &mut found.problems);
+    }
+    files.sort();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (display, path) in files {
+        match read(&path, &display) {
+            Ok(loaded) => {
+                if let Some(first) = seen.get(&loaded.sha256) {
+                    found.problems.push(LoadProblem {
+                        display,
+                        message: format!("duplicate of {first} (same content); counted once"),
+                    });
+                    continue;
+                }
+                seen.insert(loaded.sha256.clone(), display);
+                found.reports.push(loaded);
+            }
+            Err(message) => found.problems.push(LoadProblem { display, message }),
+        }
+    }
+    found
+}
+
+fn walk(
+    base: &Path,
+    dir: &Path,
+    exclude: Option<&Path>,
+    depth: usize,
+    files: &mut Vec<(String, PathBuf)>,
+    problems: &mut Vec<LoadProblem>,
+) {
+    if depth > MAX_DEPTH {
+        problems.push(LoadProblem {
+            display: relative(base, dir),
+            message: format!("deeper than {MAX_DEPTH} levels; not searched"),
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            problems.push(LoadProblem {
+                display: relative(base, dir),
+                message: format!("cannot list the directory: {error}"),
+            });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if exclude.is_some_and(|excluded| path == excluded) {
+            continue;
+        }
+        // `file_type` does not follow symbolic links, so link loops cannot trap us.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(base, &path, exclude, depth + 1, files, problems);
+        } else if kind.is_file() && entry.file_name().to_string_lossy().ends_with(".gate.json") {
+            files.push((relative(base, &path), path));
+        }
+    }
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(base).unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    if text.is_empty() { ".".into() } else { text }
+}
+
+fn read(path: &Path, display: &str) -> Result<Loaded, String> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read: {e}"))?
+        .len();
+    if size > MAX_REPORT_BYTES {
+        return Err(format!(
+            "{size} bytes, over the {MAX_REPORT_BYTES} byte limit for a gate report"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let sha256 = signoff_core::fs::sha256_hex(&bytes);
+    let value: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("not valid JSON ({e}); the file is corrupt or truncated"))?;
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA_V1) => {}
+        Some(other) => {
+            return Err(format!(
+                "unknown schema `{}`; this signoff-report reads `{SCHEMA_V1}` (upgrade signoff-report to read newer reports)",
+                signoff_core::text::one_line(&other.chars().take(80).collect::<String>())
+            ));
+        }
+        None => return Err("no `schema` field, so it is not a signoff gate report".into()),
+    }
+    let report: GateReport =
+        serde_json::from_value(value).map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
+    let gate_ok = !report.gate.is_empty()
+        && report.gate.len() <= 64
+        && report
+            .gate
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !gate_ok {
+        return Err("the `gate` id is not a kebab-case name".into());
+    }
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        display: display.to_owned(),
+        sha256,
+        report,
+    })
+}
