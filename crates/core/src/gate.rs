@@ -286,11 +286,18 @@ pub fn run_catching<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> GateRepor
     })
 }
 
+/// Writes the report atomically as `out/<gate>.gate.json` and returns its path.
+pub fn write_report(report: &GateReport, out: &Path) -> std::io::Result<PathBuf> {
+    let path = out.join(report.file_name());
+    crate::fs::write_atomic(&path, report.to_json().as_bytes())?;
+    Ok(path)
+}
+
 /// Writes the report into `out`, prints it for humans, tells the runner, and returns the
 /// exit code for its status (2 if the report cannot be written).
 pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
     let path = out.join(report.file_name());
-    if let Err(error) = crate::fs::write_atomic(&path, report.to_json().as_bytes()) {
+    if let Err(error) = write_report(report, out) {
         eprintln!(
             "error: cannot write the gate report to {}: {error}\n  = help: check that --out (or SIGNOFF_DIR) names a writable directory",
             path.display()

@@ -31,6 +31,14 @@ pub use secret_scan::SecretScanPolicy;
 pub use values::{Date, PathGlob, Percent};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};
+use crate::report::Finding;
+
+/// Today's date in UTC, the day waivers are judged on.
+pub fn today() -> jiff::civil::Date {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+}
 
 /// The gates signoff ships, by id.
 pub const BUILTIN_GATES: &[&str] = &["secret-scan", "sbom", "coverage", "health-check"];
@@ -210,6 +218,34 @@ impl Policy {
             )),
             _ => None,
         }
+    }
+
+    /// Marks the findings of `gate` that an active waiver covers as waived, recording the
+    /// waiver's reason and expiry in the finding's details. Expired waivers do not waive.
+    /// Returns how many findings were waived.
+    pub fn apply_waivers(
+        &self,
+        gate: &str,
+        findings: &mut [Finding],
+        today: jiff::civil::Date,
+    ) -> usize {
+        let mut waived = 0;
+        for finding in findings.iter_mut().filter(|finding| !finding.waived) {
+            let path = finding.location.as_ref().map(|l| l.path.as_str());
+            let waiver = self.waivers.iter().find(|waiver| {
+                waiver.is_active(today)
+                    && waiver.matches(gate, &finding.rule, path, &finding.fingerprint)
+            });
+            if let Some(waiver) = waiver {
+                finding.waived = true;
+                finding.details.insert(
+                    "waiver".into(),
+                    serde_json::json!({"reason": waiver.reason, "expires": waiver.expires.to_string()}),
+                );
+                waived += 1;
+            }
+        }
+        waived
     }
 
     /// Whether `gate` is required.

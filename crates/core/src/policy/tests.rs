@@ -144,3 +144,36 @@ fn typos_get_suggestions() {
     assert_eq!((error.problems[0].line, error.problems[0].column), (3, 5));
     assert!(error.to_string().contains("did you mean `secret-scan`?"));
 }
+
+#[test]
+fn active_waivers_mark_findings_and_expired_ones_do_not() {
+    use crate::report::{Finding, Location, Severity};
+    let policy = load("valid.yml").unwrap();
+    let finding = |path: &str| Finding {
+        rule: "lines-below-threshold".into(),
+        severity: Severity::High,
+        message: "m".into(),
+        location: Some(Location {
+            path: path.into(),
+            ..Default::default()
+        }),
+        fingerprint: "f".into(),
+        waived: false,
+        help: None,
+        details: Default::default(),
+    };
+    let mut findings = vec![finding("generated/x.rs"), finding("src/x.rs")];
+    let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    assert_eq!(
+        policy.apply_waivers("coverage", &mut findings, date("2027-01-01")),
+        1
+    );
+    assert!(findings[0].waived && !findings[1].waived);
+    assert_eq!(findings[0].details["waiver"]["reason"], "generated code");
+    let mut findings = vec![finding("generated/x.rs")];
+    assert_eq!(
+        policy.apply_waivers("coverage", &mut findings, date("2027-02-01")),
+        0
+    );
+    assert!(!findings[0].waived);
+}
