@@ -370,7 +370,13 @@ fn order_key(finding: &Finding) -> (bool, std::cmp::Reverse<Severity>, &str, u64
         .location
         .as_ref()
         .map_or(("", 0), |l| (l.path.as_str(), l.line.unwrap_or(0)));
-    (finding.waived, std::cmp::Reverse(finding.severity), path, line, &finding.fingerprint)
+    (
+        finding.waived,
+        std::cmp::Reverse(finding.severity),
+        path,
+        line,
+        &finding.fingerprint,
+    )
 }
 
 /// A shard's name: the directory its report was found in (the artifact's name), or the
@@ -595,7 +601,9 @@ mod tests {
     /// The rubric the README prints is the one the code applies.
     #[test]
     fn readme_rubric_matches_the_code() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .unwrap();
         let table: Vec<(String, String)> = readme
             .lines()
             .skip_while(|line| !line.starts_with("| cause | points lost |"))

@@ -14,10 +14,14 @@ fn chromium() -> Option<PathBuf> {
     if let Ok(path) = std::env::var("SIGNOFF_CHROMIUM") {
         return Some(path.into());
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
 }
 
 fn browser(chromium: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
@@ -50,13 +54,18 @@ fn report_html_renders_in_headless_chromium() {
         eprintln!("skipped: no Chromium on this machine");
         return;
     };
-    let fixture = signoff_testkit::workspace_root().join("crates/report/tests/fixtures/zizmor.sarif");
+    let fixture =
+        signoff_testkit::workspace_root().join("crates/report/tests/fixtures/zizmor.sarif");
     let s = Scenario::new()
         .policy("required: [secret-scan, sbom, coverage]\nexternal:\n  zizmor: {}\n")
         .gate("secret-scan.gate.json", &secret_scan_pass())
         .gate("sbom.gate.json", &sbom_pass())
         .gate("coverage.gate.json", &coverage_pass());
-    let run = s.command().arg("--sarif").arg(format!("zizmor={}", fixture.display())).run();
+    let run = s
+        .command()
+        .arg("--sarif")
+        .arg(format!("zizmor={}", fixture.display()))
+        .run();
     assert_eq!(run.code, 1, "{}", run.all_output());
     let page = s.out().join("report.html");
     let profile = s.dir.path().join("profile");
@@ -72,10 +81,17 @@ fn report_html_renders_in_headless_chromium() {
     let output = browser(
         &chromium,
         &profile,
-        &["--window-size=1200,1600", &format!("--screenshot={}", shot.display())],
+        &[
+            "--window-size=1200,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
         &page,
     );
-    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        shot.is_file(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
     let mut reader = decoder.read_info().unwrap();
     let mut buffer = vec![0; reader.output_buffer_size()];
@@ -95,7 +111,16 @@ fn report_html_renders_in_headless_chromium() {
     let share = ink as f64 / (info.width * info.height) as f64;
     // Text, rules and table borders cover a few percent of a laid-out page; a blank page
     // has none, and raw markdown in a monospace blob looks very different.
-    assert!((0.02..0.6).contains(&share), "ink share {share:.3} (screenshot in {})", shot.display());
-    assert!(colors.len() > 50, "only {} colours (screenshot in {})", colors.len(), shot.display());
+    assert!(
+        (0.02..0.6).contains(&share),
+        "ink share {share:.3} (screenshot in {})",
+        shot.display()
+    );
+    assert!(
+        colors.len() > 50,
+        "only {} colours (screenshot in {})",
+        colors.len(),
+        shot.display()
+    );
     eprintln!("screenshot: {}", shot.display());
 }
