@@ -14,7 +14,7 @@
 //! validated (gate ids, waiver completeness), collecting every problem with its position.
 
 mod coverage;
-mod health;
+pub mod health;
 mod sbom;
 mod secret_scan;
 pub mod values;
