@@ -321,3 +321,33 @@ fn checks_from_signoff_yml_run_concurrently() {
         gate.report["metrics"]
     );
 }
+
+#[test]
+fn report_of_a_failing_check() {
+    let server = Server::start(|_, _, _| Reply::status(503, "{\"status\":\"down\",\"token\":\"abc123secret\"}"));
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::write(
+        dir.path(),
+        "health.yml",
+        &format!(
+            "checks:\n  - name: api\n    url: {}\n    failure-threshold: 2\n    period: 100ms\n    expect: ['$.status == \"healthy\"']\n",
+            server.url("/healthz")
+        ),
+    );
+    let gate = gate_in(dir, &["--config", config.to_str().unwrap()], &[]);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    insta::assert_json_snapshot!(gate.report, {
+        ".started_at" => "[time]",
+        ".duration_ms" => "[ms]",
+        ".tool.version" => "[version]",
+        ".metrics.decided_ms" => "[ms]",
+        ".details.source" => "[config]",
+        ".details.checks[].url" => "[url]",
+        ".details.checks[].decided_ms" => "[ms]",
+        ".details.checks[].timeline[].at_ms" => "[ms]",
+        ".details.checks[].timeline[].latency_ms" => "[ms]",
+        ".details.checks[].failure.at_ms" => "[ms]",
+        ".findings[].location.path" => "[url]",
+        ".findings[].fingerprint" => "[fingerprint]",
+    });
+}
