@@ -247,6 +247,8 @@ pub fn run(args: Args) -> GateReport {
     report.findings(findings);
     let summary = rendered.summary();
     rendered.details(&mut report);
+    // A name lookup stuck in the resolver's blocking thread must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     report.finish(summary)
 }
 

@@ -93,7 +93,11 @@ fn health_check_runs_when_signoff_yml_lists_urls() {
     );
     repo.commit("policy");
     let run = signoff().current_dir(repo.path()).arg("check").run();
-    assert!(run.stdout.contains("health-check  pass"), "{}", run.all_output());
+    assert!(
+        run.stdout.contains("health-check  pass"),
+        "{}",
+        run.all_output()
+    );
     let report = signoff_testkit::assert_valid_gate_report(
         &repo.path().join("signoff-out/health-check.gate.json"),
     );
@@ -106,5 +110,10 @@ fn health_check_is_skipped_without_urls() {
     repo.write("README.md", "# demo\n");
     repo.commit("initial");
     let run = signoff().current_dir(repo.path()).arg("check").run();
-    assert!(run.stdout.contains("health-check  skipped  no URLs to check"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("health-check  skipped  no URLs to check"),
+        "{}",
+        run.stdout
+    );
 }

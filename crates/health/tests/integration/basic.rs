@@ -324,7 +324,9 @@ fn checks_from_signoff_yml_run_concurrently() {
 
 #[test]
 fn report_of_a_failing_check() {
-    let server = Server::start(|_, _, _| Reply::status(503, "{\"status\":\"down\",\"token\":\"abc123secret\"}"));
+    let server = Server::start(|_, _, _| {
+        Reply::status(503, "{\"status\":\"down\",\"token\":\"abc123secret\"}")
+    });
     let dir = tempfile::tempdir().unwrap();
     let config = crate::write(
         dir.path(),
