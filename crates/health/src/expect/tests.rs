@@ -157,3 +157,13 @@ fn parse_errors_point_at_the_mistake() {
             .starts_with("invalid regular expression")
     );
 }
+
+#[test]
+fn hostile_bodies_are_failures_not_crashes() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let error = check("$.a exists", 200, &deep, &[]).unwrap_err();
+    assert!(error.starts_with("the body is not JSON"), "{error}");
+    let error = check("$.a exists", 200, "\u{0}\u{1}binary", &[]).unwrap_err();
+    assert!(error.starts_with("the body is not JSON"), "{error}");
+    assert_eq!(check(r#"body contains "x""#, 200, "\u{fffd}x", &[]), Ok(()));
+}

@@ -168,3 +168,38 @@ fn bad_ca_file_is_an_error() {
         gate.report["details"]
     );
 }
+
+#[test]
+fn http2_only_and_a_waived_unhealthy_check() {
+    let pki = TestPki::new();
+    let server = Server::start_hyper_tls(pki.server((2020, 1, 1), (next_year() + 1, 1, 1)));
+    let dir = tempfile::tempdir().unwrap();
+    let ca = write(dir.path(), "ca.pem", &pki.ca_pem);
+    let url = server.https_url("/");
+    let gate = gate(&["--url", &url, "--ca", ca.to_str().unwrap(), "--http", "2"]);
+    assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
+    assert_eq!(gate.check(0)["timeline"][0]["http"], "HTTP/2");
+
+    // A waiver on the `unhealthy` rule turns the failure into a warning that says so.
+    let down = Server::start(|_, _, _| Reply::status(503, "down"));
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "signoff.yml",
+        "waivers:\n  - {gate: health-check, rule: unhealthy, reason: staging is down for maintenance, expires: 2099-12-31}\n",
+    );
+    let gate = crate::gate_in(
+        dir,
+        &["--url", &down.url("/"), "--failure-threshold", "1"],
+        &[],
+    );
+    assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
+    assert_eq!(gate.status(), "warn");
+    assert_eq!(gate.report["findings"][0]["waived"], true);
+    assert!(
+        gate.report["details"]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("a waiver accepts it")
+    );
+}
