@@ -91,7 +91,6 @@ impl Planned {
     /// A gate run with the command line its own binary would get, so `check` and the
     /// gate's binary cannot drift apart. A command line the gate rejects becomes an
     /// `error` report.
-    #[allow(dead_code)] // used as gates land
     fn gate<A: GateArgs>(run: fn(A) -> GateReport, argv: Vec<OsString>) -> Self {
         Planned {
             gate: A::GATE,
@@ -107,7 +106,6 @@ impl Planned {
     }
 
     /// A gate that does not apply, recorded as skipped with the reason.
-    #[allow(dead_code)] // used as gates land
     fn skipped(gate: &'static str, why: String) -> Self {
         Planned {
             gate,
@@ -126,7 +124,6 @@ impl Planned {
 }
 
 /// The command line for a gate's binary: its name, then the common flags, then `extra`.
-#[allow(dead_code)] // used as gates land
 fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
     let mut argv: Vec<OsString> = vec![
         binary.into(),
@@ -144,9 +141,28 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = (args, policy);
-    #[allow(unused_mut)]
     let mut plans: Vec<Planned> = Vec::new();
+    // The health check probes a deployed service, so it runs only when signoff.yml names
+    // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
+    if policy.health_check().checks.is_empty() {
+        plans.push(Planned::skipped(
+            "health-check",
+            "no URLs to check: add `checks:` to the `health-check` section of signoff.yml".into(),
+        ));
+    } else {
+        // The gate reads the same policy file `check` found, wherever PATH points.
+        let mut extra: Vec<OsString> = Vec::new();
+        if let (None, signoff_core::policy::Source::File(path)) =
+            (&args.common.policy, &policy.source)
+        {
+            extra.push("--policy".into());
+            extra.push(path.clone().into());
+        }
+        plans.push(Planned::gate::<signoff_health::Args>(
+            signoff_health::run,
+            argv("signoff-health", args, &extra),
+        ));
+    }
     plans
 }
 

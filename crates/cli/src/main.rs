@@ -21,6 +21,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Is the deployed service really up? Probes, assertions, latency SLOs, rollback
+    #[command(name = "health-check")]
+    Health(Box<signoff_health::Args>),
 }
 
 fn main() -> ExitCode {
@@ -29,5 +32,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => signoff_report::console::main(&args),
+        Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
     }
 }
