@@ -21,6 +21,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Check coverage reports against thresholds (signoff-coverage)
+    #[command(name = "coverage")]
+    Coverage(Box<signoff_coverage::Args>),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report(&args),
+        Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
     }
 }
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub use coverage::CoveragePolicy;
+pub use coverage::{CoveragePolicy, PathThreshold};
 pub use health::HealthPolicy;
 pub use sbom::SbomPolicy;
 pub use secret_scan::SecretScanPolicy;
