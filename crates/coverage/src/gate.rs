@@ -333,7 +333,13 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             summary_parts.push(format!("{name} {}%", pct(percent)));
         }
     }
-    if let Some((changes, source)) = &changes {
+    let line_data = loaded.files.values().any(FileCov::has_line_data);
+    if let (Some(_), false) = (&changes, line_data) {
+        report.warn(
+            "the report has totals only (no per-line data), so patch coverage cannot be measured; give a per-line report (lcov, Cobertura, coverage-final.json, …)",
+        );
+    }
+    if let (Some((changes, source)), true) = (&changes, line_data) {
         let patch = patch::compute(changes, &loaded.files);
         report_patch(
             args,

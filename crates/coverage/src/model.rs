@@ -401,7 +401,11 @@ impl FileCov {
         if let Some(summary) = self.summary {
             return summary;
         }
+        let declared = self.declared.unwrap_or_default();
         let statements = self.has.statements.then(|| {
+            if let Some(declared) = declared.statements {
+                return declared;
+            }
             let mut counter = Counter::default();
             for block in &self.blocks {
                 counter.total += u64::from(block.statements);
@@ -411,7 +415,6 @@ impl FileCov {
             }
             counter
         });
-        let declared = self.declared.unwrap_or_default();
         Totals {
             lines: self
                 .has

@@ -2,13 +2,14 @@
 //! name), then a streaming parser for that format fills the [`Files`] model.
 
 mod cobertura;
-// mod coveragepy;
-// mod gcovr;
+mod coveragepy;
+mod gcovr;
 mod go;
-// mod istanbul;
-// mod jacoco;
+mod istanbul;
+mod jacoco;
+mod json;
 mod lcov;
-// mod llvm;
+mod llvm;
 mod num;
 
 use std::io::Read;
@@ -110,11 +111,18 @@ pub fn parse_file(path: &Path) -> Result<Parsed, InputError> {
         _ => {
             let mut bytes = head;
             file.read_to_end(&mut bytes).map_err(read_error)?;
-            let _ = bytes;
-            Err(InputError::Unrecognized {
-                file: shown.clone(),
-                why: format!("{} is not supported yet", format.name()),
-            })
+            match format {
+                Format::Jacoco => jacoco::parse(&bytes, &shown),
+                Format::IstanbulFinal => istanbul::parse_final(&bytes, &shown),
+                Format::IstanbulSummary => istanbul::parse_summary(&bytes, &shown),
+                Format::CoveragePy => coveragepy::parse(&bytes, &shown),
+                Format::LlvmCov => llvm::parse(&bytes, &shown),
+                Format::Gcovr => gcovr::parse(&bytes, &shown),
+                Format::GcovrSummary => gcovr::parse_summary(&bytes, &shown),
+                Format::Lcov | Format::Cobertura | Format::GoCover => {
+                    lcov::parse(&bytes[..], Vec::new(), &shown)
+                }
+            }
         }
     }?;
     let has_data = parsed.files.values().any(|file| {
@@ -182,7 +190,8 @@ pub fn detect(head: &[u8], file: &str) -> Result<Format, InputError> {
             }
         }
         b'{' | b'[' => {
-            if has(b"llvm.coverage.json.export") {
+            // llvm-cov writes `"type": "llvm.coverage.json.export"` after the data.
+            if has(b"llvm.coverage.json.export") || has(b"\"segments\"") {
                 Ok(Format::LlvmCov)
             } else if has(b"gcovr/summary_format_version") || has(b"\"line_total\"") {
                 Ok(Format::GcovrSummary)
