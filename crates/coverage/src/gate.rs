@@ -83,7 +83,7 @@ struct Loaded {
     ambiguous: Vec<(String, Vec<String>)>,
 }
 
-fn load(reports: &[PathBuf], mapper: &Mapper) -> Result<Loaded, InputError> {
+fn load(reports: &[PathBuf], mapper: &Mapper, root: &Path) -> Result<Loaded, InputError> {
     let mut loaded = Loaded {
         files: BTreeMap::new(),
         declared: None,
@@ -123,6 +123,9 @@ fn load(reports: &[PathBuf], mapper: &Mapper) -> Result<Loaded, InputError> {
             });
         }
         loaded.unmapped.extend(nowhere);
+        if parsed.format == Format::GoCover {
+            go_functions(&mut loaded.files, root);
+        }
         loaded.formats.push((shown, parsed.format));
         loaded.declared = if reports.len() == 1 {
             parsed.declared
@@ -133,6 +136,40 @@ fn load(reports: &[PathBuf], mapper: &Mapper) -> Result<Loaded, InputError> {
     loaded.unmapped.sort();
     loaded.unmapped.dedup();
     Ok(loaded)
+}
+
+/// Go profiles name no functions; `go tool cover -func` finds them in the source. When
+/// every profiled file's source is in the repository, do the same; otherwise functions
+/// stay absent rather than partly counted.
+fn go_functions(files: &mut BTreeMap<String, FileCov>, root: &Path) {
+    let go: Vec<&String> = files
+        .iter()
+        .filter(|(_, f)| !f.blocks.is_empty())
+        .map(|(p, _)| p)
+        .collect();
+    let sources: Vec<(String, String)> = go
+        .iter()
+        .filter_map(|p| {
+            std::fs::read_to_string(root.join(p))
+                .ok()
+                .map(|s| ((*p).clone(), s))
+        })
+        .collect();
+    if sources.len() != go.len() {
+        return;
+    }
+    for (path, source) in sources {
+        if let Some(file) = files.get_mut(&path) {
+            for (name, line, covered) in crate::parse::go_functions(&source, &file.blocks) {
+                file.functions.push(crate::model::function(
+                    crate::model::hash(&[name.as_bytes(), &line.to_le_bytes()]),
+                    covered,
+                ));
+            }
+            file.has.functions = true;
+            file.finish();
+        }
+    }
 }
 
 fn mapper_for(root: &Path, changes: Option<&Changes>, maps: &[PathMap]) -> Mapper {
@@ -189,7 +226,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
     let policy = ctx.policy.coverage();
     let changes = changes(args, ctx, report)?;
     let mapper = mapper_for(&ctx.root, changes.as_ref().map(|(c, _)| c), &args.path_maps);
-    let mut loaded = load(&args.reports, &mapper)?;
+    let mut loaded = load(&args.reports, &mapper, &ctx.root)?;
 
     // Ignored paths leave every number.
     if !policy.ignore.is_empty() {
@@ -566,7 +603,7 @@ fn baseline(path: &Path, mapper: &Mapper) -> Result<Option<Counter>, InputError>
             .zip(covered)
             .map(|(t, c)| Counter::new(t as u64, c as u64)));
     }
-    let loaded = load(&[path.to_path_buf()], mapper)?;
+    let loaded = load(&[path.to_path_buf()], mapper, Path::new("."))?;
     Ok(sum(loaded.files.values()).line_like())
 }
 
@@ -650,7 +687,7 @@ fn run_merge(
 ) -> Result<String, InputError> {
     parse::keep_function_names(true);
     let mapper = mapper_for(&ctx.root, None, &args.path_maps);
-    let loaded = load(&args.reports, &mapper)?;
+    let loaded = load(&args.reports, &mapper, &ctx.root)?;
     let (text, skipped) = crate::merge::to_lcov(&loaded.files);
     if !skipped.is_empty() {
         report.warn(format!(

@@ -154,3 +154,78 @@ mod tests {
         assert!(error.to_string().starts_with("c.out:2:"), "{error}");
     }
 }
+
+/// Functions of a gofmt-formatted Go source file, as `go tool cover -func` lists them:
+/// each top-level `func` with a body, covered when a block inside it ran. Returns
+/// `(name, line, covered)`.
+pub fn functions(source: &str, blocks: &[Block]) -> Vec<(String, u32, bool)> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        let Some(rest) = line.strip_prefix("func ") else {
+            index += 1;
+            continue;
+        };
+        let start = index as u32 + 1;
+        let trimmed = line.trim_end();
+        let end = if !trimmed.contains('{') {
+            // A declaration without a body (implemented in assembly).
+            index += 1;
+            continue;
+        } else if trimmed.ends_with('}') && !trimmed.ends_with('{') {
+            start
+        } else {
+            match lines[index + 1..].iter().position(|l| l.trim_end() == "}") {
+                Some(offset) => start + offset as u32 + 1,
+                None => break,
+            }
+        };
+        let name = func_name(rest);
+        let covered = blocks
+            .iter()
+            .any(|b| b.hit && b.statements > 0 && b.start.0 >= start && b.end.0 <= end);
+        out.push((name, start, covered));
+        index = end as usize;
+    }
+    out
+}
+
+fn func_name(rest: &str) -> String {
+    let rest = rest.trim_start();
+    let rest = if rest.starts_with('(') {
+        // A method: skip the receiver.
+        rest.find(')').map_or(rest, |i| rest[i + 1..].trim_start())
+    } else {
+        rest
+    };
+    rest.chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
+#[cfg(test)]
+mod function_tests {
+    use super::*;
+
+    #[test]
+    fn functions_with_a_ran_block_are_covered() {
+        let source = "package p\n\nfunc A() int {\n\treturn 1\n}\n\nfunc (r *T) B() { r.x = 1 }\n\nfunc asm()\n\nfunc C() {\n\tif x {\n\t}\n}\n";
+        let block = |line, hit| Block {
+            start: (line, 1),
+            end: (line, 9),
+            statements: 1,
+            hit,
+        };
+        let blocks = [block(4, true), block(7, false), block(12, false)];
+        assert_eq!(
+            functions(source, &blocks),
+            vec![
+                ("A".into(), 3, true),
+                ("B".into(), 7, false),
+                ("C".into(), 11, false)
+            ]
+        );
+    }
+}

@@ -18,6 +18,8 @@ use std::path::Path;
 use crate::error::InputError;
 use crate::model::{Files, Totals};
 
+pub use go::functions as go_functions;
+
 /// A report format the gate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
