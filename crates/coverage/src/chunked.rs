@@ -9,7 +9,7 @@ use std::io::Read;
 use std::sync::{Mutex, mpsc};
 
 /// Bytes read per block.
-const BLOCK: usize = 4 << 20;
+const BLOCK: usize = 2 << 20;
 
 /// A piece of the input: its order in the file and its bytes.
 pub struct Piece {

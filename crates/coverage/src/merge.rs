@@ -34,14 +34,15 @@ pub fn to_lcov(files: &BTreeMap<String, FileCov>) -> (String, Vec<String>) {
         }
         if file.has.branches {
             let mut hit = 0;
-            for packed in &file.branches {
+            let branches = file.branch_entries();
+            for packed in &branches {
                 let line = packed >> 32;
                 let id = (packed >> 1) & 0x7fff_ffff;
                 let taken = if packed & 1 == 1 { "1" } else { "0" };
                 hit += packed & 1;
                 let _ = writeln!(out, "BRDA:{line},0,{id},{taken}");
             }
-            let _ = writeln!(out, "BRF:{}\nBRH:{hit}", file.branches.len());
+            let _ = writeln!(out, "BRF:{}\nBRH:{hit}", branches.len());
         }
         let (mut found, mut covered) = (0, 0);
         for (line, hit) in file.lines.iter() {

@@ -240,8 +240,60 @@ pub fn hash(parts: &[&[u8]]) -> u64 {
     h
 }
 
+/// Delta-encodes sorted packed branches: per branch, the line's increase and the id with
+/// its taken bit, both as LEB128 varints.
+fn encode_branches(sorted: &[u64]) -> Vec<u8> {
+    fn varint(out: &mut Vec<u8>, mut value: u64) {
+        while value >= 0x80 {
+            out.push((value as u8) | 0x80);
+            value >>= 7;
+        }
+        out.push(value as u8);
+    }
+    let mut out = Vec::with_capacity(sorted.len() * 2);
+    let mut line = 0u64;
+    for &packed in sorted {
+        varint(&mut out, (packed >> 32) - line);
+        line = packed >> 32;
+        varint(&mut out, packed & 0xffff_ffff);
+    }
+    out.shrink_to_fit();
+    out
+}
+
+fn decode_branches(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut at = 0;
+    let mut line = 0u64;
+    let varint = move |bytes: &[u8], at: &mut usize| {
+        let mut value = 0u64;
+        let mut shift = 0;
+        while let Some(&b) = bytes.get(*at) {
+            *at += 1;
+            value |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        value
+    };
+    std::iter::from_fn(move || {
+        if at >= bytes.len() {
+            return None;
+        }
+        line += varint(bytes, &mut at);
+        let low = varint(bytes, &mut at);
+        Some((line << 32) | low)
+    })
+}
+
 /// Sorts packed ids and joins duplicates, keeping the "taken" bit if any copy has it.
 fn dedup_packed(items: &mut Vec<u64>) {
+    dedup_packed_keep(items);
+    items.shrink_to_fit();
+}
+
+fn dedup_packed_keep(items: &mut Vec<u64>) {
     items.sort_unstable();
     // After sorting, an id's not-taken copy (bit 0 clear) comes right before its taken one.
     items.dedup_by(|later, earlier| {
@@ -252,7 +304,6 @@ fn dedup_packed(items: &mut Vec<u64>) {
             false
         }
     });
-    items.shrink_to_fit();
 }
 
 fn count_packed(items: &[u64]) -> Counter {
@@ -296,18 +347,21 @@ impl Has {
 pub struct FileCov {
     /// Lines for totals and patch coverage (for Go, derived from blocks: patch only).
     pub lines: Lines,
-    /// Packed branches, see [`branch`].
+    /// Branches being added, packed (see [`branch`]); [`FileCov::finish`] moves them into
+    /// the compact encoding.
     pub branches: Vec<u64>,
+    /// Finished branches: sorted, deduplicated, delta-encoded (about 2 bytes a branch).
+    branch_bytes: Vec<u8>,
     /// Packed functions, see [`function`].
     pub functions: Vec<u64>,
     /// Go blocks.
     pub blocks: Vec<Block>,
     /// Totals given by a summary-only format (no per-line data).
-    pub summary: Option<Totals>,
+    pub summary: Option<Box<Totals>>,
     pub has: Has,
     /// Totals the record itself declares (lcov `LF/LH`, `BRF/BRH`, `FNF/FNH`): the producing
     /// tool's own count, used while the file has exactly one record.
-    pub declared: Option<Totals>,
+    pub declared: Option<Box<Totals>>,
     /// Function names by id, kept only when writing a merged report needs them.
     pub names: Vec<(u64, Box<str>)>,
 }
@@ -324,7 +378,7 @@ impl FileCov {
     /// Sorts and deduplicates; call once a parser is done with the file.
     pub fn finish(&mut self) {
         self.lines.finish();
-        dedup_packed(&mut self.branches);
+        self.finish_branches();
         dedup_packed(&mut self.functions);
         if !self.names.is_empty() {
             self.names.sort_unstable();
@@ -353,14 +407,53 @@ impl FileCov {
         }
     }
 
+    /// Takes branches and functions collected in reusable buffers (left empty, with their
+    /// capacity kept), so a parser allocates each record's data once, at its final size.
+    pub fn take_from(&mut self, branches: &mut Vec<u64>, functions: &mut Vec<u64>) {
+        if !branches.is_empty() {
+            dedup_packed_keep(branches);
+            if self.branch_bytes.is_empty() {
+                self.branch_bytes = encode_branches(branches);
+            } else {
+                self.branches.extend_from_slice(branches);
+            }
+            branches.clear();
+        }
+        if !functions.is_empty() {
+            dedup_packed_keep(functions);
+            self.functions.extend_from_slice(functions);
+            functions.clear();
+        }
+    }
+
+    fn finish_branches(&mut self) {
+        if self.branches.is_empty() {
+            return;
+        }
+        let mut all = std::mem::take(&mut self.branches);
+        all.extend(decode_branches(&self.branch_bytes));
+        dedup_packed(&mut all);
+        self.branch_bytes = encode_branches(&all);
+    }
+
+    /// Every branch, packed (see [`branch`]), sorted.
+    pub fn branch_entries(&self) -> Vec<u64> {
+        let mut all: Vec<u64> = decode_branches(&self.branch_bytes).collect();
+        if !self.branches.is_empty() {
+            all.extend_from_slice(&self.branches);
+            dedup_packed(&mut all);
+        }
+        all
+    }
+
     /// Joins another record of the same file (both finished).
     pub fn merge(&mut self, other: FileCov) {
         // Two records of one file: only the merged line data can be counted.
         self.declared = None;
         self.lines.merge(&other.lines);
-        if !other.branches.is_empty() {
-            self.branches.extend_from_slice(&other.branches);
-            dedup_packed(&mut self.branches);
+        if !other.branch_bytes.is_empty() || !other.branches.is_empty() {
+            self.branches.extend(other.branch_entries());
+            self.finish_branches();
         }
         if !other.functions.is_empty() {
             self.functions.extend_from_slice(&other.functions);
@@ -398,10 +491,10 @@ impl FileCov {
 
     /// This file's totals, by the producing tool's rules.
     pub fn totals(&self) -> Totals {
-        if let Some(summary) = self.summary {
-            return summary;
+        if let Some(summary) = &self.summary {
+            return **summary;
         }
-        let declared = self.declared.unwrap_or_default();
+        let declared = self.declared.as_deref().copied().unwrap_or_default();
         let statements = self.has.statements.then(|| {
             if let Some(declared) = declared.statements {
                 return declared;
@@ -420,17 +513,29 @@ impl FileCov {
                 .has
                 .lines
                 .then(|| declared.lines.unwrap_or_else(|| self.lines.counter())),
-            branches: self.has.branches.then(|| {
-                declared
-                    .branches
-                    .unwrap_or_else(|| count_packed(&self.branches))
-            }),
+            branches: self
+                .has
+                .branches
+                .then(|| declared.branches.unwrap_or_else(|| self.branch_counter())),
             functions: self.has.functions.then(|| {
                 declared
                     .functions
                     .unwrap_or_else(|| count_packed(&self.functions))
             }),
             statements,
+        }
+    }
+
+    fn branch_counter(&self) -> Counter {
+        if self.branches.is_empty() {
+            let mut counter = Counter::default();
+            for packed in decode_branches(&self.branch_bytes) {
+                counter.total += 1;
+                counter.covered += packed & 1;
+            }
+            counter
+        } else {
+            count_packed(&self.branch_entries())
         }
     }
 

@@ -158,7 +158,7 @@ pub fn parse_summary(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             functions: totals.functions.is_some(),
             statements: false,
         });
-        cov.summary = Some(totals);
+        cov.summary = Some(Box::new(totals));
         model::insert(&mut files, f.filename, cov);
     }
     let declared = summary.totals.totals();

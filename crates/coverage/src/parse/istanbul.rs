@@ -109,10 +109,10 @@ pub fn parse_final(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             }
         }
         cov.finish();
-        cov.declared = Some(Totals {
+        cov.declared = Some(Box::new(Totals {
             statements: Some(statements),
             ..Totals::default()
-        });
+        }));
         model::insert(&mut files, data.path.unwrap_or(key), cov);
     }
     Ok(Parsed {
@@ -168,7 +168,7 @@ pub fn parse_summary(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             functions: summary.functions.is_some(),
             statements: summary.statements.is_some(),
         });
-        cov.summary = Some(summary.totals());
+        cov.summary = Some(Box::new(summary.totals()));
         model::insert(&mut files, key, cov);
     }
     Ok(Parsed {

@@ -131,7 +131,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
                 let target = match parent {
                     "sourcefile" => current
                         .as_mut()
-                        .map(|(_, cov)| cov.declared.get_or_insert_with(Totals::default)),
+                        .map(|(_, cov)| &mut **cov.declared.get_or_insert_with(Box::default)),
                     "report" => Some(&mut declared),
                     "method" if kind == "METHOD" => {
                         if let (Some(m), Some((path, _))) = (&method, &class_source) {
@@ -184,9 +184,11 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
         cov.finish();
         // Files without `ci`/`mi` per line (gcovr's flavour) have counters only.
         if cov.lines.is_empty() {
-            cov.summary = cov.declared;
+            cov.summary = cov.declared.clone();
         }
-        if cov.declared.is_some_and(|d| d.branches.is_none()) && cov.branches.is_empty() {
+        if cov.declared.as_ref().is_some_and(|d| d.branches.is_none())
+            && cov.branch_entries().is_empty()
+        {
             cov.has.branches = false;
         }
     }

@@ -15,7 +15,7 @@ use std::io::Read;
 use super::{FirstError, Format, Parsed, join_files, num};
 use crate::chunked::{self, Piece};
 use crate::error::InputError;
-use crate::model::{self, Counter, FileCov, Files, Has, Totals};
+use crate::model::{self, Counter, FileCov, Files, Has};
 
 #[derive(Default)]
 struct Acc {
@@ -76,6 +76,7 @@ pub fn parse<R: Read>(reader: R, head: Vec<u8>, file: &str) -> Result<Parsed, In
 fn parse_piece(acc: &mut Acc, piece: Piece) {
     let bytes = &piece.bytes;
     let mut current: Option<(String, FileCov)> = None;
+    let mut scratch = Scratch::default();
     let mut line_no: u64 = 0;
     let mut rest = &bytes[..];
     while !rest.is_empty() {
@@ -86,7 +87,7 @@ fn parse_piece(acc: &mut Acc, piece: Piece) {
         rest = next;
         line_no += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if let Err(message) = parse_line(line, &mut current, &mut acc.files) {
+        if let Err(message) = parse_line(line, &mut current, &mut scratch, &mut acc.files) {
             acc.error.record(piece.seq, line_no, message);
             current = None;
             // Keep counting lines so later pieces resolve positions correctly.
@@ -100,11 +101,34 @@ fn parse_piece(acc: &mut Acc, piece: Piece) {
     }
 }
 
+/// Per-worker buffers reused across records.
+#[derive(Default)]
+struct Scratch {
+    branches: Vec<u64>,
+    functions: Vec<u64>,
+}
+
 fn parse_line(
     line: &[u8],
     current: &mut Option<(String, FileCov)>,
+    scratch: &mut Scratch,
     files: &mut Files,
 ) -> Result<(), String> {
+    // The hot path: `DA:` is most lines of any report.
+    if let [b'D', b'A', b':', value @ ..] = line {
+        let Some((_, file)) = current.as_mut() else {
+            return Err("`DA` before any `SF` line".into());
+        };
+        let comma = memchr::memchr(b',', value).ok_or("`DA` needs `DA:<line>,<hits>`")?;
+        let line = num::line(&value[..comma])?;
+        let rest = &value[comma + 1..];
+        let hits = match memchr::memchr(b',', rest) {
+            Some(end) => &rest[..end],
+            None => rest,
+        };
+        file.lines.set(line, num::hits(hits.trim_ascii())?);
+        return Ok(());
+    }
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
@@ -112,6 +136,7 @@ fn parse_line(
         let (path, mut file) = current
             .take()
             .ok_or_else(|| "`end_of_record` without an `SF` line before it".to_owned())?;
+        file.take_from(&mut scratch.branches, &mut scratch.functions);
         file.finish();
         check_declared(&mut file);
         model::insert(files, path, file);
@@ -130,6 +155,8 @@ fn parse_line(
                 "`SF` starts a new record before `SF:{path}` ended with `end_of_record`"
             ));
         }
+        scratch.branches.clear();
+        scratch.functions.clear();
         let path = String::from_utf8_lossy(value).trim().to_owned();
         if path.is_empty() {
             return Err("`SF:` names no source file".into());
@@ -153,38 +180,28 @@ fn parse_line(
         ));
     };
     match key {
-        b"DA" => {
-            let mut fields = value.splitn(3, |b| *b == b',');
-            let line = num::line(fields.next().unwrap_or_default())?;
-            let hits = num::hits(
-                fields
-                    .next()
-                    .ok_or("`DA` needs `DA:<line>,<hits>`")?
-                    .trim_ascii(),
-            )?;
-            file.lines.set(line, hits);
-        }
         b"BRDA" => {
-            let parts: Vec<&[u8]> = value.split(|b| *b == b',').collect();
-            if parts.len() < 4 {
-                return Err("`BRDA` needs `BRDA:<line>,<block>,<branch>,<taken>`".into());
+            // `line,block,branch,taken`; the branch id may itself hold commas.
+            let usage = "`BRDA` needs `BRDA:<line>,<block>,<branch>,<taken>`";
+            let first = memchr::memchr(b',', value).ok_or(usage)?;
+            let second = memchr::memchr(b',', &value[first + 1..]).ok_or(usage)? + first + 1;
+            let last = memchr::memrchr(b',', value).ok_or(usage)?;
+            if last <= second {
+                return Err(usage.into());
             }
-            let line = num::line(parts[0])?;
-            let block = parts[1];
-            let branch = value_between(
-                value,
-                parts[0].len() + block.len() + 2,
-                parts[parts.len() - 1].len(),
-            );
-            let taken = parts[parts.len() - 1].trim_ascii();
+            let line = num::line(&value[..first])?;
+            let block = &value[first + 1..second];
+            let branch = &value[second + 1..last];
+            let taken = value[last + 1..].trim_ascii();
             let taken = taken != b"-" && num::hits(taken)?;
-            file.branches
+            scratch
+                .branches
                 .push(model::branch(line, branch_id(block, branch), taken));
             file.has.branches = true;
         }
         b"LF" | b"LH" | b"BRF" | b"BRH" | b"FNF" | b"FNH" => {
             let value = num::count(value.trim_ascii())?;
-            let declared = file.declared.get_or_insert_with(Totals::default);
+            let declared = file.declared.get_or_insert_with(Box::default);
             let slot = match key {
                 b"LF" | b"LH" => &mut declared.lines,
                 b"BRF" | b"BRH" => {
@@ -214,13 +231,13 @@ fn parse_line(
             {
                 name = &name[comma + 1..];
             }
-            push_function(file, name, false);
+            push_function(file, &mut scratch.functions, name, false);
         }
         b"FNDA" => {
             let mut fields = value.splitn(2, |b| *b == b',');
             let hits = num::hits(fields.next().unwrap_or_default())?;
             let name = fields.next().ok_or("`FNDA` needs `FNDA:<count>,<name>`")?;
-            push_function(file, name, hits);
+            push_function(file, &mut scratch.functions, name, hits);
         }
         b"FNA" => {
             // lcov 2.2: `FNA:<index>,<count>,<name>`.
@@ -230,7 +247,7 @@ fn parse_line(
             let name = fields
                 .next()
                 .ok_or("`FNA` needs `FNA:<index>,<count>,<name>`")?;
-            push_function(file, name, hits);
+            push_function(file, &mut scratch.functions, name, hits);
         }
         // The rest carries nothing the gate counts.
         _ => {}
@@ -254,25 +271,15 @@ fn check_declared(file: &mut FileCov) {
     }
 }
 
-fn push_function(file: &mut FileCov, name: &[u8], hit: bool) {
+fn push_function(file: &mut FileCov, functions: &mut Vec<u64>, name: &[u8], hit: bool) {
     let id = model::hash(&[name]);
-    file.functions.push(model::function(id, hit));
+    functions.push(model::function(id, hit));
     file.has.functions = true;
     if super::keeps_names() {
         file.names.push((
             model::function(id, false),
             String::from_utf8_lossy(name).into(),
         ));
-    }
-}
-
-/// The branch id between `block,` and `,taken` (it may itself contain commas).
-fn value_between(value: &[u8], start: usize, tail: usize) -> &[u8] {
-    let end = value.len().saturating_sub(tail + 1);
-    if start <= end {
-        &value[start..end]
-    } else {
-        &[]
     }
 }
 

@@ -138,7 +138,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
                 cov.branches.push(model::branch(line, id, taken(4)));
                 cov.branches.push(model::branch(line, id | 1, taken(5)));
             }
-            cov.declared = f.summary.map(Summary::totals);
+            cov.declared = f.summary.map(|s| Box::new(s.totals()));
             cov.finish();
             model::insert(&mut files, f.filename, cov);
         }
