@@ -92,7 +92,14 @@ fn load(reports: &[PathBuf], mapper: &Mapper, root: &Path) -> Result<Loaded, Inp
         ambiguous: Vec::new(),
     };
     for report in reports {
+        let started = std::time::Instant::now();
         let parsed = parse::parse_file(report)?;
+        tracing::debug!(
+            "parsed {} ({} files) in {:?}",
+            report.display(),
+            parsed.files.len(),
+            started.elapsed()
+        );
         let shown = report.display().to_string();
         let mut mapped_any = false;
         let mut nowhere = Vec::new();
@@ -122,6 +129,7 @@ fn load(reports: &[PathBuf], mapper: &Mapper, root: &Path) -> Result<Loaded, Inp
                 example: nowhere.first().cloned().unwrap_or_default(),
             });
         }
+        tracing::debug!("mapped in {:?}", started.elapsed());
         loaded.unmapped.extend(nowhere);
         if parsed.format == Format::GoCover {
             go_functions(&mut loaded.files, root);

@@ -1,5 +1,5 @@
 //! Cobertura XML (coverage.py, c8/nyc, gcovr, JaCoCo converters, dotnet coverlet), read
-//! in parallel pieces cut after `</class>`.
+//! in parallel pieces cut after `</class>` with the tag scanner of [`super::xmlscan`].
 //!
 //! Counting follows the root `lines-valid`/`lines-covered` the producers write: every
 //! `<line>` of a `<class>` (not the copies under `<methods>`), once per file and line
@@ -9,8 +9,7 @@
 
 use std::io::Read;
 
-use quick_xml::events::{BytesStart, Event};
-
+use super::xmlscan::{Kind, Scanner, Tag, attributes, unescape};
 use super::{FirstError, Format, Parsed, join_files, num};
 use crate::chunked::{self, Piece};
 use crate::error::InputError;
@@ -116,53 +115,40 @@ fn parse_piece(acc: &mut Acc, piece: Piece) {
         piece.seq,
         memchr::memchr_iter(b'\n', &piece.bytes).count() as u64,
     ));
-    let bytes = &piece.bytes;
-    let mut reader = quick_xml::Reader::from_reader(&bytes[..]);
-    {
-        let config = reader.config_mut();
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
-    }
+    let mut scanner = Scanner::new(&piece.bytes);
     let mut state = State::default();
-    loop {
-        let position = reader.buffer_position();
-        let event = match reader.read_event() {
-            Ok(event) => event,
+    while let Some(tag) = scanner.next_tag() {
+        let tag = match tag {
+            Ok(tag) => tag,
             Err(error) => {
-                let at = reader.error_position().min(bytes.len() as u64) as usize;
-                let eof = reader.buffer_position() >= bytes.len() as u64;
-                let prefix = if eof { TRUNCATED } else { "malformed XML" };
-                fail(acc, &piece, at, format!("{prefix}: {error}"));
+                let prefix = if error.eof {
+                    TRUNCATED
+                } else {
+                    "malformed XML"
+                };
+                fail(
+                    acc,
+                    &piece,
+                    error.at,
+                    format!("{prefix}: {}", error.message),
+                );
                 return;
             }
         };
-        let result = match event {
-            Event::Start(e) => state.start(&e, false, acc, piece.seq),
-            Event::Empty(e) => state.start(&e, true, acc, piece.seq),
-            Event::End(e) => {
-                state.end(e.name().as_ref().as_bytes(), acc, piece.seq);
+        let result = match tag.kind {
+            Kind::Start => state.start(&tag, false, acc, piece.seq),
+            Kind::Empty => state.start(&tag, true, acc, piece.seq),
+            Kind::End => {
+                state.end(tag.name, acc, piece.seq);
                 Ok(())
             }
-            Event::Text(text) if state.in_source => {
-                state
-                    .source
-                    .push_str(&text.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                Ok(())
-            }
-            Event::GeneralRef(r) if state.in_source => {
-                let name: String = (*r).to_owned();
-                let resolved = quick_xml::escape::resolve_predefined_entity(&name)
-                    .map(str::to_owned)
-                    .or_else(|| r.resolve_char_ref().ok().flatten().map(String::from));
-                state.source.push_str(&resolved.unwrap_or_default());
-                Ok(())
-            }
-            Event::Eof => break,
-            _ => Ok(()),
         };
         if let Err(message) = result {
-            fail(acc, &piece, position as usize, message);
+            fail(acc, &piece, tag.at, message);
             return;
+        }
+        if state.in_source {
+            state.source.push_str(&unescape(scanner.text()));
         }
     }
     if let Some((name, _)) = state.class {
@@ -188,14 +174,8 @@ struct State {
 }
 
 impl State {
-    fn start(
-        &mut self,
-        e: &BytesStart,
-        empty: bool,
-        acc: &mut Acc,
-        seq: usize,
-    ) -> Result<(), String> {
-        match e.name().as_ref().as_bytes() {
+    fn start(&mut self, e: &Tag, empty: bool, acc: &mut Acc, seq: usize) -> Result<(), String> {
+        match e.name {
             b"line" if self.methods_depth == 0 => {
                 if let Some((_, file)) = self.class.as_mut() {
                     line(e, file, &mut self.branch_ids)?;
@@ -255,7 +235,7 @@ impl State {
 }
 
 fn line(
-    e: &BytesStart,
+    e: &Tag,
     file: &mut FileCov,
     branch_ids: &mut std::collections::HashMap<u32, u32>,
 ) -> Result<(), String> {
@@ -263,10 +243,9 @@ fn line(
     let mut hits = None;
     let mut branch = false;
     let mut condition = None;
-    for attribute in e.attributes().with_checks(false) {
-        let attribute = attribute.map_err(|error| format!("malformed attribute: {error}"))?;
-        let value = attribute.value.as_bytes();
-        match attribute.key.as_ref().as_bytes() {
+    for attribute in attributes(e.attrs) {
+        let (key, value) = attribute?;
+        match key {
             b"number" => number = Some(num::line(value)?),
             b"hits" => hits = Some(num::hits(value)?),
             b"branch" => branch = value == b"true",
@@ -290,18 +269,18 @@ fn line(
 }
 
 /// The root's `lines-valid`/`lines-covered` and `branches-valid`/`branches-covered`.
-fn root_totals(e: &BytesStart) -> Result<Option<Totals>, String> {
+fn root_totals(e: &Tag) -> Result<Option<Totals>, String> {
     let mut values = [None; 4];
-    for attribute in e.attributes().with_checks(false) {
-        let attribute = attribute.map_err(|error| format!("malformed attribute: {error}"))?;
-        let slot = match attribute.key.as_ref().as_bytes() {
+    for attribute in attributes(e.attrs) {
+        let (key, value) = attribute?;
+        let slot = match key {
             b"lines-valid" => 0,
             b"lines-covered" => 1,
             b"branches-valid" => 2,
             b"branches-covered" => 3,
             _ => continue,
         };
-        values[slot] = num::count(attribute.value.as_bytes()).ok();
+        values[slot] = num::count(value).ok();
     }
     let pair = |total: Option<u64>, covered: Option<u64>| match (total, covered) {
         (Some(total), Some(covered)) if covered <= total && total > 0 => {
@@ -340,16 +319,11 @@ fn condition_coverage(value: &[u8]) -> Result<(u32, u32), String> {
     Ok((covered as u32, total as u32))
 }
 
-fn attr(e: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
-    for attribute in e.attributes().with_checks(false) {
-        let attribute = attribute.map_err(|error| format!("malformed attribute: {error}"))?;
-        if attribute.key.as_ref().as_bytes() == name {
-            return attribute
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(|v| Some(v.into_owned()))
-                .map_err(|error| {
-                    format!("bad `{}` value: {error}", String::from_utf8_lossy(name))
-                });
+fn attr(e: &Tag, name: &[u8]) -> Result<Option<String>, String> {
+    for attribute in attributes(e.attrs) {
+        let (key, value) = attribute?;
+        if key == name {
+            return Ok(Some(unescape(value)));
         }
     }
     Ok(None)

@@ -11,6 +11,7 @@ mod json;
 mod lcov;
 mod llvm;
 mod num;
+mod xmlscan;
 
 use std::io::Read;
 use std::path::Path;
