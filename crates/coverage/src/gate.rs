@@ -744,3 +744,26 @@ fn run_merge(
         plural(loaded.files.len() as u64, "file", "files")
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use signoff_core::finding::Rule as _;
+
+    use super::*;
+
+    #[test]
+    fn rule_list() {
+        let rules: Vec<String> = Rule::ALL
+            .iter()
+            .map(|r| format!("{} ({}): {}", r.id(), r.default_severity(), r.description()))
+            .collect();
+        insta::assert_snapshot!(rules.join("\n"));
+    }
+
+    #[test]
+    fn percentages_never_round_up_to_a_pass() {
+        assert_eq!(pct(99.99), "99.9");
+        assert_eq!(pct(100.0), "100");
+        assert_eq!(pct(40.0), "40");
+    }
+}

@@ -54,3 +54,38 @@ pub struct PathThreshold {
     /// Minimum function coverage of these files, percent.
     pub functions: Option<Percent>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_section_reads_every_key() {
+        let policy: CoveragePolicy = crate::yaml::from_str(
+            "lines: 80\npatch: 90\npatch_min_lines: 5\nmax_drop: 0.5\nignore: [\"gen/**\"]\npaths:\n  - {path: \"src/legacy/**\", lines: 50}\n",
+            "signoff.yml",
+        )
+        .unwrap();
+        assert_eq!(policy.patch_min_lines, Some(5));
+        assert_eq!(policy.max_drop, Some(Percent(0.5)));
+        assert!(policy.ignore[0].is_match("gen/a/b.rs"));
+        assert!(policy.paths[0].path.is_match("src/legacy/x.c"));
+        assert_eq!(policy.paths[0].lines, Some(Percent(50.0)));
+    }
+
+    #[test]
+    fn bad_coverage_values_name_the_place() {
+        let error = crate::yaml::from_str::<CoveragePolicy>(
+            "paths:\n  - {path: \"src/**\", line: 50}\n",
+            "signoff.yml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("signoff.yml:2"), "{error}");
+        assert!(error.contains("`line`"), "{error}");
+        let error = crate::yaml::from_str::<CoveragePolicy>("max_drop: 120\n", "signoff.yml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("percentage from 0 to 100"), "{error}");
+    }
+}

@@ -136,3 +136,19 @@ fn invalid_utf8_and_huge_line_numbers_do_not_crash() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("out of range"), "{}", run.stderr);
 }
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "{{\"a.js\": {{\"statementMap\": {{}}, \"extra\": {}{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    expect_error(
+        dir.path(),
+        "deep.json",
+        deep.as_bytes(),
+        "holds no coverage data",
+    );
+}
