@@ -18,6 +18,11 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
+    /// Coverage report for the coverage gate [default: the first of lcov.info,
+    /// coverage/lcov.info, coverage.xml, … found in the repository]
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
+
     #[command(flatten)]
     pub common: CommonArgs,
 
@@ -140,8 +145,10 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
+#[allow(clippy::vec_init_then_push)] // each gate pushes itself
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
     let mut plans: Vec<Planned> = Vec::new();
+    plans.push(plan_coverage(args));
     // The health check probes a deployed service, so it runs only when signoff.yml names
     // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
     if policy.health_check().checks.is_empty() {
@@ -164,6 +171,56 @@ fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
         ));
     }
     plans
+}
+
+/// Where test runners write coverage reports, in the order `check` looks.
+const COVERAGE_REPORTS: &[&str] = &[
+    "lcov.info",
+    "coverage/lcov.info",
+    "coverage.lcov",
+    "target/llvm-cov/lcov.info",
+    "target/coverage/lcov.info",
+    "coverage.xml",
+    "cobertura.xml",
+    "coverage/cobertura-coverage.xml",
+    "target/site/jacoco/jacoco.xml",
+    "build/reports/jacoco/test/jacocoTestReport.xml",
+    "jacoco.xml",
+    "coverage.json",
+    "coverage/coverage-final.json",
+    "coverage/coverage-summary.json",
+    "target/llvm-cov/coverage.json",
+    "coverage.out",
+    "cover.out",
+];
+
+/// The coverage gate on the report given with `--coverage`, or the first one found; with
+/// no report it is skipped, saying where it looked.
+fn plan_coverage(args: &CheckArgs) -> Planned {
+    let report = args.coverage.clone().or_else(|| {
+        COVERAGE_REPORTS
+            .iter()
+            .map(|name| args.path.join(name))
+            .find(|path| path.is_file())
+    });
+    match report {
+        Some(report) => {
+            let extra: Vec<OsString> = vec![
+                "--root".into(),
+                args.path.clone().into(),
+                "--report".into(),
+                report.into(),
+            ];
+            Planned::gate::<signoff_coverage::Args>(
+                signoff_coverage::run,
+                argv("signoff-coverage", args, &extra),
+            )
+        }
+        None => Planned::skipped(
+            "coverage",
+            "no coverage report found (looked for lcov.info, coverage/lcov.info, coverage.xml, cobertura.xml, jacoco.xml, coverage.json, coverage.out, …); run the tests with coverage or pass --coverage FILE".into(),
+        ),
+    }
 }
 
 /// Removes gate reports a previous run left in `out`, so a gate that does not apply this

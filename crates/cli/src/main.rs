@@ -24,6 +24,9 @@ enum Command {
     /// Is the deployed service really up? Probes, assertions, latency SLOs, rollback
     #[command(name = "health-check")]
     Health(Box<signoff_health::Args>),
+    /// Check coverage reports against thresholds (signoff-coverage)
+    #[command(name = "coverage")]
+    Coverage(Box<signoff_coverage::Args>),
 }
 
 fn main() -> ExitCode {
@@ -33,5 +36,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => signoff_report::console::main(&args),
         Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
+        Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
     }
 }

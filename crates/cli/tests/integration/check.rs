@@ -43,8 +43,39 @@ fn stale_gate_reports_from_an_earlier_run_are_not_counted() {
     )
     .unwrap();
     let run = signoff().current_dir(dir.path()).arg("check").run();
-    assert!(!out.join("coverage.gate.json").exists());
-    assert!(!run.stdout.contains("coverage"), "{}", run.stdout);
+    // The stale file is gone; the coverage gate, with no report to read, wrote a fresh
+    // `skipped` report in its place.
+    let fresh = signoff_testkit::assert_valid_gate_report(&out.join("coverage.gate.json"));
+    assert_eq!(fresh["status"], "skipped", "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no coverage report found"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_runs_the_coverage_gate_on_a_report_it_finds() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    // The report c8 wrote for the coverage crate's fixture program.
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../coverage/tests/fixtures");
+    repo.write(
+        "calc.js",
+        std::fs::read(fixtures.join("src/js/calc.js")).unwrap(),
+    );
+    repo.write(
+        "coverage/lcov.info",
+        std::fs::read(fixtures.join("js/lcov.info")).unwrap(),
+    );
+    repo.commit("js");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    let report = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/coverage.gate.json"),
+    );
+    assert_eq!(report["status"], "pass", "{}", run.all_output());
+    assert_eq!(report["metrics"]["lines_total"], 17);
+    assert!(run.stdout.contains("lines 70.5% (12/17)"), "{}", run.stdout);
 }
 
 #[test]

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-pub use coverage::CoveragePolicy;
+pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
 pub use sbom::SbomPolicy;
