@@ -80,7 +80,6 @@ impl Planned {
     /// A gate run with the command line its own binary would get, so `check` and the
     /// gate's binary cannot drift apart. A command line the gate rejects becomes an
     /// `error` report.
-    #[allow(dead_code)] // used as gates land
     fn gate<A: GateArgs>(run: fn(A) -> GateReport, argv: Vec<OsString>) -> Self {
         Planned {
             gate: A::GATE,
@@ -115,7 +114,6 @@ impl Planned {
 }
 
 /// The command line for a gate's binary: its name, then the common flags, then `extra`.
-#[allow(dead_code)] // used as gates land
 fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
     let mut argv: Vec<OsString> = vec![
         binary.into(),
@@ -132,10 +130,16 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
+#[allow(clippy::vec_init_then_push)] // each gate pushes its own entry
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = (args, policy);
+    let _ = policy;
     #[allow(unused_mut)]
     let mut plans: Vec<Planned> = Vec::new();
+    // The SBOM gate always applies; it reports `skipped` when there is no manifest.
+    plans.push(Planned::gate::<signoff_sbom::Args>(
+        signoff_sbom::run,
+        argv("signoff-sbom", args, &[args.path.clone().into_os_string()]),
+    ));
     plans
 }
 

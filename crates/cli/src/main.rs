@@ -21,6 +21,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Write the CycloneDX SBOM of a repository from its lockfiles, and check it
+    #[command(name = "sbom")]
+    Sbom(signoff_sbom::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report(&args),
+        Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
     }
 }
 

@@ -26,7 +26,7 @@ use serde_saphyr::Spanned;
 
 pub use coverage::CoveragePolicy;
 pub use health::HealthPolicy;
-pub use sbom::SbomPolicy;
+pub use sbom::{PurlPattern, SbomPolicy};
 pub use secret_scan::SecretScanPolicy;
 pub use values::{Date, PathGlob, Percent};
 
