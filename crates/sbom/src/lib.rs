@@ -258,8 +258,7 @@ fn scan(args: &Args) -> GateReport {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        signoff_core::fs::write_atomic(&output, &bytes)
-            .map_err(|e| format!("cannot write {}: {e}", output.display()))
+        replace_file(&output, &bytes).map_err(|e| format!("cannot write {}: {e}", output.display()))
     });
     tracing::debug!("BOM written: {:?}", started.elapsed());
     if let Err(error) = &written {
@@ -456,6 +455,21 @@ fn summarize(report: &mut ReportBuilder, described: &Described) -> String {
         plural(described.lockfiles.len() as u64, "lockfile", "lockfiles"),
         plural(ecosystem_count, "ecosystem", "ecosystems"),
     )
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so readers
+/// never see a partial SBOM. Unlike the gate report it is not fsynced: the SBOM is large
+/// and rewritten on every run, and a crash before the rename leaves the old file intact.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }
 
 fn directory_name(root: &Path) -> String {

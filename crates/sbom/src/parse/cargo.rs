@@ -33,7 +33,7 @@ const CRATES_IO: &str = "registry+https://github.com/rust-lang/crates.io-index";
 const CRATES_IO_SPARSE: &str = "sparse+https://index.crates.io/";
 
 pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
-    let lock: Lock = toml::from_str(text).map_err(|error| ParseError::toml(&error, text))?;
+    let lock: Lock = super::toml(text)?;
     let dev_only = dev_only_dependencies(ctx, dir_of(rel));
 
     let mut graph = Graph::default();

@@ -12,6 +12,7 @@ mod python;
 mod requirements;
 mod ruby;
 mod simple;
+mod tomlite;
 mod yamlite;
 mod yarn;
 
@@ -260,6 +261,17 @@ pub fn parse(ctx: &Context<'_>, rel: &str, kind: Kind) -> Result<Graph, ParseErr
 /// Parses JSON into `T`, bounded in nesting by serde_json's recursion limit.
 pub fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     serde_json::from_str(text).map_err(|error| ParseError::json(&error))
+}
+
+/// Parses lockfile TOML into `T`: the fast reader for what tools write, else the `toml`
+/// crate (which also gives a real error its line).
+pub fn toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    if let Ok(value) = tomlite::parse(text)
+        && let Ok(parsed) = serde_json::from_value(value)
+    {
+        return Ok(parsed);
+    }
+    toml::from_str(text).map_err(|error| ParseError::toml(&error, text))
 }
 
 /// Parses YAML into `T`, with serde-saphyr's budget against alias bombs.

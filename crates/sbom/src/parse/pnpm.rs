@@ -113,7 +113,10 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         .and_then(|value| serde_json::from_value::<Lock>(value).ok());
     let mut lock: Lock = match fast {
         Some(lock) => lock,
-        None => super::yaml(text)?,
+        None => {
+            tracing::debug!("{rel}: outside the fast YAML subset, using the full parser");
+            super::yaml(text)?
+        }
     };
     if lock.importers.is_empty() {
         lock.importers.insert(

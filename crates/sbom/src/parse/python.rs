@@ -67,7 +67,7 @@ struct PoetrySource {
 }
 
 pub fn parse_poetry(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
-    let lock: PoetryLock = toml::from_str(text).map_err(|error| ParseError::toml(&error, text))?;
+    let lock: PoetryLock = super::toml(text)?;
     let mut graph = Graph::default();
     let mut by_name: HashMap<String, usize> = HashMap::new();
     for entry in &lock.package {
@@ -267,7 +267,7 @@ struct UvFile {
 }
 
 pub fn parse_uv(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, ParseError> {
-    let lock: UvLock = toml::from_str(text).map_err(|error| ParseError::toml(&error, text))?;
+    let lock: UvLock = super::toml(text)?;
     let mut graph = Graph::default();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for entry in &lock.package {

@@ -2,6 +2,9 @@
 //! includes (followed, bounded in depth, cycles ignored), `-e`/URL requirements.
 //! A requirement that does not pin one version is a note, and a component without version.
 //!
+//! pip-compile's `# via` comments give the graph: `# via flask` under a requirement is an
+//! edge from flask to it, and `# via -r requirements.in` marks it direct.
+//!
 //! Files named for development (`dev`, `test`, `lint`, `docs`, `typing`) hold dev-only
 //! dependencies.
 
@@ -19,7 +22,9 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
     let root = graph.add(Node::root(None));
     let mut visited = HashSet::new();
     visited.insert(rel.to_owned());
-    read(ctx, rel, text, &mut graph, root, &mut visited, 0)?;
+    let mut via = Vec::new();
+    read(ctx, rel, text, &mut graph, root, &mut visited, 0, &mut via)?;
+    apply_via(&mut graph, root, &via);
     let dev = is_dev_file(rel);
     if dev {
         let deps = std::mem::take(&mut graph.nodes[root].deps);
@@ -40,6 +45,10 @@ pub fn is_dev_file(rel: &str) -> bool {
     })
 }
 
+/// `# via` entries: (requirement node, what it names: a package, or `-r file`).
+type Via = Vec<(usize, String)>;
+
+#[allow(clippy::too_many_arguments)]
 fn read(
     ctx: &Context<'_>,
     rel: &str,
@@ -48,8 +57,11 @@ fn read(
     root: usize,
     visited: &mut HashSet<String>,
     depth: usize,
+    via: &mut Via,
 ) -> Result<(), ParseError> {
     let top = depth == 0;
+    let mut last: Option<usize> = None;
+    let mut in_via = false;
     let mut logical = String::new();
     let mut start_line = 0u64;
     for (index, raw) in text.lines().enumerate() {
@@ -64,6 +76,19 @@ fn read(
         }
         logical.push_str(raw);
         let line = std::mem::take(&mut logical);
+        if let Some(comment) = line.trim_start().strip_prefix('#') {
+            let comment = comment.trim();
+            if let Some(rest) = comment.strip_prefix("via") {
+                in_via = rest.is_empty() || rest.starts_with(' ');
+                if in_via && let (Some(node), false) = (last, rest.trim().is_empty()) {
+                    via.push((node, rest.trim().to_owned()));
+                }
+            } else if in_via && let Some(node) = last {
+                via.push((node, comment.to_owned()));
+            }
+            continue;
+        }
+        in_via = false;
         let line = strip_comment(&line);
         let line = line.trim();
         if line.is_empty() {
@@ -78,7 +103,9 @@ fn read(
                 continue;
             }
             match ctx.read_text(&path) {
-                Some(included) => read(ctx, &path, &included, graph, root, visited, depth + 1)?,
+                Some(included) => {
+                    read(ctx, &path, &included, graph, root, visited, depth + 1, via)?
+                }
                 None => graph.note(
                     NoteKind::Skipped,
                     top.then_some(start_line),
@@ -96,9 +123,46 @@ fn read(
             node.line = line_for_note;
             let index = graph.add(node);
             graph.nodes[root].deps.push(index);
+            last = Some(index);
+        } else {
+            last = None;
         }
     }
     Ok(())
+}
+
+/// Turns `# via` entries into edges. A requirement that only packages pull in is
+/// transitive: the project's edge to it goes.
+fn apply_via(graph: &mut Graph, root: usize, via: &[(usize, String)]) {
+    if via.is_empty() {
+        return;
+    }
+    let by_name: std::collections::HashMap<String, usize> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, node)| Some((node.package.as_ref()?.name.clone(), index)))
+        .collect();
+    let mut transitive: HashSet<usize> = HashSet::new();
+    let mut direct: HashSet<usize> = HashSet::new();
+    for (child, entry) in via {
+        if entry.starts_with('-') {
+            direct.insert(*child);
+            continue;
+        }
+        let name = pep503(entry.split_whitespace().next().unwrap_or(entry));
+        if let Some(&parent) = by_name.get(&name)
+            && parent != *child
+        {
+            if !graph.nodes[parent].deps.contains(child) {
+                graph.nodes[parent].deps.push(*child);
+            }
+            transitive.insert(*child);
+        }
+    }
+    graph.nodes[root]
+        .deps
+        .retain(|node| direct.contains(node) || !transitive.contains(node));
 }
 
 fn strip_comment(line: &str) -> &str {

@@ -19,16 +19,34 @@ pub fn parse(text: &str) -> Result<Value, Unsupported> {
     // Stack of (indent of the map's keys, map, key under which it sits in its parent).
     let mut stack: Vec<(usize, Map<String, Value>, String)> = vec![(0, Map::new(), String::new())];
     let mut pending: Option<(usize, String)> = None; // a `key:` whose block has not started
+    // A block sequence of scalars being read: (indent of its `- `, key, items).
+    let mut sequence: Option<(usize, String, Vec<Value>)> = None;
     for raw in text.lines() {
         let content = raw.trim_end();
         let trimmed = content.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        if content.starts_with('\t') || trimmed.starts_with("- ") || trimmed == "-" {
+        if content.starts_with('\t') || trimmed == "-" {
             return Err(Unsupported);
         }
         let indent = content.len() - trimmed.len();
+        if let Some(item) = trimmed.strip_prefix("- ") {
+            if item.contains(": ") || item.ends_with(':') {
+                return Err(Unsupported); // a sequence of maps
+            }
+            match (&mut sequence, pending.take()) {
+                (Some((at, _, items)), None) if *at == indent => items.push(scalar_or_flow(item)?),
+                (None, Some((parent_indent, key))) if indent >= parent_indent => {
+                    sequence = Some((indent, key, vec![scalar_or_flow(item)?]));
+                }
+                _ => return Err(Unsupported),
+            }
+            continue;
+        }
+        if let Some((_, key, items)) = sequence.take() {
+            insert(&mut stack, key, Value::Array(items))?;
+        }
         if let Some((parent_indent, key)) = pending.take() {
             if indent > parent_indent {
                 if stack.len() >= MAX_DEPTH {
@@ -56,6 +74,9 @@ pub fn parse(text: &str) -> Result<Value, Unsupported> {
     }
     if let Some((_, key)) = pending.take() {
         insert(&mut stack, key, Value::Null)?;
+    }
+    if let Some((_, key, items)) = sequence.take() {
+        insert(&mut stack, key, Value::Array(items))?;
     }
     while stack.len() > 1 {
         close(&mut stack)?;
@@ -210,7 +231,7 @@ mod tests {
     #[test]
     fn reads_what_pnpm_writes() {
         let value = parse(
-            "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@types/ms':\n        specifier: 0.7.34\n        version: 0.7.34\n\npackages:\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-x==, tarball: 'https://a/b'}\n    cpu: [x64, arm64]\n    dev: false\n    hasBin: true\n  empty@1.0.0: {}\n",
+            "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@types/ms':\n        specifier: 0.7.34\n        version: 0.7.34\n\npackages:\n\n  ms@2.1.2:\n    resolution: {integrity: sha512-x==, tarball: 'https://a/b'}\n    cpu: [x64, arm64]\n    dev: false\n    hasBin: true\n    transitivePeerDependencies:\n      - supports-color\n      - '@x/y'\n  empty@1.0.0: {}\n",
         )
         .unwrap();
         assert_eq!(value["lockfileVersion"], "9.0");
@@ -229,13 +250,31 @@ mod tests {
         assert_eq!(value["packages"]["ms@2.1.2"]["cpu"][1], "arm64");
         assert_eq!(value["packages"]["ms@2.1.2"]["dev"], false);
         assert!(value["packages"]["empty@1.0.0"].is_object());
+        assert_eq!(
+            value["packages"]["ms@2.1.2"]["transitivePeerDependencies"][1],
+            "@x/y"
+        );
+    }
+
+    #[test]
+    fn agrees_with_the_yaml_parser_on_every_pnpm_fixture() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for case in ["pnpm-v5", "pnpm-v6", "pnpm-v9"] {
+            let text = std::fs::read_to_string(fixtures.join(case).join("pnpm-lock.yaml")).unwrap();
+            let mut reference: Value = serde_saphyr::from_str(&text).unwrap();
+            // The full parser types numbers; the fast one keeps every scalar as text.
+            if let Some(version) = reference.get_mut("lockfileVersion") {
+                *version = Value::String(version.to_string().trim_matches('"').to_owned());
+            }
+            assert_eq!(parse(&text).unwrap(), reference, "{case}");
+        }
     }
 
     #[test]
     fn refuses_what_it_does_not_know() {
         for text in [
             "a: &x 1\nb: *x\n",
-            "a:\n  - 1\n",
+            "a:\n  - b: 1\n",
             "a: |\n  text\n",
             "a: 1\na: 2\n",
             "a:\n   b: 1\n  c: 2\n",

@@ -178,6 +178,23 @@ fn pinned_requirements_with_includes() {
     assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
     insta::assert_snapshot!("requirements", summary(outcome.bom()));
     python_facts(&outcome, true);
+    // pip-compile's `# via` comments are the graph.
+    assert!(
+        outcome
+            .depends_on("pkg:pypi/requests@2.32.3")
+            .contains(&"pkg:pypi/idna@3.20".to_owned())
+    );
+    let kind = |purl: &str| {
+        outcome.component(purl)["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "signoff:dependency")
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(kind("pkg:pypi/requests@2.32.3"), "direct");
+    assert_eq!(kind("pkg:pypi/idna@3.20"), "transitive");
     // pytest>=8 is not pinned: a finding on its line, and the gate warns.
     assert_eq!(outcome.gate["status"], "warn");
     let finding = &outcome.gate["findings"][0];
