@@ -148,6 +148,11 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 #[allow(clippy::vec_init_then_push)] // each gate pushes itself
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
     let mut plans: Vec<Planned> = Vec::new();
+    // The SBOM gate always applies; it reports `skipped` when there is no manifest.
+    plans.push(Planned::gate::<signoff_sbom::Args>(
+        signoff_sbom::run,
+        argv("signoff-sbom", args, &[args.path.clone().into_os_string()]),
+    ));
     plans.push(plan_coverage(args));
     // The health check probes a deployed service, so it runs only when signoff.yml names
     // the URLs; otherwise it is recorded as skipped, so the report says it was not run.

@@ -27,6 +27,9 @@ enum Command {
     /// Check coverage reports against thresholds (signoff-coverage)
     #[command(name = "coverage")]
     Coverage(Box<signoff_coverage::Args>),
+    /// Write the CycloneDX SBOM of a repository from its lockfiles, and check it
+    #[command(name = "sbom")]
+    Sbom(signoff_sbom::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +40,6 @@ fn main() -> ExitCode {
         Command::Report(args) => signoff_report::console::main(&args),
         Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
         Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
+        Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
     }
 }

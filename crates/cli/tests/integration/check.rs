@@ -147,4 +147,33 @@ fn health_check_is_skipped_without_urls() {
         "{}",
         run.stdout
     );
+
+#[test]
+fn check_runs_the_sbom_gate_on_the_repository() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    let fixture = signoff_testkit::workspace_root().join("crates/sbom/tests/fixtures/cargo");
+    for file in [
+        "Cargo.toml",
+        "Cargo.lock",
+        "app/Cargo.toml",
+        "core/Cargo.toml",
+    ] {
+        repo.write(file, std::fs::read(fixture.join(file)).unwrap());
+    }
+    repo.commit("initial");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert!(run.stdout.contains("sbom"), "{}", run.all_output());
+    let out = repo.path().join("signoff-out");
+    let gate = signoff_testkit::assert_valid_gate_report(&out.join("sbom.gate.json"));
+    assert_eq!(gate["status"], "pass", "{gate}");
+    let bom = std::fs::read_to_string(out.join("sbom.cdx.json")).unwrap();
+    assert!(bom.contains("pkg:cargo/itoa@1.0.11"));
+
+    // Without any manifest the gate is skipped and says why.
+    let empty = signoff_testkit::GitRepo::new();
+    empty.write("README.md", "# demo\n");
+    signoff().current_dir(empty.path()).arg("check").run();
+    let gate =
+        signoff_testkit::assert_valid_gate_report(&empty.path().join("signoff-out/sbom.gate.json"));
+    assert_eq!(gate["status"], "skipped");
 }

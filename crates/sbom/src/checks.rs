@@ -1,0 +1,353 @@
+//! The gate's rules, and the findings each produces: lockfiles that cannot be parsed,
+//! manifests without a lockfile, unpinned requirements, denied packages, licences outside
+//! the allow-list.
+
+use std::collections::BTreeSet;
+
+use signoff_core::policy::PurlPattern;
+use signoff_core::report::Finding;
+
+use crate::graph::Merged;
+use crate::model::{Note, NoteKind};
+use crate::parse::{Kind, ParseError, dir_of};
+
+signoff_core::rules! {
+    /// Rules of the SBOM gate.
+    pub enum Rule {
+        LockfileUnparsable = ("lockfile-unparsable", Severity::High,
+            "A lockfile cannot be parsed, so its packages are missing from the SBOM"),
+        ManifestWithoutLockfile = ("manifest-without-lockfile", Severity::Medium,
+            "A manifest declares dependencies but no lockfile pins them"),
+        UnpinnedRequirement = ("unpinned-requirement", Severity::Medium,
+            "A requirements file does not pin a package to one version"),
+        SkippedEntry = ("skipped-entry", Severity::Low,
+            "A lockfile entry was not understood and is missing from the SBOM"),
+        DeniedPackage = ("denied-package", Severity::High,
+            "A package on the policy's deny-list is in the SBOM"),
+        LicenseNotAllowed = ("license-not-allowed", Severity::Medium,
+            "A package's licence is not on the policy's allow-list"),
+    }
+}
+
+/// The command that rewrites a lockfile of this kind.
+fn regenerate(kind: Kind) -> &'static str {
+    match kind {
+        Kind::CargoLock => "`cargo generate-lockfile`",
+        Kind::PackageLock => "`npm install --package-lock-only`",
+        Kind::YarnLock => "`yarn install`",
+        Kind::PnpmLock => "`pnpm install --lockfile-only`",
+        Kind::BunLock => "`bun install --save-text-lockfile`",
+        Kind::PoetryLock => "`poetry lock`",
+        Kind::UvLock => "`uv lock`",
+        Kind::PipfileLock => "`pipenv lock`",
+        Kind::Requirements => "`pip-compile` (or `pip freeze`)",
+        Kind::GoMod => "`go mod tidy`",
+        Kind::GemfileLock => "`bundle lock`",
+        Kind::ComposerLock => "`composer update --lock`",
+        Kind::NugetLock => "`dotnet restore --use-lock-file`",
+        Kind::GradleLock => "`gradle dependencies --write-locks`",
+        Kind::PubspecLock => "`dart pub get`",
+        Kind::MixLock => "`mix deps.get`",
+        Kind::PackageResolved => "`swift package resolve`",
+    }
+}
+
+/// A lockfile that could not be parsed.
+pub fn unparsable(path: &str, kind: Kind, error: &ParseError) -> Finding {
+    Finding::new(Rule::LockfileUnparsable)
+        .at(path, error.line.unwrap_or(0))
+        .identity(path)
+        .message(format!("cannot parse {path}: {}", error.message))
+        .help(format!(
+            "fix the file or regenerate it with {}; the other lockfiles are still in the SBOM",
+            regenerate(kind)
+        ))
+        .build()
+}
+
+/// Notes a parser left on a lockfile.
+pub fn note(path: &str, note: &Note) -> Finding {
+    let (rule, help) = match note.kind {
+        NoteKind::Unpinned => (
+            Rule::UnpinnedRequirement,
+            "pin it with `==` (pip-compile or `pip freeze` write pinned files with hashes)",
+        ),
+        NoteKind::Skipped => (
+            Rule::SkippedEntry,
+            "check the entry; regenerate the lockfile with its tool",
+        ),
+    };
+    Finding::new(rule)
+        .at(path, note.line.unwrap_or(0))
+        .identity(path)
+        .identity(&note.message)
+        .message(format!("{path}: {}", note.message))
+        .help(help)
+        .build()
+}
+
+/// Lockfile names that pin a manifest's dependencies, by manifest name.
+fn lockfiles_for(manifest: &str) -> &'static [&'static str] {
+    match manifest {
+        "package.json" => &[
+            "package-lock.json",
+            "npm-shrinkwrap.json",
+            "yarn.lock",
+            "pnpm-lock.yaml",
+            "bun.lock",
+            "bun.lockb",
+        ],
+        "Cargo.toml" => &["Cargo.lock"],
+        "pyproject.toml" => &[
+            "poetry.lock",
+            "uv.lock",
+            "pdm.lock",
+            "Pipfile.lock",
+            "requirements.txt",
+        ],
+        "Pipfile" => &["Pipfile.lock"],
+        "Gemfile" => &["Gemfile.lock"],
+        "composer.json" => &["composer.lock"],
+        "go.mod" => &["go.sum"],
+        "pubspec.yaml" => &["pubspec.lock"],
+        "mix.exs" => &["mix.lock"],
+        "Package.swift" => &["Package.resolved"],
+        _ => &[],
+    }
+}
+
+/// Whether a manifest declares any third-party dependency.
+fn declares_dependencies(name: &str, text: &str) -> bool {
+    match name {
+        "package.json" | "composer.json" => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .is_some_and(|value| {
+                [
+                    "dependencies",
+                    "devDependencies",
+                    "optionalDependencies",
+                    "require",
+                    "require-dev",
+                ]
+                .iter()
+                .filter_map(|key| value.get(key)?.as_object())
+                .flat_map(|deps| deps.keys())
+                .any(|dep| dep != "php" && !dep.starts_with("ext-"))
+            }),
+        "go.mod" => text.lines().any(|line| {
+            let line = line.trim();
+            line.starts_with("require") || (line.contains(" v") && !line.starts_with("go "))
+        }),
+        "pyproject.toml" => toml::from_str::<toml::Table>(text).ok().is_some_and(|v| {
+            let pep621 = v
+                .get("project")
+                .and_then(|p| p.get("dependencies"))
+                .and_then(|d| d.as_array())
+                .is_some_and(|d| !d.is_empty());
+            let poetry = v
+                .get("tool")
+                .and_then(|t| t.get("poetry"))
+                .and_then(|p| p.get("dependencies"))
+                .and_then(|d| d.as_table())
+                .is_some_and(|d| d.keys().any(|k| k != "python"));
+            pep621 || poetry
+        }),
+        _ => true,
+    }
+}
+
+/// Manifests with dependencies and no lockfile beside them or in a parent directory
+/// (a workspace root).
+pub fn manifests_without_lockfile(
+    root: &std::path::Path,
+    manifests: &[String],
+    lockfiles: &BTreeSet<String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for manifest in manifests {
+        let name = manifest.rsplit('/').next().unwrap_or(manifest);
+        let wanted = lockfiles_for(name);
+        if wanted.is_empty() {
+            continue;
+        }
+        let mut dir = dir_of(manifest).to_owned();
+        let found = loop {
+            let hit = wanted.iter().any(|lock| {
+                let candidate = if dir.is_empty() {
+                    (*lock).to_owned()
+                } else {
+                    format!("{dir}/{lock}")
+                };
+                lockfiles.contains(&candidate) || root.join(&candidate).is_file()
+            });
+            if hit || dir.is_empty() || name == "go.mod" {
+                break hit;
+            }
+            dir = dir_of(&dir).to_owned();
+        };
+        if found {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(manifest)) else {
+            continue;
+        };
+        if !declares_dependencies(name, &text) {
+            continue;
+        }
+        out.push(
+            Finding::new(Rule::ManifestWithoutLockfile)
+                .in_file(manifest.clone())
+                .identity(manifest.clone())
+                .message(format!(
+                    "{manifest} declares dependencies but no {} pins them, so their versions are unknown",
+                    wanted.join(" or ")
+                ))
+                .help(format!("commit a lockfile next to {manifest}"))
+                .build(),
+        );
+    }
+    out
+}
+
+/// Where a component was first seen: its lockfile, and the line when the parser knew it
+/// or the first line naming the package (looked up only for findings, which are few).
+fn place(root: &std::path::Path, component: &crate::graph::Component) -> (String, u64) {
+    let Some((path, line)) = component.seen_at.clone() else {
+        return (String::new(), 0);
+    };
+    if let Some(line) = line {
+        return (path, line);
+    }
+    let name = component.package.full_name();
+    let line = crate::parse::read_text(&root.join(&path))
+        .ok()
+        .and_then(|text| {
+            let needle = format!("\"{name}");
+            let offset = text.find(&needle).or_else(|| text.find(&name))?;
+            Some(crate::parse::line_of(&text, offset))
+        })
+        .unwrap_or(0);
+    (path, line)
+}
+
+/// Components on the deny-list.
+pub fn denied(root: &std::path::Path, merged: &Merged, deny: &[PurlPattern]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for component in merged.components.values() {
+        let Some(pattern) = deny.iter().find(|p| p.is_match(&component.purl)) else {
+            continue;
+        };
+        let (path, line) = place(root, component);
+        out.push(
+            Finding::new(Rule::DeniedPackage)
+                .at(path, line)
+                .identity(component.purl.clone())
+                .message(format!(
+                    "{} is denied by the policy (`{pattern}`)",
+                    component.purl
+                ))
+                .help("remove or replace the package, or waive the finding with a reason")
+                .detail("purl", component.purl.clone())
+                .build(),
+        );
+    }
+    out
+}
+
+/// Components whose recorded licence is not allowed. Returns the findings and how many
+/// components had licence data at all.
+pub fn licenses(
+    root: &std::path::Path,
+    merged: &Merged,
+    allow: &[String],
+) -> (Vec<Finding>, usize) {
+    let allowed: BTreeSet<String> = allow.iter().map(|l| l.to_ascii_lowercase()).collect();
+    let mut out = Vec::new();
+    let mut with_data = 0;
+    for component in merged.third_party() {
+        if component.package.licenses.is_empty() {
+            continue;
+        }
+        with_data += 1;
+        let ok = component
+            .package
+            .licenses
+            .iter()
+            .any(|expression| expression_allowed(expression, &allowed));
+        if ok {
+            continue;
+        }
+        let (path, line) = place(root, component);
+        let licenses = component.package.licenses.join(", ");
+        out.push(
+            Finding::new(Rule::LicenseNotAllowed)
+                .at(path, line)
+                .identity(component.purl.clone())
+                .message(format!(
+                    "{} is licensed {licenses}, which is not on the allow-list",
+                    component.purl
+                ))
+                .help("replace the package, add the licence to `allow_licenses`, or waive the finding with a reason")
+                .detail("purl", component.purl.clone())
+                .detail("licenses", licenses)
+                .build(),
+        );
+    }
+    (out, with_data)
+}
+
+/// Whether an SPDX expression is satisfied by the allowed ids: every `AND` term needs an
+/// allowed id, one allowed alternative of an `OR` suffices.
+fn expression_allowed(expression: &str, allowed: &BTreeSet<String>) -> bool {
+    let cleaned = expression.replace(['(', ')'], " ");
+    cleaned.split(" OR ").any(|alternative| {
+        alternative.split(" AND ").all(|term| {
+            let id = term
+                .split(" WITH ")
+                .next()
+                .unwrap_or(term)
+                .trim()
+                .trim_end_matches('+')
+                .to_ascii_lowercase();
+            allowed.contains(&id)
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spdx_expressions_are_judged_term_by_term() {
+        let allowed: BTreeSet<String> = ["mit", "apache-2.0"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(expression_allowed("MIT", &allowed));
+        assert!(expression_allowed("(MIT OR GPL-3.0)", &allowed));
+        assert!(!expression_allowed("MIT AND GPL-3.0", &allowed));
+        assert!(expression_allowed(
+            "Apache-2.0 WITH LLVM-exception",
+            &allowed
+        ));
+        assert!(!expression_allowed("GPL-2.0+", &allowed));
+    }
+
+    #[test]
+    fn rule_ids_are_stable() {
+        use signoff_core::finding::Rule as _;
+        let ids: Vec<String> = Rule::ALL
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{} ({}): {}",
+                    rule.id(),
+                    rule.default_severity(),
+                    rule.description()
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(ids.join("\n"));
+    }
+}

@@ -1,0 +1,322 @@
+//! Lockfile parsers. Each turns one file into a [`Graph`]; a file that cannot be parsed
+//! gives a [`ParseError`] with its line, and the other files still make it into the SBOM.
+
+mod cargo;
+mod dotnet;
+mod golang;
+mod gradle;
+mod npm;
+mod php;
+mod pnpm;
+mod python;
+mod requirements;
+mod ruby;
+mod simple;
+mod tomlite;
+mod yamlite;
+mod yarn;
+
+use std::path::{Path, PathBuf};
+
+use crate::model::Graph;
+
+/// Largest lockfile read; bigger ones are reported rather than read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The kinds of file the gate reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    CargoLock,
+    PackageLock,
+    YarnLock,
+    PnpmLock,
+    BunLock,
+    PoetryLock,
+    UvLock,
+    PipfileLock,
+    Requirements,
+    GoMod,
+    GemfileLock,
+    ComposerLock,
+    NugetLock,
+    GradleLock,
+    PubspecLock,
+    MixLock,
+    PackageResolved,
+}
+
+impl Kind {
+    /// The lockfile kind of a file, from its repository-relative path.
+    pub fn of(rel: &str) -> Option<Kind> {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        Some(match name {
+            "Cargo.lock" => Kind::CargoLock,
+            "package-lock.json" | "npm-shrinkwrap.json" => Kind::PackageLock,
+            "yarn.lock" => Kind::YarnLock,
+            "pnpm-lock.yaml" => Kind::PnpmLock,
+            "bun.lock" => Kind::BunLock,
+            "poetry.lock" => Kind::PoetryLock,
+            "uv.lock" => Kind::UvLock,
+            "Pipfile.lock" => Kind::PipfileLock,
+            "go.mod" => Kind::GoMod,
+            "Gemfile.lock" | "gems.locked" => Kind::GemfileLock,
+            "composer.lock" => Kind::ComposerLock,
+            "packages.lock.json" => Kind::NugetLock,
+            "gradle.lockfile" => Kind::GradleLock,
+            "pubspec.lock" => Kind::PubspecLock,
+            "mix.lock" => Kind::MixLock,
+            "Package.resolved" => Kind::PackageResolved,
+            _ if is_requirements(rel, name) => Kind::Requirements,
+            _ => return None,
+        })
+    }
+
+    /// A short human name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::CargoLock => "Cargo.lock",
+            Kind::PackageLock => "package-lock.json",
+            Kind::YarnLock => "yarn.lock",
+            Kind::PnpmLock => "pnpm-lock.yaml",
+            Kind::BunLock => "bun.lock",
+            Kind::PoetryLock => "poetry.lock",
+            Kind::UvLock => "uv.lock",
+            Kind::PipfileLock => "Pipfile.lock",
+            Kind::Requirements => "requirements",
+            Kind::GoMod => "go.mod",
+            Kind::GemfileLock => "Gemfile.lock",
+            Kind::ComposerLock => "composer.lock",
+            Kind::NugetLock => "packages.lock.json",
+            Kind::GradleLock => "gradle.lockfile",
+            Kind::PubspecLock => "pubspec.lock",
+            Kind::MixLock => "mix.lock",
+            Kind::PackageResolved => "Package.resolved",
+        }
+    }
+}
+
+/// `requirements.txt`, `requirements-dev.txt`, `requirements/*.txt`, `dev-requirements.txt`.
+fn is_requirements(rel: &str, name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".txt") else {
+        return false;
+    };
+    stem.starts_with("requirements")
+        || stem.ends_with("requirements")
+        || rel
+            .rsplit('/')
+            .nth(1)
+            .is_some_and(|dir| dir == "requirements")
+}
+
+/// Why a lockfile could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    pub message: String,
+}
+
+impl ParseError {
+    pub fn new(line: Option<u64>, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// A JSON error, which knows its line.
+    pub fn json(error: &serde_json::Error) -> Self {
+        let line = (error.line() > 0).then_some(error.line() as u64);
+        ParseError::new(line, format!("invalid JSON: {error}"))
+    }
+
+    /// A TOML error, whose span gives the line.
+    pub fn toml(error: &toml::de::Error, text: &str) -> Self {
+        let line = error.span().map(|span| line_of(text, span.start));
+        let message = error.message().trim().to_owned();
+        ParseError::new(line, format!("invalid TOML: {message}"))
+    }
+
+    /// A YAML error from serde-saphyr, which knows its line.
+    pub fn yaml(error: &serde_saphyr::Error) -> Self {
+        let line = error.location().map(|location| location.line());
+        let text = error.to_string();
+        let first = text.lines().next().unwrap_or("").trim().to_owned();
+        ParseError::new(line, format!("invalid YAML: {first}"))
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_of(text: &str, offset: usize) -> u64 {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
+}
+
+/// What a parser may look at besides its own file.
+pub struct Context<'a> {
+    /// Repository root.
+    pub root: &'a Path,
+    /// Every manifest the discovery found, repository-relative.
+    pub manifests: &'a [String],
+}
+
+impl Context<'_> {
+    /// Reads a repository-relative file as text, when it exists and is readable.
+    pub fn read_text(&self, rel: &str) -> Option<String> {
+        read_text(&self.root.join(rel)).ok()
+    }
+
+    /// Manifests named `name` at or below directory `dir` (repository-relative, `""` for
+    /// the root).
+    pub fn manifests_under<'b>(
+        &'b self,
+        dir: &'b str,
+        name: &'b str,
+    ) -> impl Iterator<Item = &'b String> + 'b {
+        self.manifests.iter().filter(move |path| {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            file == name && (dir.is_empty() || path.starts_with(&format!("{dir}/")))
+        })
+    }
+}
+
+/// The directory part of a repository-relative path (`""` at the root).
+pub fn dir_of(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Joins a repository-relative directory and a relative path, resolving `.` and `..`.
+pub fn join(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+/// Reads a file as UTF-8 text, bounded in size.
+pub fn read_text(path: &Path) -> Result<String, ParseError> {
+    let metadata = std::fs::metadata(path)
+        .map_err(|error| ParseError::new(None, format!("cannot read the file: {error}")))?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(ParseError::new(
+            None,
+            format!(
+                "the file is {} MiB, more than the {} MiB this gate reads",
+                metadata.len() / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|error| ParseError::new(None, format!("cannot read the file: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let line = error.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        ParseError::new(Some(line), "the file is not UTF-8 text")
+    })
+}
+
+/// Parses the lockfile at repository-relative `rel`.
+pub fn parse(ctx: &Context<'_>, rel: &str, kind: Kind) -> Result<Graph, ParseError> {
+    let path: PathBuf = ctx.root.join(rel);
+    let text = read_text(&path)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    match kind {
+        Kind::CargoLock => cargo::parse(ctx, rel, text),
+        Kind::PackageLock => npm::parse(ctx, rel, text),
+        Kind::YarnLock => yarn::parse(ctx, rel, text),
+        Kind::PnpmLock => pnpm::parse(ctx, rel, text),
+        Kind::BunLock => npm::parse_bun(ctx, rel, text),
+        Kind::PoetryLock => python::parse_poetry(ctx, rel, text),
+        Kind::UvLock => python::parse_uv(ctx, rel, text),
+        Kind::PipfileLock => python::parse_pipfile(text),
+        Kind::Requirements => requirements::parse(ctx, rel, text),
+        Kind::GoMod => golang::parse(ctx, rel, text),
+        Kind::GemfileLock => ruby::parse(ctx, rel, text),
+        Kind::ComposerLock => php::parse(ctx, rel, text),
+        Kind::NugetLock => dotnet::parse(text),
+        Kind::GradleLock => gradle::parse(text),
+        Kind::PubspecLock => simple::parse_pubspec(text),
+        Kind::MixLock => simple::parse_mix(text),
+        Kind::PackageResolved => simple::parse_package_resolved(text),
+    }
+}
+
+/// Parses JSON into `T`, bounded in nesting by serde_json's recursion limit.
+pub fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    serde_json::from_str(text).map_err(|error| ParseError::json(&error))
+}
+
+/// Parses lockfile TOML into `T`: the fast reader for what tools write, else the `toml`
+/// crate (which also gives a real error its line).
+pub fn toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    if let Ok(value) = tomlite::parse(text)
+        && let Ok(parsed) = serde_json::from_value(value)
+    {
+        return Ok(parsed);
+    }
+    toml::from_str(text).map_err(|error| ParseError::toml(&error, text))
+}
+
+/// Parses YAML into `T`, with serde-saphyr's budget against alias bombs.
+pub fn yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 20_000_000;
+    budget.max_nodes = 20_000_000;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_depth = 64;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
+    budget.max_documents = 1;
+    let options = serde_saphyr::options! {
+        budget: Some(budget),
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|error| ParseError::yaml(&error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_come_from_file_names() {
+        assert_eq!(Kind::of("a/b/Cargo.lock"), Some(Kind::CargoLock));
+        assert_eq!(Kind::of("npm-shrinkwrap.json"), Some(Kind::PackageLock));
+        assert_eq!(Kind::of("requirements-dev.txt"), Some(Kind::Requirements));
+        assert_eq!(Kind::of("requirements/main.txt"), Some(Kind::Requirements));
+        assert_eq!(Kind::of("dev-requirements.txt"), Some(Kind::Requirements));
+        assert_eq!(Kind::of("notes.txt"), None);
+        assert_eq!(Kind::of("requirements/main.in"), None);
+    }
+
+    #[test]
+    fn joins_resolve_dots() {
+        assert_eq!(join("a/b", "../c.txt"), "a/c.txt");
+        assert_eq!(join("", "./x/y"), "x/y");
+        assert_eq!(join("a", "../../x"), "x");
+    }
+
+    #[test]
+    fn lines_count_from_one() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

@@ -1,0 +1,264 @@
+//! The command line: formats, determinism, dev exclusion, deny and licence lists (flags
+//! and policy), and `diff`.
+
+use crate::{fixture, run_on, sbom};
+
+/// The BOM text without the two fields that differ between runs.
+fn stable(text: &str) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+    value["serialNumber"] = "x".into();
+    value["metadata"]["timestamp"] = "x".into();
+    serde_json::to_string_pretty(&value).unwrap()
+}
+
+#[test]
+fn two_runs_are_identical_apart_from_timestamp_and_serial() {
+    let first = run_on(&fixture("npm-v3"), &[]);
+    let second = run_on(&fixture("npm-v3"), &[]);
+    let read =
+        |o: &crate::Outcome| std::fs::read_to_string(o.out.path().join("sbom.cdx.json")).unwrap();
+    let (a, b) = (read(&first), read(&second));
+    assert_ne!(a, b, "serial numbers differ");
+    assert_eq!(stable(&a), stable(&b));
+    let serial = first.bom()["serialNumber"].as_str().unwrap();
+    assert!(serial.starts_with("urn:uuid:"), "{serial}");
+}
+
+#[test]
+fn source_date_epoch_fixes_the_timestamp() {
+    let out = tempfile::tempdir().unwrap();
+    let run = sbom()
+        .arg(fixture("cargo"))
+        .arg("--out")
+        .arg(out.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let bom: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("sbom.cdx.json")).unwrap())
+            .unwrap();
+    assert_eq!(bom["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
+    assert_eq!(
+        bom["metadata"]["tools"]["components"][0]["name"],
+        "signoff-sbom"
+    );
+    assert_eq!(
+        bom["metadata"]["component"]["bom-ref"],
+        "signoff:repository"
+    );
+}
+
+#[test]
+fn exclude_dev_drops_dev_only_packages() {
+    let outcome = run_on(&fixture("npm-v3"), &["--exclude-dev"]);
+    assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
+    let purls: Vec<&str> = outcome.bom()["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
+    assert!(!purls.contains(&"pkg:npm/%40types/ms@0.7.34"), "{purls:?}");
+    assert!(purls.contains(&"pkg:npm/debug@4.3.4"));
+    assert_eq!(outcome.metric("dependencies_dev"), 0);
+}
+
+#[test]
+fn xml_output_declares_spec_1_6_and_output_moves_the_file() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("elsewhere/bom.xml");
+    let run = sbom()
+        .arg(fixture("cargo"))
+        .args(["--format", "xml", "--output"])
+        .arg(&target)
+        .arg("--out")
+        .arg(out.path())
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let xml = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        xml.contains("xmlns=\"http://cyclonedx.org/schema/bom/1.6\""),
+        "{xml}"
+    );
+    assert!(xml.contains("pkg:cargo/itoa@1.0.11"));
+    assert!(!out.path().join("sbom.cdx.json").exists());
+    signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+}
+
+#[test]
+fn the_gate_report_lists_the_sbom_as_an_artifact() {
+    let outcome = run_on(&fixture("uv"), &[]);
+    let artifact = &outcome.gate["artifacts"][0];
+    assert_eq!(artifact["path"], "sbom.cdx.json");
+    assert_eq!(artifact["media_type"], "application/vnd.cyclonedx+json");
+    assert_eq!(artifact["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(outcome.metric("lockfiles"), 1);
+    assert!(outcome.metric("dependencies_pypi") >= 8);
+}
+
+#[test]
+fn deny_list_from_the_command_line_fails_the_gate() {
+    let outcome = run_on(
+        &fixture("npm-v3"),
+        &["--deny", "pkg:npm/ms", "--deny", "pkg:npm/left-pad"],
+    );
+    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
+    assert_eq!(outcome.rules(), ["denied-package"]);
+    let finding = &outcome.gate["findings"][0];
+    assert_eq!(finding["location"]["path"], "package-lock.json");
+    assert!(
+        finding["location"]["line"].as_u64().unwrap() > 1,
+        "{finding}"
+    );
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("pkg:npm/ms@2.1.2")
+    );
+}
+
+#[test]
+fn a_bad_deny_pattern_is_an_error_that_says_how_to_write_one() {
+    let outcome = run_on(&fixture("npm-v3"), &["--deny", "left-pad"]);
+    assert_eq!(outcome.run.code, 2);
+    assert!(
+        outcome.run.stderr.contains("pkg:npm/left-pad"),
+        "{}",
+        outcome.run.stderr
+    );
+}
+
+#[test]
+fn policy_deny_and_licence_lists_with_a_waiver() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "composer.json",
+        "composer.lock",
+        "libs/log/composer.json",
+        "libs/testing/composer.json",
+    ] {
+        let target = dir.path().join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixture("composer").join(file), target).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("signoff.yml"),
+        "gates:\n  sbom:\n    allow_licenses: [MIT, Apache-2.0]\n    deny: [\"pkg:composer/demo/testing@3.0.1\"]\nwaivers:\n  - gate: sbom\n    rule: denied-package\n    reason: test helper, never shipped\n    expires: 2999-12-31\n",
+    )
+    .unwrap();
+    let outcome = run_on(dir.path(), &[]);
+    // demo/log is MIT OR GPL-2.0-only (allowed); demo/testing is BSD-3-Clause (not).
+    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
+    let mut rules = outcome.rules();
+    rules.sort();
+    assert_eq!(rules, ["denied-package", "license-not-allowed"]);
+    let denied = outcome.gate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "denied-package")
+        .unwrap();
+    assert_eq!(denied["waived"], true);
+    let checks = outcome.gate["checks"].as_array().unwrap();
+    let check = |name: &str| checks.iter().find(|c| c["name"] == name).unwrap()["ok"].clone();
+    assert_eq!(check("denied-packages"), true);
+    assert_eq!(check("disallowed-licenses"), false);
+}
+
+#[test]
+fn manifests_without_lockfile_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("npm-v3").join("package.json"),
+        dir.path().join("package.json"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    std::fs::write(
+        dir.path().join("empty/package.json"),
+        "{\"name\": \"no-deps\"}",
+    )
+    .unwrap();
+    let outcome = run_on(dir.path(), &[]);
+    assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
+    assert_eq!(outcome.gate["status"], "warn");
+    assert_eq!(outcome.rules(), ["manifest-without-lockfile"]);
+    assert_eq!(
+        outcome.gate["findings"][0]["location"]["path"],
+        "package.json"
+    );
+}
+
+#[test]
+fn diff_of_two_sboms_counts_added_removed_and_changed() {
+    let old = run_on(&fixture("npm-v1"), &[]);
+    let new = run_on(&fixture("npm-v3"), &[]);
+    let out = tempfile::tempdir().unwrap();
+    let run = sbom()
+        .arg("diff")
+        .arg(old.out.path().join("sbom.cdx.json"))
+        .arg(new.out.path().join("sbom.cdx.json"))
+        .arg("--out")
+        .arg(out.path())
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let gate = signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+    // v3 adds the workspace member's is-number; both lock the same versions otherwise.
+    assert_eq!(
+        gate["details"]["added"],
+        serde_json::json!(["pkg:npm/is-number@7.0.0"])
+    );
+    assert_eq!(gate["summary"], "this change adds 1 dependency");
+    assert_eq!(gate["metrics"]["removed"], 0);
+}
+
+#[test]
+fn diff_of_directories_and_of_a_bad_file() {
+    let out = tempfile::tempdir().unwrap();
+    let run = sbom()
+        .arg("diff")
+        .arg(fixture("npm-v3"))
+        .arg(fixture("yarn-classic"))
+        .arg("--out")
+        .arg(out.path())
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let bad = out.path().join("bad.json");
+    std::fs::write(&bad, "{\"bomFormat\": \"SPDX\"}").unwrap();
+    let run = sbom()
+        .arg("diff")
+        .arg(&bad)
+        .arg(fixture("npm-v3"))
+        .arg("--out")
+        .arg(out.path())
+        .run();
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        run.stderr.contains("is not a CycloneDX document"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn help_lists_the_contract_flags() {
+    let run = sbom().arg("--help").run();
+    assert_eq!(run.code, 0);
+    for flag in [
+        "--format",
+        "--output",
+        "--exclude-dev",
+        "--deny",
+        "--allow-license",
+        "--out",
+        "--policy",
+        "diff",
+    ] {
+        assert!(
+            run.stdout.contains(flag),
+            "{flag} missing from\n{}",
+            run.stdout
+        );
+    }
+}
