@@ -80,7 +80,6 @@ impl Planned {
     /// A gate run with the command line its own binary would get, so `check` and the
     /// gate's binary cannot drift apart. A command line the gate rejects becomes an
     /// `error` report.
-    #[allow(dead_code)] // used as gates land
     fn gate<A: GateArgs>(run: fn(A) -> GateReport, argv: Vec<OsString>) -> Self {
         Planned {
             gate: A::GATE,
@@ -115,7 +114,6 @@ impl Planned {
 }
 
 /// The command line for a gate's binary: its name, then the common flags, then `extra`.
-#[allow(dead_code)] // used as gates land
 fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
     let mut argv: Vec<OsString> = vec![
         binary.into(),
@@ -133,9 +131,27 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = (args, policy);
-    #[allow(unused_mut)]
+    let _ = policy;
     let mut plans: Vec<Planned> = Vec::new();
+    // Secrets: always. On a developer's machine the history is what a push would publish,
+    // so scan it when PATH is a repository with commits (every blob version, once), and
+    // the files otherwise. A `mode:` in signoff.yml still wins, since no flag overrides it.
+    let mode = match policy.secret_scan().mode {
+        Some(_) => None,
+        None => Some(match signoff_secrets::default_mode(&args.path, false) {
+            signoff_secrets::Mode::History => "history",
+            _ => "tree",
+        }),
+    };
+    let mut extra: Vec<OsString> = vec![args.path.clone().into()];
+    if let Some(mode) = mode {
+        extra.push("--mode".into());
+        extra.push(mode.into());
+    }
+    plans.push(Planned::gate::<signoff_secrets::Args>(
+        signoff_secrets::run,
+        argv("signoff-secrets", args, &extra),
+    ));
     plans
 }
 

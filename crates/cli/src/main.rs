@@ -21,6 +21,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Find credentials in the working tree, the git history or a PR range
+    #[command(name = "secret-scan")]
+    SecretScan(signoff_secrets::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report(&args),
+        Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
     }
 }
 

@@ -27,7 +27,7 @@ use serde_saphyr::Spanned;
 pub use coverage::CoveragePolicy;
 pub use health::HealthPolicy;
 pub use sbom::SbomPolicy;
-pub use secret_scan::SecretScanPolicy;
+pub use secret_scan::{ScanMode, SecretScanPolicy};
 pub use values::{Date, PathGlob, Percent};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};

@@ -1,0 +1,308 @@
+//! The scanner: one aho-corasick pass over a file finds every rule keyword; each rule's
+//! regex then runs only on the lines around its keywords (merged windows), never on the
+//! whole file. Candidates pass the rule's entropy, checksum and placeholder checks, and
+//! inline allow comments. Encoded payloads (base64, hex, percent) are decoded and scanned
+//! again to a bounded depth.
+//!
+//! Hits keep the secret bytes in memory only, so allowlists that need the path or commit
+//! (known later in history scans) can judge them; nothing here writes a secret anywhere.
+
+use crate::decode;
+use crate::rules::validate::{is_placeholder, shannon_entropy};
+use crate::rules::{Candidate, Ruleset};
+
+/// Bytes of a file the binary check looks at.
+const BINARY_SNIFF: usize = 8000;
+/// How far a multi-line rule looks past its keyword.
+const MULTILINE_REACH: usize = 64 * 1024;
+/// How many lines before its keyword a multi-line rule looks.
+const MULTILINE_LINES_BACK: usize = 3;
+/// Longest line kept for `line`-target allowlists.
+const LINE_KEEP: usize = 4096;
+
+/// A candidate secret in a file.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rule: u16,
+    /// Byte offset of the match (of the encoded run, for decoded hits).
+    pub offset: usize,
+    /// 1-based line and column of `offset`, filled by [`Scanner::scan`].
+    pub line: u32,
+    pub column: u32,
+    /// Lines the match spans.
+    pub lines: u32,
+    pub secret: Vec<u8>,
+    pub matched: Vec<u8>,
+    pub line_text: Vec<u8>,
+    pub entropy: f32,
+    /// `base64`, `hex` or `percent` when found inside a decoded payload.
+    pub decoded: Option<&'static str>,
+}
+
+/// What a scan of one file saw.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub hits: Vec<Hit>,
+    /// The file looked binary and was not scanned.
+    pub binary: bool,
+    /// Hits suppressed by an inline allow comment.
+    pub inline_allowed: u32,
+}
+
+/// Scans bytes with a ruleset.
+pub struct Scanner<'r> {
+    pub rules: &'r Ruleset,
+    pub decode_depth: u8,
+}
+
+/// Whether the data looks binary (a NUL byte near the start).
+pub fn is_binary(data: &[u8]) -> bool {
+    memchr::memchr(0, &data[..data.len().min(BINARY_SNIFF)]).is_some()
+}
+
+impl Scanner<'_> {
+    /// Scans one file's bytes.
+    pub fn scan(&self, data: &[u8]) -> Outcome {
+        let mut outcome = Outcome::default();
+        if is_binary(data) {
+            outcome.binary = true;
+            return outcome;
+        }
+        self.scan_text(data, self.decode_depth, &mut outcome);
+        outcome.hits.sort_by_key(|hit| (hit.offset, hit.rule));
+        outcome
+            .hits
+            .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
+        self.drop_generic_overlaps(&mut outcome.hits);
+        fill_lines(data, &mut outcome.hits);
+        outcome
+    }
+
+    /// A context-based (generic) hit on the same characters as a provider rule's hit says
+    /// nothing new: keep the specific one.
+    fn drop_generic_overlaps(&self, hits: &mut Vec<Hit>) {
+        let specific: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| !self.rules.detector(h.rule).generic)
+            .map(|h| (h.offset, h.offset + h.secret.len().max(1)))
+            .collect();
+        if specific.is_empty() {
+            return;
+        }
+        hits.retain(|h| {
+            !self.rules.detector(h.rule).generic
+                || !specific
+                    .iter()
+                    .any(|&(start, end)| h.offset < end && start < h.offset + h.secret.len().max(1))
+        });
+    }
+
+    fn scan_text(&self, data: &[u8], depth: u8, outcome: &mut Outcome) {
+        let rules = self.rules;
+        // (rule, window start, window end)
+        let mut windows: Vec<(u16, usize, usize)> = Vec::new();
+        for hit in rules.prefilter.find_overlapping_iter(data) {
+            let (start, end) = line_bounds(data, hit.start(), hit.end());
+            for &rule in &rules.keyword_rules[hit.pattern().as_usize()] {
+                if rules.detector(rule).multiline {
+                    // Multi-line rules look a few lines back (a name above its value) and
+                    // far ahead (a key's body).
+                    let back = lines_back(data, start, MULTILINE_LINES_BACK);
+                    let ahead = line_end(data, (hit.end() + MULTILINE_REACH).min(data.len()));
+                    windows.push((rule, back, ahead));
+                } else {
+                    windows.push((rule, start, end));
+                }
+            }
+        }
+        if !rules.always.is_empty() && !data.is_empty() {
+            for &rule in &rules.always {
+                windows.push((rule, 0, data.len()));
+            }
+        }
+        windows.sort_unstable();
+        let mut merged: Vec<(u16, usize, usize)> = Vec::with_capacity(windows.len());
+        for (rule, start, end) in windows {
+            match merged.last_mut() {
+                Some(last) if last.0 == rule && start <= last.2 => last.2 = last.2.max(end),
+                _ => merged.push((rule, start, end)),
+            }
+        }
+        for (rule, start, end) in merged {
+            self.run_rule(rule, data, start, end, outcome);
+        }
+        if depth > 0 {
+            for run in decode::payloads(data) {
+                let before = outcome.hits.len();
+                let mut inner = Outcome::default();
+                self.scan_text(&run.decoded, depth - 1, &mut inner);
+                outcome.inline_allowed += inner.inline_allowed;
+                for mut hit in inner.hits {
+                    hit.offset = run.start;
+                    hit.decoded = Some(hit.decoded.unwrap_or(run.kind));
+                    let (ls, le) = line_bounds(data, run.start, run.end);
+                    hit.line_text = data[ls..le.min(ls + LINE_KEEP)].to_vec();
+                    outcome.hits.push(hit);
+                }
+                let _ = before;
+            }
+        }
+    }
+
+    fn run_rule(&self, rule: u16, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
+        let detector = self.rules.detector(rule);
+        let Some(regex) = &detector.regex else { return };
+        let window = &data[start..end];
+        for captures in regex.captures_iter(window) {
+            let Some(whole) = captures.get(0) else {
+                continue;
+            };
+            let secret = match detector.secret_group {
+                Some(group) => captures.get(group),
+                None if captures.len() > 1 => (1..captures.len()).find_map(|g| captures.get(g)),
+                None => Some(whole),
+            };
+            let Some(secret) = secret else { continue };
+            let value = secret.as_bytes();
+            if value.is_empty() {
+                continue;
+            }
+            let entropy = shannon_entropy(value);
+            // Hex values carry at most 4 bits a character: judge them on a hex scale.
+            let hex_only = value.iter().all(u8::is_ascii_hexdigit);
+            if detector
+                .entropy
+                .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
+            {
+                continue;
+            }
+            if detector.validator.is_some_and(|v| !v.check(value)) {
+                continue;
+            }
+            if is_placeholder(value, detector.generic) {
+                continue;
+            }
+            let offset = start + whole.start();
+            let (ls, le) = line_bounds(data, offset, start + whole.end());
+            let line_text = &data[ls..le];
+            if has_allow_comment(line_text) {
+                outcome.inline_allowed += 1;
+                continue;
+            }
+            // Per-rule allowlists that do not depend on path or commit are applied here;
+            // the rest are judged later, when both are known.
+            let candidate = Candidate {
+                path: "",
+                commit: None,
+                secret: value,
+                matched: whole.as_bytes(),
+                line: line_text,
+            };
+            if detector
+                .allowlists
+                .iter()
+                .any(|a| a.paths.is_empty() && a.commits.is_empty() && a.allows(&candidate))
+            {
+                continue;
+            }
+            let lines = whole.as_bytes().iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            outcome.hits.push(Hit {
+                rule,
+                offset: start + secret.start(),
+                line: 0,
+                column: 0,
+                lines,
+                secret: value.to_vec(),
+                matched: whole.as_bytes().to_vec(),
+                line_text: line_text[..line_text.len().min(LINE_KEEP)].to_vec(),
+                entropy: entropy as f32,
+                decoded: None,
+            });
+        }
+    }
+}
+
+/// Whether a line carries an inline allow comment.
+fn has_allow_comment(line: &[u8]) -> bool {
+    memchr::memmem::find(line, b"signoff:allow").is_some()
+        || memchr::memmem::find(line, b"gitleaks:allow").is_some()
+}
+
+/// The start of the line `n` lines before the one starting at `start`.
+fn lines_back(data: &[u8], start: usize, n: usize) -> usize {
+    let mut at = start;
+    for _ in 0..n {
+        if at == 0 {
+            break;
+        }
+        at = memchr::memrchr(b'\n', &data[..at - 1]).map_or(0, |i| i + 1);
+    }
+    at
+}
+
+fn line_end(data: &[u8], from: usize) -> usize {
+    memchr::memchr(b'\n', &data[from..]).map_or(data.len(), |i| from + i)
+}
+
+/// The start of the line holding `start` and the end of the line holding `end`.
+fn line_bounds(data: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |i| i + 1);
+    (line_start, line_end(data, end.max(start)))
+}
+
+/// Fills 1-based line and column numbers of sorted hits in one pass.
+fn fill_lines(data: &[u8], hits: &mut [Hit]) {
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    let mut position = 0usize;
+    for hit in hits.iter_mut() {
+        let offset = hit.offset.min(data.len());
+        if offset < position {
+            // Sorted by offset, so only equal offsets reach here.
+            hit.line = line;
+            hit.column = (offset - line_start) as u32 + 1;
+            continue;
+        }
+        for index in memchr::memchr_iter(b'\n', &data[position..offset]) {
+            line += 1;
+            line_start = position + index + 1;
+        }
+        position = offset;
+        hit.line = line;
+        hit.column = (offset - line_start) as u32 + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based() {
+        let data = b"a\nbb\nccc";
+        let mut hits: Vec<Hit> = [0, 3, 7]
+            .iter()
+            .map(|&offset| Hit {
+                rule: 0,
+                offset,
+                line: 0,
+                column: 0,
+                lines: 1,
+                secret: vec![],
+                matched: vec![],
+                line_text: vec![],
+                entropy: 0.0,
+                decoded: None,
+            })
+            .collect();
+        fill_lines(data, &mut hits);
+        let got: Vec<(u32, u32)> = hits.iter().map(|h| (h.line, h.column)).collect();
+        assert_eq!(got, [(1, 1), (2, 2), (3, 3)]);
+    }
+
+    #[test]
+    fn binary_data_is_recognised() {
+        assert!(is_binary(b"PK\x03\x04\x00\x00"));
+        assert!(!is_binary(b"plain text"));
+    }
+}
