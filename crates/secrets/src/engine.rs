@@ -15,6 +15,8 @@ use crate::rules::{Candidate, Ruleset};
 const BINARY_SNIFF: usize = 8000;
 /// How far a multi-line rule looks past its keyword.
 const MULTILINE_REACH: usize = 64 * 1024;
+/// Bytes around a delta's changes that are scanned again with them.
+const DELTA_MARGIN: usize = 2048;
 /// How many lines before its keyword a multi-line rule looks.
 const MULTILINE_LINES_BACK: usize = 3;
 /// Longest line kept for `line`-target allowlists.
@@ -24,8 +26,10 @@ const LINE_KEEP: usize = 4096;
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub rule: u16,
-    /// Byte offset of the match (of the encoded run, for decoded hits).
+    /// Byte offset of the secret (of the encoded run, for decoded hits).
     pub offset: usize,
+    /// The bytes the whole match (or encoded run) covers, `start..end`.
+    pub span: (usize, usize),
     /// 1-based line and column of `offset`, filled by [`Scanner::scan`].
     pub line: u32,
     pub column: u32,
@@ -69,6 +73,91 @@ impl Scanner<'_> {
             return outcome;
         }
         self.scan_text(data, self.decode_depth, &mut outcome);
+        outcome.hits.sort_by_key(|hit| (hit.offset, hit.rule));
+        outcome
+            .hits
+            .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
+        self.drop_generic_overlaps(&mut outcome.hits);
+        fill_lines(data, &mut outcome.hits);
+        outcome
+    }
+
+    /// Scans a blob that a delta built from a base whose hits are known: only the lines
+    /// around what the delta inserted (or stitched together) are scanned again; hits in
+    /// runs copied unchanged from the base are carried over at their new place. Falls back
+    /// to a full scan when most of the blob is new.
+    pub fn scan_delta(
+        &self,
+        data: &[u8],
+        base_hits: &[Hit],
+        copies: &[(usize, usize, usize)],
+    ) -> Outcome {
+        if is_binary(data) {
+            return Outcome {
+                binary: true,
+                ..Outcome::default()
+            };
+        }
+        // Dirty points: inserted bytes, and joins between runs that were not adjacent in the
+        // base. Each grows to whole lines plus a margin, so every rule's context is rescanned.
+        let mut dirty: Vec<(usize, usize)> = Vec::new();
+        let mut at = 0;
+        let mut previous_source_end: Option<usize> = None;
+        for &(start, len, source) in copies {
+            if start > at {
+                dirty.push((at, start));
+            } else if previous_source_end.is_some_and(|end| end != source) {
+                dirty.push((start, start));
+            }
+            at = start + len;
+            previous_source_end = Some(source + len);
+        }
+        if at < data.len() {
+            dirty.push((at, data.len()));
+        }
+        let mut segments: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in dirty {
+            let from = line_start_before(data, start.saturating_sub(DELTA_MARGIN));
+            let to = line_end(data, (end + DELTA_MARGIN).min(data.len()));
+            match segments.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => segments.push((from, to)),
+            }
+        }
+        let rescanned: usize = segments.iter().map(|(a, b)| b - a).sum();
+        if rescanned * 2 >= data.len() {
+            return self.scan(data);
+        }
+        let mut outcome = Outcome::default();
+        for &(from, to) in &segments {
+            let mut part = Outcome::default();
+            self.scan_text(&data[from..to], self.decode_depth, &mut part);
+            outcome.inline_allowed += part.inline_allowed;
+            for mut hit in part.hits {
+                hit.offset += from;
+                hit.span = (hit.span.0 + from, hit.span.1 + from);
+                outcome.hits.push(hit);
+            }
+        }
+        // Carry over base hits whose whole span was copied in one run and lies outside
+        // the rescanned segments.
+        for hit in base_hits {
+            let Some(&(start, _, source)) = copies
+                .iter()
+                .find(|&&(_, len, source)| source <= hit.span.0 && hit.span.1 <= source + len)
+            else {
+                continue;
+            };
+            let shift = |x: usize| start + (x - source);
+            let span = (shift(hit.span.0), shift(hit.span.1));
+            if segments.iter().any(|&(a, b)| a <= span.0 && span.1 <= b) {
+                continue;
+            }
+            let mut moved = hit.clone();
+            moved.offset = shift(hit.offset);
+            moved.span = span;
+            outcome.hits.push(moved);
+        }
         outcome.hits.sort_by_key(|hit| (hit.offset, hit.rule));
         outcome
             .hits
@@ -139,6 +228,7 @@ impl Scanner<'_> {
                 outcome.inline_allowed += inner.inline_allowed;
                 for mut hit in inner.hits {
                     hit.offset = run.start;
+                    hit.span = (run.start, run.end);
                     hit.decoded = Some(hit.decoded.unwrap_or(run.kind));
                     let (ls, le) = line_bounds(data, run.start, run.end);
                     hit.line_text = data[ls..le.min(ls + LINE_KEEP)].to_vec();
@@ -209,6 +299,7 @@ impl Scanner<'_> {
             outcome.hits.push(Hit {
                 rule,
                 offset: start + secret.start(),
+                span: (start + whole.start(), start + whole.end()),
                 line: 0,
                 column: 0,
                 lines,
@@ -238,6 +329,11 @@ fn lines_back(data: &[u8], start: usize, n: usize) -> usize {
         at = memchr::memrchr(b'\n', &data[..at - 1]).map_or(0, |i| i + 1);
     }
     at
+}
+
+/// The start of the line holding `at`.
+fn line_start_before(data: &[u8], at: usize) -> usize {
+    memchr::memrchr(b'\n', &data[..at.min(data.len())]).map_or(0, |i| i + 1)
 }
 
 fn line_end(data: &[u8], from: usize) -> usize {
@@ -285,6 +381,7 @@ mod tests {
             .map(|&offset| Hit {
                 rule: 0,
                 offset,
+                span: (offset, offset + 1),
                 line: 0,
                 column: 0,
                 lines: 1,
@@ -298,6 +395,62 @@ mod tests {
         fill_lines(data, &mut hits);
         let got: Vec<(u32, u32)> = hits.iter().map(|h| (h.line, h.column)).collect();
         assert_eq!(got, [(1, 1), (2, 2), (3, 3)]);
+    }
+
+    #[test]
+    fn delta_scans_match_full_scans() {
+        use crate::rules::example::{Rng, expand};
+        let rules = crate::rules::Ruleset::default_rules().unwrap();
+        let scanner = Scanner {
+            rules: &rules,
+            decode_depth: 2,
+        };
+        let mut rng = Rng::new(5);
+        let token = expand("ghp_{a:30}{crc}", &mut rng, None);
+        let other = expand("AKIA{b32:16}", &mut rng, None);
+        let filler: Vec<String> = (0..2000)
+            .map(|i| format!("filler line {i} with some words"))
+            .collect();
+        let base = {
+            let mut lines = filler.clone();
+            lines[100] = format!("token = {token}");
+            lines.join("\n")
+        };
+        let base_hits = scanner.scan(base.as_bytes()).hits;
+        assert_eq!(base_hits.len(), 1);
+        // Edits: insert a line near the top (shifts the token), add a key far below, and
+        // drop a line; expressed as copies of base runs around inserted text.
+        let mut lines = filler.clone();
+        lines[100] = format!("token = {token}");
+        lines.insert(3, "inserted".to_owned());
+        lines[1500] = format!("aws = {other}");
+        lines.remove(1800);
+        let new = lines.join("\n");
+        // Build the copy map the way a delta would: longest common runs of whole lines.
+        let mut copies = Vec::new();
+        let base_lines: Vec<&str> = base.split('\n').collect();
+        let mut base_offsets = Vec::new();
+        let mut at = 0;
+        for line in &base_lines {
+            base_offsets.push(at);
+            at += line.len() + 1;
+        }
+        let mut out = 0;
+        for line in new.split('\n') {
+            if let Some(index) = base_lines.iter().position(|l| *l == line) {
+                copies.push((out, line.len() + 1, base_offsets[index]));
+            }
+            out += line.len() + 1;
+        }
+        let delta = scanner.scan_delta(new.as_bytes(), &base_hits, &copies);
+        let full = scanner.scan(new.as_bytes());
+        let key = |hits: &[Hit]| {
+            hits.iter()
+                .map(|h| (h.rule, h.offset, h.line, h.secret.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&delta.hits), key(&full.hits));
+        assert_eq!(full.hits.len(), 2);
     }
 
     #[test]

@@ -4,13 +4,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use globset::GlobSet;
 
 use crate::engine::{Hit, Scanner};
 use crate::git::history::{CommitMeta, Log};
+use crate::git::pack::Copies;
 use crate::git::{GitError, ObjectId, ObjectKind, Odb};
 use crate::rules::{Candidate, Ruleset};
 
@@ -114,6 +115,7 @@ impl Setup<'_> {
                 let hit = Hit {
                     rule,
                     offset: 0,
+                    span: (0, 0),
                     line: 0,
                     column: 0,
                     lines: 0,
@@ -245,24 +247,41 @@ impl Setup<'_> {
         let scanned = Scanned::default();
         let stats = &scanned.stats;
         let hits: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
-        let visit = |oid: &ObjectId, data: &[u8]| {
-            if data.len() as u64 > self.max_file_bytes {
-                Stats::add(&stats.too_large, 1);
-                return;
-            }
-            Stats::add(&stats.files, 1);
-            Stats::add(&stats.bytes, data.len() as u64);
-            let outcome = self.scanner.scan(data);
-            if outcome.binary {
-                Stats::add(&stats.binary, 1);
-            }
-            Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-            if !outcome.hits.is_empty()
-                && let Ok(mut h) = hits.lock()
-            {
-                h.push((*oid, outcome.hits));
-            }
-        };
+        // Each blob's hits are handed to the blobs deltified from it, which then rescan only
+        // what their delta changed. `None`: the blob was not scanned (too large, binary).
+        type State = Option<Arc<Vec<Hit>>>;
+        let visit =
+            |oid: &ObjectId, data: &[u8], parent: Option<(&State, &Copies)>, seen: bool| -> State {
+                if data.len() as u64 > self.max_file_bytes {
+                    if !seen {
+                        Stats::add(&stats.too_large, 1);
+                    }
+                    return None;
+                }
+                let outcome = match parent {
+                    Some((Some(base_hits), copies)) => {
+                        self.scanner.scan_delta(data, base_hits, copies)
+                    }
+                    _ => self.scanner.scan(data),
+                };
+                if outcome.binary {
+                    if !seen {
+                        Stats::add(&stats.binary, 1);
+                    }
+                    return None;
+                }
+                if !seen {
+                    Stats::add(&stats.files, 1);
+                    Stats::add(&stats.bytes, data.len() as u64);
+                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+                    if !outcome.hits.is_empty()
+                        && let Ok(mut h) = hits.lock()
+                    {
+                        h.push((*oid, outcome.hits.clone()));
+                    }
+                }
+                Some(Arc::new(outcome.hits))
+            };
         let problems: Vec<String> = odb
             .for_each_blob(&visit)
             .iter()

@@ -270,7 +270,7 @@ impl Odb {
 
     /// Calls `visit` once for every blob in the object database, in parallel. Returns the
     /// problems met (each spoils only the objects that depend on the broken one).
-    pub fn for_each_blob(&self, visit: &(dyn Fn(&ObjectId, &[u8]) + Sync)) -> Vec<GitError> {
+    pub fn for_each_blob<S: Send + Sync>(&self, visit: &pack::Visit<'_, S>) -> Vec<GitError> {
         let mut problems = Vec::new();
         let resolve = |oid: &ObjectId| self.read(oid).ok().flatten();
         for (index, pack) in self.packs.iter().enumerate() {
@@ -309,7 +309,7 @@ impl Odb {
             .filter(|(oid, _)| !self.packs.iter().any(|p| p.contains(oid)))
             .filter_map(|(oid, path)| match Self::read_loose_file(path) {
                 Ok(Some((ObjectKind::Blob, data))) => {
-                    visit(oid, &data);
+                    visit(oid, &data, None, false);
                     None
                 }
                 Ok(_) => None,

@@ -45,6 +45,16 @@ struct Entry {
     index: u32,
 }
 
+/// How a delta built an object from its base: `(start in the object, length, start in the
+/// base)` of each run copied from the base (adjacent runs merged); every other byte was
+/// inserted by the delta.
+pub type Copies = [(usize, usize, usize)];
+
+/// A blob visitor: gets the blob, its parent's result and copy map when the blob is a
+/// delta, and whether the blob was already visited in another pack (it must still return a
+/// result for its own deltas). Returns what its deltas will be handed.
+pub type Visit<'a, S> = dyn Fn(&ObjectId, &[u8], Option<(&S, &Copies)>, bool) -> S + Sync + 'a;
+
 /// Supplies an object from elsewhere in the object database (bases of thin deltas).
 pub type Resolve<'a> = dyn Fn(&ObjectId) -> Option<(ObjectKind, Vec<u8>)> + Sync + 'a;
 
@@ -291,11 +301,11 @@ impl Pack {
     /// parallel. `skip(oid)` says a blob was already seen elsewhere (its data is still
     /// resolved when other deltas need it, but not visited). Returns the problems met (a
     /// corrupt object spoils only its own delta subtree).
-    pub fn for_each_blob(
+    pub fn for_each_blob<S: Send + Sync>(
         &self,
         skip: &(dyn Fn(&ObjectId) -> bool + Sync),
         resolve_ref: &Resolve<'_>,
-        visit: &(dyn Fn(&ObjectId, &[u8]) + Sync),
+        visit: &Visit<'_, S>,
     ) -> Vec<GitError> {
         let mut order: Vec<u32> = (0..self.oids.len() as u32).collect();
         order.sort_unstable_by_key(|&i| self.offsets[i as usize]);
@@ -414,7 +424,7 @@ impl Pack {
                         .find(|(i, _)| *i == root)
                         .map(|(_, oid)| *oid);
                     match oid.and_then(|oid| resolve_ref(&oid)) {
-                        Some((ObjectKind::Blob, base)) => walk.delta_child(root, &base),
+                        Some((ObjectKind::Blob, base)) => walk.delta_child(root, &base, None),
                         Some(_) => Ok(()),
                         None => Err(corrupt(
                             &self.path,
@@ -438,16 +448,16 @@ enum Base {
     Id(ObjectId),
 }
 
-struct Walk<'a> {
+struct Walk<'a, S> {
     pack: &'a Pack,
     entries: &'a [Entry],
     counts: &'a [u32],
     children: &'a [u32],
     skip: &'a (dyn Fn(&ObjectId) -> bool + Sync),
-    visit: &'a (dyn Fn(&ObjectId, &[u8]) + Sync),
+    visit: &'a Visit<'a, S>,
 }
 
-impl Walk<'_> {
+impl<S: Send + Sync> Walk<'_, S> {
     fn kids(&self, i: u32) -> &[u32] {
         &self.children[self.counts[i as usize] as usize..self.counts[i as usize + 1] as usize]
     }
@@ -459,45 +469,45 @@ impl Walk<'_> {
         }
         let (_, size, _, _) = self.pack.header(entry.offset)?;
         let data = self.pack.inflate(entry.data, entry.end, size)?;
-        self.emit(i, &data);
-        self.descend(i, &data)
+        let state = self.emit(i, &data, None);
+        self.descend(i, &data, &state)
     }
 
-    fn emit(&self, i: u32, data: &[u8]) {
+    fn emit(&self, i: u32, data: &[u8], parent: Option<(&S, &Copies)>) -> S {
         let oid = &self.pack.oids[self.entries[i as usize].index as usize];
-        if !(self.skip)(oid) {
-            (self.visit)(oid, data);
-        }
+        (self.visit)(oid, data, parent, (self.skip)(oid))
     }
 
-    fn descend(&self, i: u32, data: &[u8]) -> Result<(), GitError> {
+    fn descend(&self, i: u32, data: &[u8], state: &S) -> Result<(), GitError> {
         let kids = self.kids(i);
         match kids.len() {
             0 => Ok(()),
-            1 => self.delta_child(kids[0], data),
+            1 => self.delta_child(kids[0], data, Some(state)),
             _ => {
                 let errors: Vec<GitError> = kids
                     .par_iter()
-                    .filter_map(|&k| self.delta_child(k, data).err())
+                    .filter_map(|&k| self.delta_child(k, data, Some(state)).err())
                     .collect();
                 errors.into_iter().next().map_or(Ok(()), Err)
             }
         }
     }
 
-    fn delta_child(&self, i: u32, base: &[u8]) -> Result<(), GitError> {
+    fn delta_child(&self, i: u32, base: &[u8], parent: Option<&S>) -> Result<(), GitError> {
         let entry = &self.entries[i as usize];
         let (_, size, _, _) = self.pack.header(entry.offset)?;
         let delta = self.pack.inflate(entry.data, entry.end, size)?;
-        let data = apply_delta(base, &delta).ok_or_else(|| {
+        let mut copies = Vec::new();
+        let data = apply_delta_tracked(base, &delta, &mut copies).ok_or_else(|| {
             corrupt(
                 &self.pack.path,
                 format!("a delta does not apply at offset {}", entry.offset),
             )
         })?;
         drop(delta);
-        self.emit(i, &data);
-        self.descend(i, &data)
+        let state = self.emit(i, &data, parent.map(|p| (p, copies.as_slice())));
+        drop(copies);
+        self.descend(i, &data, &state)
     }
 }
 
@@ -550,6 +560,15 @@ fn varint(data: &[u8], at: &mut usize) -> Option<u64> {
 
 /// Applies a git delta to `base`. `None` if the delta is malformed.
 pub fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    apply_delta_tracked(base, delta, &mut Vec::new())
+}
+
+/// Applies a git delta to `base`, recording in `copies` which runs came from the base.
+pub fn apply_delta_tracked(
+    base: &[u8],
+    delta: &[u8],
+    copies: &mut Vec<(usize, usize, usize)>,
+) -> Option<Vec<u8>> {
     let mut at = 0;
     let base_size = varint(delta, &mut at)?;
     let result_size = varint(delta, &mut at)?;
@@ -578,6 +597,11 @@ pub fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
             if size == 0 {
                 size = 0x10000;
             }
+            let at = out.len();
+            match copies.last_mut() {
+                Some(last) if last.0 + last.1 == at && last.2 + last.1 == offset => last.1 += size,
+                _ => copies.push((at, size, offset)),
+            }
             out.extend_from_slice(base.get(offset..offset.checked_add(size)?)?);
         } else if cmd != 0 {
             let n = usize::from(cmd);
@@ -603,6 +627,9 @@ mod tests {
             apply_delta(base, &delta).as_deref(),
             Some(&b"hello, there"[..])
         );
+        let mut copies = Vec::new();
+        apply_delta_tracked(base, &delta, &mut copies).unwrap();
+        assert_eq!(copies, [(0, 7, 0)]);
         // Wrong base size, copy out of range, reserved command.
         assert!(apply_delta(b"x", &delta).is_none());
         assert!(apply_delta(base, &[12, 5, 0x91, 10, 5]).is_none());

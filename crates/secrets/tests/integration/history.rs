@@ -150,3 +150,58 @@ fn default_mode_is_history_in_a_repository_and_tree_elsewhere() {
     let empty = GitRepo::new();
     assert_eq!(scan(empty.path(), &[]).report["details"]["mode"], "tree");
 }
+
+#[test]
+fn deltified_versions_are_rescanned_where_they_changed() {
+    // One file, many versions packed as deltas of each other: a token appears in the
+    // middle of the file in version 10, moves in version 15, and leaves in version 20;
+    // another value only becomes a secret when its name changes in version 25.
+    let mut repo = GitRepo::new();
+    let token = github_token(91);
+    let value = crate::common::example("{a:24}", 92);
+    let filler: Vec<String> = (0..400)
+        .map(|i| format!("line {i} of a long configuration file"))
+        .collect();
+    let mut commits = Vec::new();
+    for version in 0..30 {
+        let mut lines = filler.clone();
+        lines[version] = format!("version {version}");
+        if (10..15).contains(&version) {
+            lines[200] = format!("token = {token}");
+        } else if (15..20).contains(&version) {
+            lines[300] = format!("token = {token}");
+        }
+        let name = if version >= 25 {
+            "db_password"
+        } else {
+            "db_color"
+        };
+        lines[350] = format!("{name} = \"{value}\"");
+        repo.write("config.txt", lines.join("\n") + "\n");
+        commits.push(repo.commit(&format!("version {version}")));
+    }
+    repo.git(&["gc", "-q", "--aggressive"]);
+    let outcome = scan(repo.path(), &["--mode", "history"]);
+    let mut found: Vec<(String, u64, String)> = outcome
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["commit"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("generic-password".to_owned(), 351, commits[25].clone()),
+            ("github-pat".to_owned(), 201, commits[10].clone()),
+        ],
+        "{}",
+        outcome.run.all_output()
+    );
+    outcome.assert_never_shows(&[token, value]);
+}
