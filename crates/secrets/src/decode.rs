@@ -112,6 +112,13 @@ fn decode_percent(run: &[u8]) -> Option<Vec<u8>> {
     (escapes >= 2 && is_text(&out)).then_some(out)
 }
 
+/// How many `%XX` escapes a run holds (printf's `%s` and `%d` are not escapes).
+fn escapes(run: &[u8]) -> usize {
+    run.windows(3)
+        .filter(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+        .count()
+}
+
 fn hex_digit(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
@@ -121,12 +128,18 @@ pub fn payloads(data: &[u8]) -> Vec<Payload> {
     let mut found = Vec::new();
     let mut i = 0;
     let n = data.len();
+    // A run of MIN_BASE64 or more covers at least one position that is a multiple of
+    // MIN_BASE64 / 2, so look only there and grow runs from the positions that hit.
+    const STRIDE: usize = MIN_BASE64 / 2;
     while i < n && found.len() < MAX_PAYLOADS {
         if !BASE64[data[i] as usize] {
-            i += 1;
+            i += STRIDE - i % STRIDE;
             continue;
         }
-        let start = i;
+        let mut start = i;
+        while start > 0 && BASE64[data[start - 1] as usize] {
+            start -= 1;
+        }
         while i < n && BASE64[data[i] as usize] {
             i += 1;
         }
@@ -174,6 +187,7 @@ pub fn payloads(data: &[u8]) -> Vec<Payload> {
             .position(|&b| !is_url(b))
             .map_or(n, |p| at + p);
         if end - start <= MAX_RUN
+            && escapes(&data[start..end]) >= 2
             && let Some(decoded) = decode_percent(&data[start..end])
         {
             found.push(Payload {

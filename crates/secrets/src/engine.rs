@@ -15,8 +15,10 @@ use crate::rules::{Candidate, Ruleset};
 const BINARY_SNIFF: usize = 8000;
 /// How far a multi-line rule looks past its keyword.
 const MULTILINE_REACH: usize = 64 * 1024;
-/// Bytes around a delta's changes that are scanned again with them.
-const DELTA_MARGIN: usize = 2048;
+/// Lines before and after a delta's changes that are scanned again with them: enough for
+/// every rule's context (multi-line rules look three lines back).
+const DELTA_LINES_BACK: usize = MULTILINE_LINES_BACK + 1;
+const DELTA_LINES_AHEAD: usize = 2;
 /// How many lines before its keyword a multi-line rule looks.
 const MULTILINE_LINES_BACK: usize = 3;
 /// Longest line kept for `line`-target allowlists.
@@ -115,10 +117,36 @@ impl Scanner<'_> {
         if at < data.len() {
             dirty.push((at, data.len()));
         }
+        // A base hit that the delta cut through (a key whose body changed) is rescanned
+        // whole: its place in the new blob runs from the first to the last byte copied
+        // from it.
+        for hit in base_hits {
+            let mapped: Vec<(usize, usize)> = copies
+                .iter()
+                .filter(|&&(_, len, source)| source < hit.span.1 && hit.span.0 < source + len)
+                .map(|&(start, len, source)| {
+                    let from = hit.span.0.max(source);
+                    let to = hit.span.1.min(source + len);
+                    (start + (from - source), start + (to - source))
+                })
+                .collect();
+            let whole = copies
+                .iter()
+                .any(|&(_, len, source)| source <= hit.span.0 && hit.span.1 <= source + len);
+            if !whole
+                && let (Some(first), Some(last)) = (
+                    mapped.iter().map(|m| m.0).min(),
+                    mapped.iter().map(|m| m.1).max(),
+                )
+            {
+                dirty.push((first, last));
+            }
+        }
+        dirty.sort_unstable();
         let mut segments: Vec<(usize, usize)> = Vec::new();
         for (start, end) in dirty {
-            let from = line_start_before(data, start.saturating_sub(DELTA_MARGIN));
-            let to = line_end(data, (end + DELTA_MARGIN).min(data.len()));
+            let from = lines_back(data, line_start_before(data, start), DELTA_LINES_BACK);
+            let to = lines_ahead(data, line_end(data, end.min(data.len())), DELTA_LINES_AHEAD);
             match segments.last_mut() {
                 Some(last) if from <= last.1 => last.1 = last.1.max(to),
                 _ => segments.push((from, to)),
@@ -190,9 +218,20 @@ impl Scanner<'_> {
         let rules = self.rules;
         // (rule, window start, window end)
         let mut windows: Vec<(u16, usize, usize)> = Vec::new();
+        // Keywords come in order; a rule gets one window per line however many of its
+        // keywords the line holds.
+        let (mut start, mut end) = (usize::MAX, 0);
+        let mut on_line: Vec<u16> = Vec::new();
         for hit in rules.prefilter.find_overlapping_iter(data) {
-            let (start, end) = line_bounds(data, hit.start(), hit.end());
+            if hit.start() < start || hit.start() > end {
+                (start, end) = line_bounds(data, hit.start(), hit.end());
+                on_line.clear();
+            }
             for &rule in &rules.keyword_rules[hit.pattern().as_usize()] {
+                if on_line.contains(&rule) {
+                    continue;
+                }
+                on_line.push(rule);
                 if rules.detector(rule).multiline {
                     // Multi-line rules look a few lines back (a name above its value) and
                     // far ahead (a key's body).
@@ -334,6 +373,18 @@ fn lines_back(data: &[u8], start: usize, n: usize) -> usize {
 /// The start of the line holding `at`.
 fn line_start_before(data: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', &data[..at.min(data.len())]).map_or(0, |i| i + 1)
+}
+
+/// The end of the line `n` lines after the one ending at `end`.
+fn lines_ahead(data: &[u8], end: usize, n: usize) -> usize {
+    let mut at = end;
+    for _ in 0..n {
+        if at >= data.len() {
+            break;
+        }
+        at = line_end(data, at + 1);
+    }
+    at
 }
 
 fn line_end(data: &[u8], from: usize) -> usize {
