@@ -7,6 +7,8 @@
 //! Hits keep the secret bytes in memory only, so allowlists that need the path or commit
 //! (known later in history scans) can judge them; nothing here writes a secret anywhere.
 
+use std::sync::LazyLock;
+
 use crate::decode;
 use crate::rules::validate::{is_placeholder, shannon_entropy};
 use crate::rules::{Candidate, Ruleset};
@@ -220,26 +222,35 @@ impl Scanner<'_> {
         let mut windows: Vec<(u16, usize, usize)> = Vec::new();
         // Keywords come in order; a rule gets one window per line however many of its
         // keywords the line holds.
-        let (mut start, mut end) = (usize::MAX, 0);
-        let mut on_line: Vec<u16> = Vec::new();
-        for hit in rules.prefilter.find_overlapping_iter(data) {
-            if hit.start() < start || hit.start() > end {
-                (start, end) = line_bounds(data, hit.start(), hit.end());
-                on_line.clear();
-            }
-            for &rule in &rules.keyword_rules[hit.pattern().as_usize()] {
-                if on_line.contains(&rule) {
-                    continue;
+        for (automaton, triggered) in [
+            (&rules.prefilter, &rules.keyword_rules),
+            (&rules.literals, &rules.literal_rules),
+        ] {
+            let (mut start, mut end) = (usize::MAX, 0);
+            let mut on_line: Vec<u16> = Vec::new();
+            for hit in automaton.find_overlapping_iter(data) {
+                if hit.start() < start || hit.start() > end {
+                    (start, end) = line_bounds(data, hit.start(), hit.end());
+                    on_line.clear();
                 }
-                on_line.push(rule);
-                if rules.detector(rule).multiline {
-                    // Multi-line rules look a few lines back (a name above its value) and
-                    // far ahead (a key's body).
-                    let back = lines_back(data, start, MULTILINE_LINES_BACK);
-                    let ahead = line_end(data, (hit.end() + MULTILINE_REACH).min(data.len()));
-                    windows.push((rule, back, ahead));
-                } else {
-                    windows.push((rule, start, end));
+                for &rule in &triggered[hit.pattern().as_usize()] {
+                    if on_line.contains(&rule) {
+                        continue;
+                    }
+                    on_line.push(rule);
+                    let detector = rules.detector(rule);
+                    if !detector.builtin {
+                        // gitleaks semantics: a keyword anywhere lets the regex see the file.
+                        windows.push((rule, 0, data.len()));
+                    } else if detector.multiline {
+                        // Multi-line rules look a few lines back (a name above its value)
+                        // and far ahead (a key's body).
+                        let back = lines_back(data, start, MULTILINE_LINES_BACK);
+                        let ahead = line_end(data, (hit.end() + MULTILINE_REACH).min(data.len()));
+                        windows.push((rule, back, ahead));
+                    } else {
+                        windows.push((rule, start, end));
+                    }
                 }
             }
         }
@@ -298,7 +309,7 @@ impl Scanner<'_> {
             }
             let entropy = shannon_entropy(value);
             // Hex values carry at most 4 bits a character: judge them on a hex scale.
-            let hex_only = value.iter().all(u8::is_ascii_hexdigit);
+            let hex_only = detector.builtin && value.iter().all(u8::is_ascii_hexdigit);
             if detector
                 .entropy
                 .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
@@ -308,7 +319,7 @@ impl Scanner<'_> {
             if detector.validator.is_some_and(|v| !v.check(value)) {
                 continue;
             }
-            if is_placeholder(value, detector.generic) {
+            if detector.builtin && is_placeholder(value, detector.generic) {
                 continue;
             }
             let offset = start + whole.start();
@@ -354,8 +365,11 @@ impl Scanner<'_> {
 
 /// Whether a line carries an inline allow comment.
 fn has_allow_comment(line: &[u8]) -> bool {
-    memchr::memmem::find(line, b"signoff:allow").is_some()
-        || memchr::memmem::find(line, b"gitleaks:allow").is_some()
+    static MARKER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b":allow"));
+    MARKER
+        .find_iter(line)
+        .any(|at| line[..at].ends_with(b"signoff") || line[..at].ends_with(b"gitleaks"))
 }
 
 /// The start of the line `n` lines before the one starting at `start`.

@@ -189,6 +189,7 @@ pub fn run(args: Args) -> GateReport {
         },
         exclude: scan::exclude_set(&policy.exclude),
         max_file_bytes: policy.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+        skip_dir: std::fs::canonicalize(&ctx.out).ok(),
     };
     report.detail("mode", mode_name(mode));
     if let Some(config) = &config {

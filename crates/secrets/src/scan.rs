@@ -3,6 +3,7 @@
 //! and the counts of what was scanned and skipped.
 
 use std::collections::{HashMap, HashSet};
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -59,6 +60,8 @@ pub struct Setup<'a> {
     pub scanner: Scanner<'a>,
     pub exclude: GlobSet,
     pub max_file_bytes: u64,
+    /// A directory never walked (the output directory, when it lies inside the root).
+    pub skip_dir: Option<PathBuf>,
 }
 
 /// What a scope produced.
@@ -140,12 +143,19 @@ impl Setup<'_> {
         let scanned = Scanned::default();
         let located = Mutex::new(Vec::new());
         let problems = Mutex::new(Vec::new());
+        let skip = self.skip_dir.clone();
         let walker = ignore::WalkBuilder::new(self.root)
             .hidden(false)
             .follow_links(false)
             .require_git(false)
             .git_global(false)
-            .filter_entry(|entry| entry.file_name() != ".git")
+            .filter_entry(move |entry| {
+                entry.file_name() != ".git"
+                    && !(entry.file_type().is_some_and(|t| t.is_dir())
+                        && skip.as_ref().is_some_and(|skip| {
+                            std::fs::canonicalize(entry.path()).is_ok_and(|p| &p == skip)
+                        }))
+            })
             .threads(rayon::current_num_threads().max(1))
             .build_parallel();
         let stats = &scanned.stats;
@@ -293,10 +303,10 @@ impl Setup<'_> {
         Stats::add(&stats.commits, log.commits.len() as u64);
         let introductions = log.introductions();
         let mut located = Vec::new();
-        let mut unattributed: Vec<(ObjectId, Vec<Hit>)> = Vec::new();
+        let mut unattributed: Vec<ObjectId> = Vec::new();
         for (oid, blob_hits) in hits.into_inner().unwrap_or_default() {
             let Some(places) = introductions.get(&oid) else {
-                unattributed.push((oid, blob_hits));
+                unattributed.push(oid);
                 continue;
             };
             for &(commit, path) in places {
@@ -309,20 +319,9 @@ impl Setup<'_> {
                 );
             }
         }
-        if !unattributed.is_empty() {
-            // Blobs no commit diff introduced: reachable only through merges, or not at all
-            // (dangling objects). Ask git which are reachable, and from where.
-            let reachable = reachable_paths(
-                self.root,
-                unattributed.iter().map(|(oid, _)| *oid).collect(),
-            )?;
-            for (oid, blob_hits) in unattributed {
-                match reachable.get(&oid) {
-                    Some(path) => self.place(&blob_hits, path, None, stats, &mut located),
-                    None => Stats::add(&stats.unreachable, 1),
-                }
-            }
-        }
+        // With merges diffed too, a blob no commit introduced is reachable from no ref
+        // (a dangling object left by a rewrite): it is not part of the history.
+        Stats::add(&stats.unreachable, unattributed.len() as u64);
         for (index, path) in log.paths.iter().enumerate() {
             if !self.rules.path_only.is_empty() {
                 let first = log
@@ -441,22 +440,6 @@ impl Setup<'_> {
             problems,
         })
     }
-}
-
-/// Paths of the given blobs among the objects reachable from any ref.
-fn reachable_paths(
-    root: &Path,
-    wanted: HashSet<ObjectId>,
-) -> Result<HashMap<ObjectId, String>, GitError> {
-    let out = crate::git::git(root, &["rev-list", "--objects", "--all"])?;
-    let mut found = HashMap::new();
-    for line in out.split(|&b| b == b'\n') {
-        if let Some(oid) = ObjectId::from_hex(line).filter(|oid| wanted.contains(oid)) {
-            let path = line.get(41..).unwrap_or_default();
-            found.insert(oid, String::from_utf8_lossy(path).into_owned());
-        }
-    }
-    Ok(found)
 }
 
 /// A repository-relative path with `/` separators.

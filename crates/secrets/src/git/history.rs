@@ -45,6 +45,10 @@ impl Log {
             "--reverse",
             "--raw",
             "--no-renames",
+            // Merges too, against each parent: then every reachable blob appears in some
+            // diff (an evil merge's own blobs included), and a blob that appears in none is
+            // unreachable.
+            "-m",
             "--no-abbrev",
             "-z",
             "--no-color",

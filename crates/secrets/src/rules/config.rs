@@ -79,6 +79,14 @@ pub struct RawRule {
     /// A context-based rule (assignments): placeholder words and low entropy reject more.
     #[serde(default)]
     pub generic: bool,
+    /// Case-sensitive literals one of which every match holds (`SG.`, `SK`): a cheaper
+    /// trigger than keywords for short token prefixes that ordinary words contain in
+    /// lower case.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Set for the embedded rules (never read from a file).
+    #[serde(skip)]
+    pub builtin: bool,
 }
 
 /// An allowlist, global or per rule.

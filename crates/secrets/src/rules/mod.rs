@@ -30,11 +30,16 @@ pub struct Detector {
     pub secret_group: Option<usize>,
     pub entropy: Option<f64>,
     pub keywords: Vec<String>,
+    /// Case-sensitive trigger literals.
+    pub prefixes: Vec<String>,
     pub path: Option<Regex>,
     pub allowlists: Vec<Allowlist>,
     pub validator: Option<Validator>,
     pub multiline: bool,
     pub generic: bool,
+    /// An embedded rule: it gets signoff's placeholder and hex-entropy judgement and
+    /// line windows. Rules from a gitleaks config behave exactly as gitleaks runs them.
+    pub builtin: bool,
     /// Template of a true example (default rules; used by tests).
     pub example: Option<String>,
 }
@@ -145,6 +150,9 @@ pub struct Ruleset {
     pub prefilter: AhoCorasick,
     /// For each prefilter pattern, the detectors it triggers.
     pub keyword_rules: Vec<Vec<u16>>,
+    /// Case-sensitive trigger literals of every detector, and the detectors each triggers.
+    pub literals: AhoCorasick,
+    pub literal_rules: Vec<Vec<u16>>,
     /// Detectors without keywords: they run on every file.
     pub always: Vec<u16>,
     /// Detectors with only a `path`.
@@ -171,7 +179,10 @@ impl Ruleset {
     /// The rules in force: the default rules, or the config file's rules (with the default
     /// ones too when it says `[extend] useDefault = true`), less the disabled ones.
     pub fn load(sources: &Sources<'_>) -> Result<Self, ConfigError> {
-        let default = parse_config(DEFAULT_RULES, "<default rules>")?;
+        let mut default = parse_config(DEFAULT_RULES, "<default rules>")?;
+        for rule in &mut default.rules {
+            rule.builtin = true;
+        }
         let mut disabled: Vec<String> = sources.disabled.to_vec();
         let (mut rules, mut allowlists) = (Vec::new(), Vec::new());
         match sources.config {
@@ -317,6 +328,8 @@ fn compile(
     }
     let mut keywords: Vec<String> = Vec::new();
     let mut keyword_rules: Vec<Vec<u16>> = Vec::new();
+    let mut literals: Vec<String> = Vec::new();
+    let mut literal_rules: Vec<Vec<u16>> = Vec::new();
     let mut always = Vec::new();
     let mut path_only = Vec::new();
     for (index, detector) in detectors.iter().enumerate() {
@@ -325,7 +338,7 @@ fn compile(
             path_only.push(index);
             continue;
         }
-        if detector.keywords.is_empty() {
+        if detector.keywords.is_empty() && detector.prefixes.is_empty() {
             always.push(index);
         }
         for keyword in &detector.keywords {
@@ -337,7 +350,26 @@ fn compile(
                 }
             }
         }
+        for literal in &detector.prefixes {
+            match literals.iter().position(|k| k == literal) {
+                Some(at) => literal_rules[at].push(index),
+                None => {
+                    literals.push(literal.clone());
+                    literal_rules.push(vec![index]);
+                }
+            }
+        }
     }
+    let literals = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(&literals)
+        .map_err(|error| {
+            ConfigError::one(
+                file,
+                Problem::file(format!("cannot build the prefix index: {error}"))
+                    .help("shorten or remove unusual prefixes"),
+            )
+        })?;
     let prefilter = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
@@ -356,6 +388,8 @@ fn compile(
         global,
         prefilter,
         keyword_rules,
+        literals,
+        literal_rules,
         always,
         path_only,
     })
@@ -459,6 +493,12 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         regex,
         secret_group: rule.secret_group,
         entropy: rule.entropy.filter(|e| *e > 0.0),
+        prefixes: rule
+            .prefixes
+            .iter()
+            .filter(|p| !p.is_empty())
+            .cloned()
+            .collect(),
         keywords: rule
             .keywords
             .iter()
@@ -470,6 +510,7 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         validator,
         multiline,
         generic: rule.generic,
+        builtin: rule.builtin,
         example: rule.example,
     })
 }

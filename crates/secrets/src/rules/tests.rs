@@ -250,3 +250,27 @@ fn bad_gitleaks_configs_name_the_problem() {
         assert!(error.to_string().contains(expected), "{text}: {error}");
     }
 }
+
+#[test]
+fn config_rules_see_the_whole_file_like_gitleaks() {
+    // A custom rule whose keyword sits on another line than its match still fires, and
+    // signoff's placeholder judgement does not touch it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rules.toml");
+    std::fs::write(
+        &path,
+        "[[rules]]\nid = 'deploy-code'\nregex = 'code-[0-9]{6}'\nkeywords = ['deploy']\n",
+    )
+    .unwrap();
+    let rules = Ruleset::load(&Sources {
+        config: Some(&path),
+        disabled: &[],
+    })
+    .unwrap();
+    assert!(!rules.detector(0).builtin);
+    assert_eq!(
+        rule_ids(&rules, "# deploy notes\n\nuse code-000000 here\n"),
+        ["deploy-code"]
+    );
+    assert!(rule_ids(&rules, "use code-123456 here\n").is_empty());
+}

@@ -3,6 +3,9 @@
 //! placeholder words documentation uses (`AKIAIOSFODNN7EXAMPLE`, `xxxx`, `${VAR}`,
 //! `<your-token>`).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 
 const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -207,9 +210,12 @@ const GENERIC_STOPWORDS: &[&str] = &[
 /// Whether `secret` looks like a placeholder rather than a credential. `generic` rules
 /// (assignments found by context) reject more.
 pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
+    static PLACEHOLDERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| words(PLACEHOLDER_WORDS));
+    static STOPWORDS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| words(GENERIC_STOPWORDS));
+    let found =
+        |set: &LazyLock<Option<AhoCorasick>>| set.as_ref().is_some_and(|ac| ac.is_match(secret));
     let lower = secret.to_ascii_lowercase();
-    let contains = |word: &str| memchr::memmem::find(&lower, word.as_bytes()).is_some();
-    if PLACEHOLDER_WORDS.iter().any(|w| contains(w)) {
+    if found(&PLACEHOLDERS) {
         return true;
     }
     // Templating and references: `${VAR}`, `{{ secrets.X }}`, `<your-token>`, `$(X)`, `%X%`.
@@ -226,7 +232,7 @@ pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
         return true;
     }
     if generic {
-        if GENERIC_STOPWORDS.iter().any(|w| contains(w)) {
+        if found(&STOPWORDS) {
             return true;
         }
         if secret.starts_with(b"$") || secret.contains(&b' ') {
@@ -244,6 +250,14 @@ pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
         }
     }
     false
+}
+
+/// One case-insensitive automaton for a word list (built once).
+fn words(list: &[&str]) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(list)
+        .ok()
 }
 
 fn repeated_body(secret: &[u8]) -> bool {

@@ -205,3 +205,19 @@ fn deltified_versions_are_rescanned_where_they_changed() {
     );
     outcome.assert_never_shows(&[token, value]);
 }
+
+#[test]
+fn dangling_objects_are_not_history() {
+    // A commit undone with `reset --hard` leaves its blob in the object database, but no
+    // ref reaches it: it is counted, not reported.
+    let mut repo = GitRepo::new();
+    repo.write("a.txt", "one\n");
+    repo.commit("one");
+    repo.write("b.env", format!("GH={}\n", github_token(101)));
+    repo.commit("oops");
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let outcome = scan(repo.path(), &["--mode", "history"]);
+    assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
+    assert!(outcome.findings().is_empty());
+    assert_eq!(outcome.report["metrics"]["unreachable_skipped"], 1);
+}

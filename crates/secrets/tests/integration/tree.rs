@@ -212,3 +212,20 @@ fn policy_excludes_and_max_findings() {
     assert_eq!(outcome.findings().len(), 1);
     assert_eq!(outcome.report["metrics"]["excluded_skipped"], 1);
 }
+
+#[test]
+fn the_output_directory_inside_the_root_is_not_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("signoff-out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("stale.txt"), format!("{}\n", github_token(12))).unwrap();
+    std::fs::write(dir.path().join("a.txt"), "nothing\n").unwrap();
+    let run = crate::common::gate()
+        .arg(dir.path())
+        .args(["--mode", "tree", "--out"])
+        .arg(&out)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let report = signoff_testkit::assert_valid_gate_report(&out.join("secret-scan.gate.json"));
+    assert_eq!(report["metrics"]["files_scanned"], 1);
+}
