@@ -241,7 +241,17 @@ pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
         if lower.starts_with(b"http://") || lower.starts_with(b"https://") {
             return true;
         }
-        if lower.starts_with(b"test") || lower.starts_with(b"my") || lower.starts_with(b"data:") {
+        if lower.starts_with(b"test")
+            || lower.starts_with(b"my")
+            || lower.starts_with(b"data:")
+            || lower.starts_with(b"./")
+            || lower.starts_with(b"../")
+        {
+            return true;
+        }
+        // A UUID in a generic context is an identifier (providers whose keys are UUIDs
+        // have their own rules with context).
+        if is_uuid(secret) {
             return true;
         }
         // Hex of a hash's length (SHA-1, SHA-256) in a generic context is a digest.
@@ -250,6 +260,14 @@ pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
         }
     }
     false
+}
+
+fn is_uuid(value: &[u8]) -> bool {
+    value.len() == 36
+        && value.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// One case-insensitive automaton for a word list (built once).
