@@ -26,6 +26,9 @@ const MULTILINE_LINES_BACK: usize = 3;
 /// Longest line kept for `line`-target allowlists.
 const LINE_KEEP: usize = 4096;
 
+/// Bytes the keyword pass has read, for the debug log (rescans of deltas are partial).
+pub static SCANNED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// A candidate secret in a file.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -217,6 +220,7 @@ impl Scanner<'_> {
     }
 
     fn scan_text(&self, data: &[u8], depth: u8, outcome: &mut Outcome) {
+        SCANNED.fetch_add(data.len() as u64, std::sync::atomic::Ordering::Relaxed);
         let rules = self.rules;
         // (rule, window start, window end)
         let mut windows: Vec<(u16, usize, usize)> = Vec::new();

@@ -113,8 +113,20 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
     }
 }
 
+/// Sets up the worker pool once: two workers a core, so blob reads that wait on the disk
+/// overlap with scanning, and deep delta chains have stack to spare.
+fn init_pool() {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores * 2)
+        .stack_size(16 << 20)
+        .thread_name(|i| format!("signoff-secrets-{i}"))
+        .build_global();
+}
+
 /// Runs the gate.
 pub fn run(args: Args) -> GateReport {
+    init_pool();
     let root = scan::root_of(args.path.as_ref());
     let (ctx, mut report) = match signoff_core::Context::start::<Args>(&args.common, &root) {
         Ok(v) => v,

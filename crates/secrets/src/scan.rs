@@ -250,6 +250,7 @@ impl Setup<'_> {
     /// Scans every blob reachable from any ref, once each, and attributes each hit to the
     /// commit that introduced it at each path.
     pub fn history(&self) -> Result<Scanned, GitError> {
+        let started = std::time::Instant::now();
         let odb = Odb::open(self.root)?;
         let root = self.root.to_path_buf();
         // History metadata comes from git while the blobs are scanned.
@@ -297,9 +298,15 @@ impl Setup<'_> {
             .iter()
             .map(ToString::to_string)
             .collect();
+        tracing::debug!(
+            "blobs scanned after {:?}: {} bytes read by the keyword pass",
+            started.elapsed(),
+            crate::engine::SCANNED.load(std::sync::atomic::Ordering::Relaxed)
+        );
         let log = log_thread
             .join()
             .map_err(|_| GitError::Unsupported("reading the history failed".into()))??;
+        tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
         let introductions = log.introductions();
         let mut located = Vec::new();

@@ -362,6 +362,7 @@ fn compile(
     }
     let literals = AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(&literals)
         .map_err(|error| {
             ConfigError::one(
