@@ -148,6 +148,25 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 #[allow(clippy::vec_init_then_push)] // each gate pushes itself
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
     let mut plans: Vec<Planned> = Vec::new();
+    // Secrets: always. On a developer's machine the history is what a push would publish,
+    // so scan it when PATH is a repository with commits (every blob version, once), and
+    // the files otherwise. A `mode:` in signoff.yml still wins, since no flag overrides it.
+    let mode = match policy.secret_scan().mode {
+        Some(_) => None,
+        None => Some(match signoff_secrets::default_mode(&args.path, false) {
+            signoff_secrets::Mode::History => "history",
+            _ => "tree",
+        }),
+    };
+    let mut extra: Vec<OsString> = vec![args.path.clone().into()];
+    if let Some(mode) = mode {
+        extra.push("--mode".into());
+        extra.push(mode.into());
+    }
+    plans.push(Planned::gate::<signoff_secrets::Args>(
+        signoff_secrets::run,
+        argv("signoff-secrets", args, &extra),
+    ));
     // The SBOM gate always applies; it reports `skipped` when there is no manifest.
     plans.push(Planned::gate::<signoff_sbom::Args>(
         signoff_sbom::run,

@@ -30,6 +30,9 @@ enum Command {
     /// Write the CycloneDX SBOM of a repository from its lockfiles, and check it
     #[command(name = "sbom")]
     Sbom(signoff_sbom::Args),
+    /// Find credentials in the working tree, the git history or a PR range
+    #[command(name = "secret-scan")]
+    SecretScan(signoff_secrets::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +44,6 @@ fn main() -> ExitCode {
         Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
         Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
         Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
+        Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
     }
 }
