@@ -147,6 +147,7 @@ fn health_check_is_skipped_without_urls() {
         "{}",
         run.stdout
     );
+}
 
 #[test]
 fn check_runs_the_sbom_gate_on_the_repository() {
@@ -176,6 +177,7 @@ fn check_runs_the_sbom_gate_on_the_repository() {
     let gate =
         signoff_testkit::assert_valid_gate_report(&empty.path().join("signoff-out/sbom.gate.json"));
     assert_eq!(gate["status"], "skipped");
+}
 
 #[test]
 fn check_runs_the_secret_scan_over_the_history() {
