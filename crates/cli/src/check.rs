@@ -8,10 +8,8 @@ use std::process::ExitCode;
 
 use signoff_core::gate::{GateArgs, run_catching, write_report};
 use signoff_core::policy::Policy;
-use signoff_core::report::{GateReport, Status};
-use signoff_core::text::one_line;
+use signoff_core::report::GateReport;
 use signoff_core::{CommonArgs, ReportBuilder, tool};
-use signoff_report::Outcome;
 
 /// Arguments of `signoff check`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,6 +20,14 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// Handlebars template for the report instead of the default
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// A SARIF 2.1.0 log from another scanner, as a gate named NAME (repeatable)
+    #[arg(long = "sarif", value_name = "NAME=FILE")]
+    pub sarif: Vec<String>,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -57,10 +63,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let report_args = signoff_report::Args {
         dirs: vec![out.clone()],
         common: args.common.clone(),
+        template: args.template.clone(),
+        sarif: args.sarif.clone(),
+        comment: false,
+        comment_key: "signoff".into(),
+        command: None,
     };
     match signoff_report::run_with_policy(&report_args, &policy) {
         Ok(outcome) => {
-            print_outcome(&outcome);
+            signoff_report::console::print(&outcome);
             ExitCode::from(outcome.decision.verdict.exit_code())
         }
         Err(error) => {
@@ -95,7 +106,6 @@ impl Planned {
     }
 
     /// A gate that does not apply, recorded as skipped with the reason.
-    #[allow(dead_code)] // used as gates land
     fn skipped(gate: &'static str, why: String) -> Self {
         Planned {
             gate,
@@ -131,7 +141,6 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = policy;
     let mut plans: Vec<Planned> = Vec::new();
     // Secrets: always. On a developer's machine the history is what a push would publish,
     // so scan it when PATH is a repository with commits (every blob version, once), and
@@ -152,6 +161,27 @@ fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
         signoff_secrets::run,
         argv("signoff-secrets", args, &extra),
     ));
+    // The health check probes a deployed service, so it runs only when signoff.yml names
+    // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
+    if policy.health_check().checks.is_empty() {
+        plans.push(Planned::skipped(
+            "health-check",
+            "no URLs to check: add `checks:` to the `health-check` section of signoff.yml".into(),
+        ));
+    } else {
+        // The gate reads the same policy file `check` found, wherever PATH points.
+        let mut extra: Vec<OsString> = Vec::new();
+        if let (None, signoff_core::policy::Source::File(path)) =
+            (&args.common.policy, &policy.source)
+        {
+            extra.push("--policy".into());
+            extra.push(path.clone().into());
+        }
+        plans.push(Planned::gate::<signoff_health::Args>(
+            signoff_health::run,
+            argv("signoff-health", args, &extra),
+        ));
+    }
     plans
 }
 
@@ -170,45 +200,4 @@ fn clear_previous_reports(out: &Path) -> std::io::Result<()> {
         std::fs::remove_dir_all(copies)?;
     }
     Ok(())
-}
-
-/// The console summary: verdict, one line per gate, the report's path.
-pub fn print_outcome(outcome: &Outcome) {
-    let decision = &outcome.decision;
-    println!("signoff: {}", decision.verdict);
-    for gate in &decision.gates {
-        let summary = gate
-            .shards
-            .iter()
-            .map(|shard| one_line(&shard.report.summary))
-            .collect::<Vec<_>>()
-            .join("; ");
-        println!(
-            "  {} {:<13} {:<8} {}",
-            icon(gate.status),
-            gate.id,
-            gate.status.as_str(),
-            summary
-        );
-    }
-    for id in &decision.missing {
-        println!("  ✗ {id:<13} missing  required by the policy, but no report was found");
-    }
-    for problem in &decision.problems {
-        println!(
-            "  ! {}: {}",
-            one_line(&problem.display),
-            one_line(&problem.message)
-        );
-    }
-    println!("report: {}", outcome.markdown_path.display());
-}
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✓",
-        Status::Warn => "!",
-        Status::Fail | Status::Error => "✗",
-        Status::Skipped => "-",
-    }
 }

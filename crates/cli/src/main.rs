@@ -24,6 +24,9 @@ enum Command {
     /// Find credentials in the working tree, the git history or a PR range
     #[command(name = "secret-scan")]
     SecretScan(signoff_secrets::Args),
+    /// Is the deployed service really up? Probes, assertions, latency SLOs, rollback
+    #[command(name = "health-check")]
+    Health(Box<signoff_health::Args>),
 }
 
 fn main() -> ExitCode {
@@ -31,20 +34,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Report(args) => report(&args),
+        Command::Report(args) => signoff_report::console::main(&args),
         Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
-    }
-}
-
-fn report(args: &signoff_report::Args) -> ExitCode {
-    match signoff_report::run(args) {
-        Ok(outcome) => {
-            check::print_outcome(&outcome);
-            ExitCode::from(outcome.decision.verdict.exit_code())
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(2)
-        }
+        Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
     }
 }
