@@ -140,11 +140,15 @@ import json, sys
 ours = {(f["location"]["path"], f["location"].get("line", 0), f["rule"])
         for f in json.load(open(sys.argv[1]))["findings"]}
 root = sys.argv[3].rstrip("/") + "/"
-theirs = set()
+# signoff reports a secret once per rule and path (at its first line); count Betterleaks'
+# repeats of the same match in one file once too.
+first = {}
 for f in json.load(open(sys.argv[2])).get("findings", []):
     path = f["location"]["path"]
     path = path[len(root):] if path.startswith(root) else path
-    theirs.add((path, f["location"]["start_line"], f["rule_id"]))
+    key = (path, f["rule_id"], (f.get("match") or {}).get("value", ""))
+    first[key] = min(first.get(key, 1 << 30), f["location"]["start_line"])
+theirs = {(path, line, rule) for (path, rule, _), line in first.items()}
 print(f"seed {sys.argv[4]}: signoff={len(ours)} betterleaks={len(theirs)} common={len(ours & theirs)}"
       f" only-signoff={sorted(ours - theirs)[:5]} only-betterleaks={sorted(theirs - ours)[:5]}")
 sys.exit(0 if ours == theirs else 1)
