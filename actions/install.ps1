@@ -14,8 +14,11 @@ $binary = $env:SIGNOFF_BINARY
 $known = @('signoff', 'signoff-secrets', 'signoff-sbom', 'signoff-coverage', 'signoff-health', 'signoff-report')
 if (-not ($known -contains $binary)) { Fail "unknown binary '$binary'" }
 
+# GITHUB_ACTION_PATH is actions\<gate> for a gate action and the repository root for the
+# report action; actions\ holds VERSION either way.
 $actionsDir = $env:GITHUB_ACTION_PATH
-if (-not (Test-Path (Join-Path $actionsDir 'VERSION'))) { $actionsDir = Split-Path $actionsDir -Parent }
+if (Test-Path (Join-Path $actionsDir 'actions\VERSION')) { $actionsDir = Join-Path $actionsDir 'actions' }
+elseif (-not (Test-Path (Join-Path $actionsDir 'VERSION'))) { $actionsDir = Split-Path $actionsDir -Parent }
 $root = Split-Path $actionsDir -Parent
 $version = $env:SIGNOFF_VERSION
 if ([string]::IsNullOrWhiteSpace($version)) { $version = (Get-Content (Join-Path $actionsDir 'VERSION') -Raw).Trim() }

@@ -18,8 +18,11 @@ case "$binary" in
   signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report) ;;
   *) fail "unknown binary '$binary'" ;;
 esac
+# GITHUB_ACTION_PATH is actions/<gate> for a gate action and the repository root for the
+# report action; actions/ holds VERSION either way.
 actions_dir=$(cd "${GITHUB_ACTION_PATH:-$(dirname "$0")}" && pwd)
-[ -f "$actions_dir/VERSION" ] || actions_dir=$(cd "$actions_dir/.." && pwd)
+if [ -f "$actions_dir/actions/VERSION" ]; then actions_dir="$actions_dir/actions"
+elif [ ! -f "$actions_dir/VERSION" ]; then actions_dir=$(cd "$actions_dir/.." && pwd); fi
 root=$(cd "$actions_dir/.." && pwd)
 version=${SIGNOFF_VERSION:-}
 [ -n "$version" ] || version=$(tr -d ' \r\n' < "$actions_dir/VERSION")

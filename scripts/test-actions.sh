@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 act=${SIGNOFF_ACT:-act}
-python=${SIGNOFF_PYTHON:-python3}
+python=$(command -v "${SIGNOFF_PYTHON:-python3}")
+case "$python" in /*) ;; *) python="$(pwd)/$python" ;; esac
 "$python" -m coverage --version >/dev/null || { echo "error: $python has no coverage.py (pip install coverage)" >&2; exit 2; }
 
 cargo build --quiet --workspace --bins
@@ -16,8 +17,29 @@ bin_dir=$(pwd)/target/debug
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+# Remote actions (upload/download-artifact, checkout) are guarded with `if: !env.ACT` and
+# never run here, but act resolves them anyway: stand in a local stub for each pinned one,
+# which fails loudly should a guard ever let it run.
+stub="$results/stub-action"
+mkdir -p "$stub"
+cat > "$stub/action.yml" <<'YAML'
+name: remote action stub
+description: Stands in for a remote action under act, where steps using it are skipped.
+runs:
+  using: composite
+  steps:
+    - shell: bash
+      run: echo "::error::a remote action ran under act; its step lacks an if-not-ACT guard"; exit 1
+YAML
+local_repos=()
+while IFS= read -r ref; do
+  local_repos+=(--local-repository "$ref=$stub")
+done < <(grep -rhoE 'uses: [A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+@[0-9a-f]{40}' action.yml actions .github/workflows/self-test.yml \
+  | sed 's/^uses: //' | sort -u)
+
 status=0
 "$act" workflow_dispatch \
+  --use-new-action-cache "${local_repos[@]}" \
   -W .github/workflows/self-test.yml \
   -P ubuntu-latest=-self-hosted \
   --env "SIGNOFF_SOURCE=$(pwd)" \
