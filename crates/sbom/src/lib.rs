@@ -233,7 +233,7 @@ fn scan(args: &Args) -> GateReport {
         described.merged.exclude_dev();
     }
 
-    let subject = signoff_core::subject::detect(&root, ctx.github.as_ref());
+    let subject = report.subject().clone();
     let meta = bom::Meta {
         name: subject
             .repository
