@@ -8,10 +8,8 @@ use std::process::ExitCode;
 
 use signoff_core::gate::{GateArgs, run_catching, write_report};
 use signoff_core::policy::Policy;
-use signoff_core::report::{GateReport, Status};
-use signoff_core::text::one_line;
+use signoff_core::report::GateReport;
 use signoff_core::{CommonArgs, ReportBuilder, tool};
-use signoff_report::Outcome;
 
 /// Arguments of `signoff check`.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,8 +18,21 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
+    /// Coverage report for the coverage gate [default: the first of lcov.info,
+    /// coverage/lcov.info, coverage.xml, … found in the repository]
+    #[arg(long, value_name = "FILE")]
+    pub coverage: Option<PathBuf>,
+
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// Handlebars template for the report instead of the default
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// A SARIF 2.1.0 log from another scanner, as a gate named NAME (repeatable)
+    #[arg(long = "sarif", value_name = "NAME=FILE")]
+    pub sarif: Vec<String>,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -57,10 +68,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let report_args = signoff_report::Args {
         dirs: vec![out.clone()],
         common: args.common.clone(),
+        template: args.template.clone(),
+        sarif: args.sarif.clone(),
+        comment: false,
+        comment_key: "signoff".into(),
+        command: None,
     };
     match signoff_report::run_with_policy(&report_args, &policy) {
         Ok(outcome) => {
-            print_outcome(&outcome);
+            signoff_report::console::print(&outcome);
             ExitCode::from(outcome.decision.verdict.exit_code())
         }
         Err(error) => {
@@ -95,7 +111,6 @@ impl Planned {
     }
 
     /// A gate that does not apply, recorded as skipped with the reason.
-    #[allow(dead_code)] // used as gates land
     fn skipped(gate: &'static str, why: String) -> Self {
         Planned {
             gate,
@@ -130,17 +145,106 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 
 /// Every gate that applies to this repository, in the order they run. Each gate that
 /// lands adds itself here.
-#[allow(clippy::vec_init_then_push)] // each gate pushes its own entry
+#[allow(clippy::vec_init_then_push)] // each gate pushes itself
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = policy;
-    #[allow(unused_mut)]
     let mut plans: Vec<Planned> = Vec::new();
+    // Secrets: always. On a developer's machine the history is what a push would publish,
+    // so scan it when PATH is a repository with commits (every blob version, once), and
+    // the files otherwise. A `mode:` in signoff.yml still wins, since no flag overrides it.
+    let mode = match policy.secret_scan().mode {
+        Some(_) => None,
+        None => Some(match signoff_secrets::default_mode(&args.path, false) {
+            signoff_secrets::Mode::History => "history",
+            _ => "tree",
+        }),
+    };
+    let mut extra: Vec<OsString> = vec![args.path.clone().into()];
+    if let Some(mode) = mode {
+        extra.push("--mode".into());
+        extra.push(mode.into());
+    }
+    plans.push(Planned::gate::<signoff_secrets::Args>(
+        signoff_secrets::run,
+        argv("signoff-secrets", args, &extra),
+    ));
     // The SBOM gate always applies; it reports `skipped` when there is no manifest.
     plans.push(Planned::gate::<signoff_sbom::Args>(
         signoff_sbom::run,
         argv("signoff-sbom", args, &[args.path.clone().into_os_string()]),
     ));
+    plans.push(plan_coverage(args));
+    // The health check probes a deployed service, so it runs only when signoff.yml names
+    // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
+    if policy.health_check().checks.is_empty() {
+        plans.push(Planned::skipped(
+            "health-check",
+            "no URLs to check: add `checks:` to the `health-check` section of signoff.yml".into(),
+        ));
+    } else {
+        // The gate reads the same policy file `check` found, wherever PATH points.
+        let mut extra: Vec<OsString> = Vec::new();
+        if let (None, signoff_core::policy::Source::File(path)) =
+            (&args.common.policy, &policy.source)
+        {
+            extra.push("--policy".into());
+            extra.push(path.clone().into());
+        }
+        plans.push(Planned::gate::<signoff_health::Args>(
+            signoff_health::run,
+            argv("signoff-health", args, &extra),
+        ));
+    }
     plans
+}
+
+/// Where test runners write coverage reports, in the order `check` looks.
+const COVERAGE_REPORTS: &[&str] = &[
+    "lcov.info",
+    "coverage/lcov.info",
+    "coverage.lcov",
+    "target/llvm-cov/lcov.info",
+    "target/coverage/lcov.info",
+    "coverage.xml",
+    "cobertura.xml",
+    "coverage/cobertura-coverage.xml",
+    "target/site/jacoco/jacoco.xml",
+    "build/reports/jacoco/test/jacocoTestReport.xml",
+    "jacoco.xml",
+    "coverage.json",
+    "coverage/coverage-final.json",
+    "coverage/coverage-summary.json",
+    "target/llvm-cov/coverage.json",
+    "coverage.out",
+    "cover.out",
+];
+
+/// The coverage gate on the report given with `--coverage`, or the first one found; with
+/// no report it is skipped, saying where it looked.
+fn plan_coverage(args: &CheckArgs) -> Planned {
+    let report = args.coverage.clone().or_else(|| {
+        COVERAGE_REPORTS
+            .iter()
+            .map(|name| args.path.join(name))
+            .find(|path| path.is_file())
+    });
+    match report {
+        Some(report) => {
+            let extra: Vec<OsString> = vec![
+                "--root".into(),
+                args.path.clone().into(),
+                "--report".into(),
+                report.into(),
+            ];
+            Planned::gate::<signoff_coverage::Args>(
+                signoff_coverage::run,
+                argv("signoff-coverage", args, &extra),
+            )
+        }
+        None => Planned::skipped(
+            "coverage",
+            "no coverage report found (looked for lcov.info, coverage/lcov.info, coverage.xml, cobertura.xml, jacoco.xml, coverage.json, coverage.out, …); run the tests with coverage or pass --coverage FILE".into(),
+        ),
+    }
 }
 
 /// Removes gate reports a previous run left in `out`, so a gate that does not apply this
@@ -158,45 +262,4 @@ fn clear_previous_reports(out: &Path) -> std::io::Result<()> {
         std::fs::remove_dir_all(copies)?;
     }
     Ok(())
-}
-
-/// The console summary: verdict, one line per gate, the report's path.
-pub fn print_outcome(outcome: &Outcome) {
-    let decision = &outcome.decision;
-    println!("signoff: {}", decision.verdict);
-    for gate in &decision.gates {
-        let summary = gate
-            .shards
-            .iter()
-            .map(|shard| one_line(&shard.report.summary))
-            .collect::<Vec<_>>()
-            .join("; ");
-        println!(
-            "  {} {:<13} {:<8} {}",
-            icon(gate.status),
-            gate.id,
-            gate.status.as_str(),
-            summary
-        );
-    }
-    for id in &decision.missing {
-        println!("  ✗ {id:<13} missing  required by the policy, but no report was found");
-    }
-    for problem in &decision.problems {
-        println!(
-            "  ! {}: {}",
-            one_line(&problem.display),
-            one_line(&problem.message)
-        );
-    }
-    println!("report: {}", outcome.markdown_path.display());
-}
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✓",
-        Status::Warn => "!",
-        Status::Fail | Status::Error => "✗",
-        Status::Skipped => "-",
-    }
 }

@@ -21,9 +21,18 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Is the deployed service really up? Probes, assertions, latency SLOs, rollback
+    #[command(name = "health-check")]
+    Health(Box<signoff_health::Args>),
+    /// Check coverage reports against thresholds (signoff-coverage)
+    #[command(name = "coverage")]
+    Coverage(Box<signoff_coverage::Args>),
     /// Write the CycloneDX SBOM of a repository from its lockfiles, and check it
     #[command(name = "sbom")]
     Sbom(signoff_sbom::Args),
+    /// Find credentials in the working tree, the git history or a PR range
+    #[command(name = "secret-scan")]
+    SecretScan(signoff_secrets::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,20 +40,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Report(args) => report(&args),
+        Command::Report(args) => signoff_report::console::main(&args),
+        Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
+        Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
         Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
-    }
-}
-
-fn report(args: &signoff_report::Args) -> ExitCode {
-    match signoff_report::run(args) {
-        Ok(outcome) => {
-            check::print_outcome(&outcome);
-            ExitCode::from(outcome.decision.verdict.exit_code())
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(2)
-        }
+        Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
     }
 }

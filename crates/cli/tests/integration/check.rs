@@ -14,7 +14,7 @@ fn check_prints_a_verdict_and_writes_the_report() {
     assert!(
         ["APPROVED", "APPROVED WITH CONDITIONS", "REJECTED"]
             .iter()
-            .any(|v| verdict_line == format!("signoff: {v}")),
+            .any(|v| verdict_line.starts_with(&format!("signoff: {v} (score "))),
         "{verdict_line}"
     );
     assert!(
@@ -43,8 +43,39 @@ fn stale_gate_reports_from_an_earlier_run_are_not_counted() {
     )
     .unwrap();
     let run = signoff().current_dir(dir.path()).arg("check").run();
-    assert!(!out.join("coverage.gate.json").exists());
-    assert!(!run.stdout.contains("coverage"), "{}", run.stdout);
+    // The stale file is gone; the coverage gate, with no report to read, wrote a fresh
+    // `skipped` report in its place.
+    let fresh = signoff_testkit::assert_valid_gate_report(&out.join("coverage.gate.json"));
+    assert_eq!(fresh["status"], "skipped", "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no coverage report found"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn check_runs_the_coverage_gate_on_a_report_it_finds() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    // The report c8 wrote for the coverage crate's fixture program.
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../coverage/tests/fixtures");
+    repo.write(
+        "calc.js",
+        std::fs::read(fixtures.join("src/js/calc.js")).unwrap(),
+    );
+    repo.write(
+        "coverage/lcov.info",
+        std::fs::read(fixtures.join("js/lcov.info")).unwrap(),
+    );
+    repo.commit("js");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    let report = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/coverage.gate.json"),
+    );
+    assert_eq!(report["status"], "pass", "{}", run.all_output());
+    assert_eq!(report["metrics"]["lines_total"], 17);
+    assert!(run.stdout.contains("lines 70.5% (12/17)"), "{}", run.stdout);
 }
 
 #[test]
@@ -57,6 +88,65 @@ fn version_and_help() {
     assert!(run.stdout.contains("check"), "{}", run.stdout);
     let run = signoff().arg("--no-such-flag").run();
     assert_eq!(run.code, 2);
+}
+
+/// A one-response-per-connection HTTP server on 127.0.0.1 that answers 200 `{"status":"ok"}`
+/// to at most `count` connections, then stops.
+fn tiny_server(count: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let body = "{\"status\":\"ok\"}";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/health")
+}
+
+#[test]
+fn health_check_runs_when_signoff_yml_lists_urls() {
+    let url = tiny_server(4);
+    let mut repo = signoff_testkit::GitRepo::new();
+    repo.write(
+        "signoff.yml",
+        format!(
+            "required: [health-check]\ngates:\n  health-check:\n    deadline: 10s\n    checks:\n      - {{name: api, url: \"{url}\", expect: ['$.status == \"ok\"']}}\n"
+        ),
+    );
+    repo.commit("policy");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert!(
+        run.stdout.contains("health-check  pass"),
+        "{}",
+        run.all_output()
+    );
+    let report = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/health-check.gate.json"),
+    );
+    assert_eq!(report["details"]["checks"][0]["name"], "api");
+}
+
+#[test]
+fn health_check_is_skipped_without_urls() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("initial");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert!(
+        run.stdout
+            .contains("health-check  skipped  no URLs to check"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -87,4 +177,51 @@ fn check_runs_the_sbom_gate_on_the_repository() {
     let gate =
         signoff_testkit::assert_valid_gate_report(&empty.path().join("signoff-out/sbom.gate.json"));
     assert_eq!(gate["status"], "skipped");
+}
+
+#[test]
+fn check_runs_the_secret_scan_over_the_history() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    // A token assembled at run time, so this file holds no credential-shaped text.
+    let body = "Zq4Y8mT2vB7nK1pL9sD3fG6hJ0wE5r";
+    let crc = signoff_secrets_crc(body);
+    repo.write("deploy.env", format!("GH_TOKEN=ghp_{body}{crc}\n"));
+    repo.commit("add a token");
+    repo.write("deploy.env", "GH_TOKEN=${GH_TOKEN}\n");
+    repo.commit("remove it");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert!(run.stdout.contains("secret-scan"), "{}", run.stdout);
+    let report = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/secret-scan.gate.json"),
+    );
+    assert_eq!(report["details"]["mode"], "history");
+    assert_eq!(report["findings"][0]["rule"], "github-pat");
+}
+
+/// Base62 CRC32 of a GitHub token body, as GitHub computes its checksum.
+fn signoff_secrets_crc(body: &str) -> String {
+    let mut crc = 0xFFFF_FFFFu32;
+    for byte in body.bytes() {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    let mut value = u64::from(!crc);
+    let digits = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    while value > 0 {
+        out.push(digits[(value % 62) as usize]);
+        value /= 62;
+    }
+    while out.len() < 6 {
+        out.push(b'0');
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap()
 }

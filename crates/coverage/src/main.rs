@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    signoff_core::gate::main(signoff_coverage::run)
+}

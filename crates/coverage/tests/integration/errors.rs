@@ -1,0 +1,154 @@
+//! Bad and hostile input: a clear error naming the file and what is wrong, exit 2, and
+//! never a passing report.
+
+use signoff_testkit::GitRepo;
+
+use crate::{fixture, run_in};
+
+fn expect_error(dir: &std::path::Path, name: &str, bytes: &[u8], needle: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let (run, json) = run_in(dir, &["--report", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{name}: {}", run.all_output());
+    assert_eq!(json["status"], "error", "{name}");
+    assert!(
+        json["metrics"].as_object().unwrap().is_empty(),
+        "{name}: no partial numbers"
+    );
+    let errors = json["details"]["errors"][0].as_str().unwrap();
+    assert!(errors.contains(needle), "{name}: {errors}");
+    assert!(errors.contains(name), "{name} names the file: {errors}");
+    assert!(errors.contains("= help:"), "{name}: {errors}");
+    assert!(run.stderr.contains(needle), "{name}: {}", run.stderr);
+}
+
+#[test]
+fn bad_reports_are_errors_that_say_what_and_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    expect_error(d, "empty.info", b"", "the file is empty");
+    expect_error(
+        d,
+        "zero.info",
+        b"TN:\nSF:a.c\nend_of_record\n",
+        "no instrumented line",
+    );
+    expect_error(
+        d,
+        "binary.info",
+        b"\x7fELF\x02\x01\x00\x00garbage",
+        "binary data",
+    );
+    expect_error(
+        d,
+        "package.json",
+        b"{\"name\": \"x\", \"version\": \"1\"}",
+        "no known coverage format",
+    );
+    expect_error(
+        d,
+        "overflow.info",
+        b"SF:a.c\nDA:1,99999999999999999999999\nend_of_record\n",
+        "overflow.info:2: the count",
+    );
+    let xml = std::fs::read_to_string(fixture("py/coverage.xml")).unwrap();
+    expect_error(
+        d,
+        "cut.xml",
+        &xml.as_bytes()[..xml.len() / 2],
+        "ends before the Cobertura XML document is complete",
+    );
+    expect_error(
+        d,
+        "bad.xml",
+        xml.replacen("<line number=", "<line numbr=", 1).as_bytes(),
+        "has no `number` attribute",
+    );
+}
+
+#[test]
+fn a_missing_report_and_no_report_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, json) = run_in(dir.path(), &["--report", "nope.info"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        json["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("cannot read nope.info")
+    );
+    let (run, _) = run_in(dir.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no coverage report given"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_report_whose_files_all_map_nowhere_is_an_error() {
+    let mut repo = GitRepo::new();
+    repo.write("other.rs", "fn main() {}\n");
+    repo.commit("unrelated");
+    let report = fixture("js/lcov.info");
+    let (run, json) = run_in(repo.path(), &["--report", report.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    let error = json["details"]["errors"][0].as_str().unwrap();
+    assert!(
+        error.contains("none of its 1 file maps to a file of the repository"),
+        "{error}"
+    );
+    assert!(error.contains("--path-map"), "{error}");
+}
+
+#[test]
+fn markup_in_file_names_stays_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("weird.info");
+    std::fs::write(
+        &path,
+        "SF:src/<img src=x onerror=alert(1)>|`**x**`.c\nDA:1,1\nDA:2,0\nend_of_record\nSF:caf\u{e9} \u{1f600}.c\nDA:1,1\nend_of_record\n",
+    )
+    .unwrap();
+    let (run, json) = run_in(dir.path(), &["--report", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(
+        json["details"]["files"]["worst_first"][0]["path"],
+        "src/<img src=x onerror=alert(1)>|`**x**`.c"
+    );
+}
+
+#[test]
+fn invalid_utf8_and_huge_line_numbers_do_not_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bytes.info");
+    std::fs::write(
+        &path,
+        b"SF:a\xff\xfe.c\nDA:4294967295,1\nDA:1,0\nend_of_record\n",
+    )
+    .unwrap();
+    let (run, json) = run_in(dir.path(), &["--report", path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(json["metrics"]["lines_total"], 2);
+    std::fs::write(&path, b"SF:a.c\nDA:4294967296,1\nend_of_record\n").unwrap();
+    let (run, _) = run_in(dir.path(), &["--report", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("out of range"), "{}", run.stderr);
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "{{\"a.js\": {{\"statementMap\": {{}}, \"extra\": {}{}}}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    expect_error(
+        dir.path(),
+        "deep.json",
+        deep.as_bytes(),
+        "holds no coverage data",
+    );
+}

@@ -1,0 +1,419 @@
+//! signoff-secrets: the `secret-scan` gate. Finds credentials in the working tree
+//! (`--mode tree`), in every blob version git still holds (`--mode history`), or in what the
+//! commits after a base revision add (`--mode range`), and writes the gate report and
+//! SARIF 2.1.0.
+//!
+//! Stages: load (policy, rules, baseline) → scan (`scan.rs`, with the engine in
+//! `engine.rs`) → findings (`findings.rs`) → report and SARIF (`sarif.rs`).
+
+pub mod baseline;
+pub mod decode;
+pub mod engine;
+pub mod findings;
+pub mod git;
+pub mod rules;
+pub mod sarif;
+pub mod scan;
+
+use std::path::{Path, PathBuf};
+
+use signoff_core::policy::ScanMode;
+use signoff_core::report::{Check, GateReport, Op};
+use signoff_core::text::plural;
+use signoff_core::{CommonArgs, GateArgs, Tool};
+
+use crate::engine::Scanner;
+use crate::rules::{Ruleset, Sources};
+use crate::scan::{Scanned, Setup, Stats};
+
+/// Files larger than this are skipped unless the policy says otherwise.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 10_000_000;
+/// Layers of encoding decoded unless the policy says otherwise.
+pub const DEFAULT_DECODE_DEPTH: u8 = 2;
+/// The baseline file used when neither the command line nor the policy names one.
+pub const DEFAULT_BASELINE: &str = ".signoff/secrets-baseline.json";
+/// The SARIF file written into the output directory.
+pub const SARIF_FILE: &str = "secret-scan.sarif";
+
+/// What to scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// The files on disk (honouring .gitignore)
+    Tree,
+    /// Every blob version reachable from any ref, attributed to the commit that added it
+    History,
+    /// What the commits after --base add
+    Range,
+}
+
+/// Find credentials in a repository's files and history.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "signoff-secrets", version, about)]
+pub struct Args {
+    /// Repository or directory to scan
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// What to scan [default: range in pull requests, history in a git repository with
+    /// commits, tree otherwise]
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+
+    /// Base revision for --mode range [default: the pull request's base]
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+
+    /// gitleaks-format rules and allowlists [default: .gitleaks.toml in PATH, when present]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Baseline of known findings that do not fail the gate [default: .signoff/secrets-baseline.json in PATH, when present]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the current findings to the baseline file and pass
+    #[arg(long)]
+    pub write_baseline: bool,
+
+    /// Also write the SARIF log here (it is always written as secret-scan.sarif in --out)
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+impl GateArgs for Args {
+    const GATE: &'static str = "secret-scan";
+    fn tool() -> Tool {
+        signoff_core::tool!()
+    }
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+/// The mode `signoff check` and the binary pick when none is given: range inside a pull
+/// request with a known base, history in a git repository with commits, tree otherwise.
+pub fn default_mode(root: &Path, in_pull_request: bool) -> Mode {
+    if in_pull_request {
+        Mode::Range
+    } else if git::is_repository(root) && git::has_commits(root) {
+        Mode::History
+    } else {
+        Mode::Tree
+    }
+}
+
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        root.join(path)
+    }
+}
+
+/// Sets up the worker pool once: two workers a core, so blob reads that wait on the disk
+/// overlap with scanning, and deep delta chains have stack to spare.
+fn init_pool() {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(cores * 2)
+        .stack_size(16 << 20)
+        .thread_name(|i| format!("signoff-secrets-{i}"))
+        .build_global();
+}
+
+/// Runs the gate.
+pub fn run(args: Args) -> GateReport {
+    init_pool();
+    let root = scan::root_of(args.path.as_ref());
+    let (ctx, mut report) = match signoff_core::Context::start::<Args>(&args.common, &root) {
+        Ok(v) => v,
+        Err(report) => return *report,
+    };
+    let policy = ctx.policy.secret_scan();
+    if !root.is_dir() {
+        report.error(format!(
+            "error: {} is not a directory\n  = help: pass the repository or directory to scan as PATH",
+            root.display()
+        ));
+        return report.finish("nothing was scanned: the path is not a directory");
+    }
+
+    // Load: rules, baseline.
+    let config = args
+        .config
+        .clone()
+        .or_else(|| policy.config.as_ref().map(|p| relative_to(&root, p)))
+        .or_else(|| {
+            let default = root.join(".gitleaks.toml");
+            default.is_file().then_some(default)
+        });
+    let rules: &'static Ruleset = match Ruleset::load(&Sources {
+        config: config.as_deref(),
+        disabled: &policy.disabled_rules,
+    }) {
+        Ok(rules) => Box::leak(Box::new(rules)),
+        Err(error) => {
+            report.error(error.to_string());
+            return report.finish("the secret-scan rules are invalid, so nothing was scanned");
+        }
+    };
+    let explicit_baseline = args
+        .baseline
+        .clone()
+        .or_else(|| policy.baseline.as_ref().map(|p| relative_to(&root, p)));
+    let baseline_path = explicit_baseline
+        .clone()
+        .unwrap_or_else(|| root.join(DEFAULT_BASELINE));
+    let known = if args.write_baseline || (explicit_baseline.is_none() && !baseline_path.is_file())
+    {
+        None
+    } else {
+        match baseline::Baseline::load(&baseline_path) {
+            Ok(b) => Some(b),
+            Err(error) => {
+                report.error(error.to_string());
+                return report.finish("the baseline file is invalid, so nothing was scanned");
+            }
+        }
+    };
+
+    // Mode.
+    let pr_base = ctx
+        .github
+        .as_ref()
+        .filter(|g| g.pull_request.is_some())
+        .and_then(|g| g.base_sha().map(str::to_owned));
+    let mode = args.mode.or(policy.mode.map(|m| match m {
+        ScanMode::Tree => Mode::Tree,
+        ScanMode::History => Mode::History,
+        ScanMode::Range => Mode::Range,
+    }));
+    let mode = mode.unwrap_or_else(|| default_mode(&root, pr_base.is_some()));
+    let setup = Setup {
+        root: &root,
+        rules,
+        scanner: Scanner {
+            rules,
+            decode_depth: policy.decode_depth.unwrap_or(DEFAULT_DECODE_DEPTH),
+        },
+        exclude: scan::exclude_set(&policy.exclude),
+        max_file_bytes: policy.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
+        skip_dir: std::fs::canonicalize(&ctx.out).ok(),
+    };
+    report.detail("mode", mode_name(mode));
+    if let Some(config) = &config {
+        report.detail("config", config.display().to_string());
+    }
+
+    // Scan.
+    let scanned = match mode {
+        Mode::Tree => Ok(setup.tree()),
+        Mode::History | Mode::Range => {
+            if !git::is_repository(&root) {
+                report.error(format!(
+                    "error: {} is not a git repository, so `--mode {}` cannot read its history\n  = help: use `--mode tree` to scan the files, or pass the repository's root",
+                    root.display(),
+                    mode_name(mode)
+                ));
+                return report.finish("nothing was scanned: not a git repository");
+            }
+            if git::git_text(&root, &["rev-parse", "--is-shallow-repository"])
+                .is_ok_and(|s| s == "true")
+            {
+                report.warn(
+                    "this is a shallow clone, so only the history it holds was scanned; fetch the whole history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)",
+                );
+                report.detail("shallow", true);
+            }
+            if mode == Mode::History {
+                if !git::has_commits(&root) {
+                    report.skip();
+                    return report.finish(
+                        "the repository has no commits yet, so there is no history to scan",
+                    );
+                }
+                setup.history()
+            } else {
+                let Some(base) = args.base.clone().or(pr_base) else {
+                    report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used");
+                    return report.finish("nothing was scanned: no base revision for the range");
+                };
+                if git::git_text(
+                    &root,
+                    &["rev-parse", "--verify", "-q", &format!("{base}^{{commit}}")],
+                )
+                .is_err()
+                {
+                    report.error(format!(
+                        "error: the base revision `{base}` is not in this repository\n  = help: fetch it (actions/checkout with `fetch-depth: 0`), or pass an existing commit with --base"
+                    ));
+                    return report.finish("nothing was scanned: the base revision is missing");
+                }
+                report.detail("base", base.clone());
+                setup.range(&base)
+            }
+        }
+    };
+    let scanned = match scanned {
+        Ok(scanned) => scanned,
+        Err(error) => {
+            report.error(format!("error: cannot read the git history of {}: {error}\n  = help: check that the repository is intact (`git fsck`) and readable", root.display()));
+            return report.finish("the scan could not read the repository");
+        }
+    };
+    finish(
+        args,
+        ctx,
+        report,
+        rules,
+        scanned,
+        mode,
+        known,
+        &baseline_path,
+    )
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Tree => "tree",
+        Mode::History => "history",
+        Mode::Range => "range",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    args: Args,
+    ctx: signoff_core::Context,
+    mut report: signoff_core::ReportBuilder,
+    rules: &'static Ruleset,
+    scanned: Scanned,
+    mode: Mode,
+    known: Option<baseline::Baseline>,
+    baseline_path: &Path,
+) -> GateReport {
+    let Scanned {
+        located,
+        stats,
+        problems,
+    } = scanned;
+    let mut findings = findings::build(rules, located);
+
+    if args.write_baseline {
+        let text = baseline::render(&findings);
+        if let Some(parent) = baseline_path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if let Err(error) = signoff_core::fs::write_atomic(baseline_path, text.as_bytes()) {
+            report.error(format!("error: cannot write the baseline {}: {error}\n  = help: check that the directory is writable", baseline_path.display()));
+        } else {
+            report.detail("baseline_written", baseline_path.display().to_string());
+        }
+        let all = baseline::Baseline::load(baseline_path).unwrap_or_default();
+        all.apply(&mut findings);
+    } else if let Some(known) = &known {
+        let n = known.apply(&mut findings);
+        report.detail("baseline", baseline_path.display().to_string());
+        report.metric("baseline_known", n as u64);
+    }
+    let waived = ctx
+        .policy
+        .apply_waivers(Args::GATE, &mut findings, signoff_core::policy::today());
+    let open = findings.iter().filter(|f| !f.waived).count() as u64;
+    let max = ctx.policy.secret_scan().max_findings.unwrap_or(0);
+
+    let get = Stats::get;
+    let unit = if mode == Mode::Tree {
+        "files_scanned"
+    } else {
+        "blobs_scanned"
+    };
+    report
+        .metric(unit, get(&stats.files))
+        .metric("bytes_scanned", get(&stats.bytes))
+        .metric("findings", findings.len() as u64)
+        .metric("findings_unwaived", open)
+        .metric("waived", waived as u64)
+        .metric("rules", rules.detectors.len() as u64)
+        .metric("binary_skipped", get(&stats.binary))
+        .metric("too_large_skipped", get(&stats.too_large))
+        .metric("inline_allowed", get(&stats.inline_allowed))
+        .metric("allowlisted", get(&stats.allowlisted))
+        .metric("excluded_skipped", get(&stats.excluded));
+    if mode != Mode::Tree {
+        report.metric("commits_scanned", get(&stats.commits));
+        report.metric("unreachable_skipped", get(&stats.unreachable));
+    } else {
+        report.metric("symlinks_skipped", get(&stats.symlinks));
+        report.metric("unreadable_skipped", get(&stats.unreadable));
+    }
+    if !problems.is_empty() {
+        let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
+        report.warn(format!(
+            "{} could not be read and {} skipped: {}",
+            plural(problems.len() as u64, "object or file", "objects or files"),
+            if problems.len() == 1 { "was" } else { "were" },
+            shown.join("; ")
+        ));
+    }
+    report.check(
+        Check::new("unwaived-findings", Op::Le, max as f64, open as f64)
+            .message("secrets found and not waived, baselined or allowed inline"),
+    );
+
+    // SARIF beside the report (and where --sarif says).
+    let sarif = sarif::render(rules, &findings, env!("CARGO_PKG_VERSION"));
+    let out = &ctx.out;
+    let written = std::fs::create_dir_all(out)
+        .and_then(|_| signoff_core::fs::write_atomic(&out.join(SARIF_FILE), sarif.as_bytes()));
+    match written.and_then(|_| report.artifact(out, SARIF_FILE, "application/sarif+json")) {
+        Ok(()) => {}
+        Err(error) => {
+            report.error(format!("error: cannot write {}: {error}\n  = help: check that --out names a writable directory", out.join(SARIF_FILE).display()));
+        }
+    }
+    if let Some(extra) = &args.sarif
+        && let Err(error) = signoff_core::fs::write_atomic(extra, sarif.as_bytes())
+    {
+        report.error(format!(
+            "error: cannot write the SARIF log to {}: {error}\n  = help: check the --sarif path",
+            extra.display()
+        ));
+    }
+
+    let scope = match mode {
+        Mode::Tree => plural(get(&stats.files), "file", "files"),
+        Mode::History => format!(
+            "{} in {}",
+            plural(get(&stats.files), "blob", "blobs"),
+            plural(get(&stats.commits), "commit", "commits")
+        ),
+        Mode::Range => format!(
+            "what {} added",
+            plural(get(&stats.commits), "commit", "commits")
+        ),
+    };
+    let summary = if findings.is_empty() {
+        format!("no secrets found in {scope}")
+    } else if open == 0 {
+        format!(
+            "{} found in {scope}, all waived or baselined",
+            plural(findings.len() as u64, "secret", "secrets")
+        )
+    } else {
+        format!(
+            "{} found in {scope}{}",
+            plural(open, "secret", "secrets"),
+            if findings.len() as u64 > open {
+                format!(" ({} waived)", findings.len() as u64 - open)
+            } else {
+                String::new()
+            }
+        )
+    };
+    report.findings(findings);
+    report.finish(summary)
+}

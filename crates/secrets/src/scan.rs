@@ -1,0 +1,480 @@
+//! The three scopes: the working tree, the full history and a range of commits. Each
+//! returns located hits (a hit, its path and, in git scopes, the commit that introduced it)
+//! and the counts of what was scanned and skipped.
+
+use std::collections::{HashMap, HashSet};
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use globset::GlobSet;
+
+use crate::engine::{Hit, Scanner};
+use crate::git::history::{CommitMeta, Log};
+use crate::git::pack::Copies;
+use crate::git::{GitError, ObjectId, ObjectKind, Odb};
+use crate::rules::{Candidate, Ruleset};
+
+/// A hit placed in the repository.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub hit: Hit,
+    pub path: String,
+    pub commit: Option<CommitMeta>,
+    /// Position of the commit in history, oldest first (`u32::MAX` when unknown).
+    pub order: u32,
+}
+
+/// Counts of what a scan covered and skipped.
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    pub binary: AtomicU64,
+    pub too_large: AtomicU64,
+    pub symlinks: AtomicU64,
+    pub unreadable: AtomicU64,
+    pub excluded: AtomicU64,
+    pub inline_allowed: AtomicU64,
+    pub allowlisted: AtomicU64,
+    pub commits: AtomicU64,
+    pub unreachable: AtomicU64,
+}
+
+impl Stats {
+    fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A counter's value.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+}
+
+/// What every scope needs.
+pub struct Setup<'a> {
+    pub root: &'a Path,
+    pub rules: &'a Ruleset,
+    pub scanner: Scanner<'a>,
+    pub exclude: GlobSet,
+    pub max_file_bytes: u64,
+    /// A directory never walked (the output directory, when it lies inside the root).
+    pub skip_dir: Option<PathBuf>,
+}
+
+/// What a scope produced.
+#[derive(Default)]
+pub struct Scanned {
+    pub located: Vec<Located>,
+    pub stats: Stats,
+    /// Problems that did not stop the scan (each also counted).
+    pub problems: Vec<String>,
+}
+
+impl Setup<'_> {
+    fn excluded(&self, path: &str) -> bool {
+        self.exclude.is_match(path) || self.rules.global.iter().any(|a| a.allows_path(path))
+    }
+
+    /// Applies what needs the path and commit: rule `path` filters and allowlists.
+    fn keep(&self, hit: &Hit, path: &str, commit: Option<&str>, stats: &Stats) -> bool {
+        let detector = self.rules.detector(hit.rule);
+        if detector
+            .path
+            .as_ref()
+            .is_some_and(|re| !re.is_match(path.as_bytes()))
+        {
+            return false;
+        }
+        let candidate = Candidate {
+            path,
+            commit,
+            secret: &hit.secret,
+            matched: &hit.matched,
+            line: &hit.line_text,
+        };
+        let allowed = detector.allowlists.iter().any(|a| a.allows(&candidate))
+            || self.rules.global.iter().any(|a| {
+                (a.target_rules.is_empty() || a.target_rules.iter().any(|r| r == detector.id))
+                    && a.allows(&candidate)
+            });
+        if allowed {
+            Stats::add(&stats.allowlisted, 1);
+        }
+        !allowed
+    }
+
+    /// Findings for rules that match on the path alone.
+    fn path_only(&self, path: &str, commit: Option<&CommitMeta>, out: &mut Vec<Located>) {
+        for &rule in &self.rules.path_only {
+            let detector = self.rules.detector(rule);
+            if detector
+                .path
+                .as_ref()
+                .is_some_and(|re| re.is_match(path.as_bytes()))
+            {
+                let hit = Hit {
+                    rule,
+                    offset: 0,
+                    span: (0, 0),
+                    line: 0,
+                    column: 0,
+                    lines: 0,
+                    secret: path.as_bytes().to_vec(),
+                    matched: Vec::new(),
+                    line_text: Vec::new(),
+                    entropy: 0.0,
+                    decoded: None,
+                };
+                out.push(Located {
+                    hit,
+                    path: path.to_owned(),
+                    commit: commit.cloned(),
+                    order: u32::MAX,
+                });
+            }
+        }
+    }
+
+    /// Scans the files on disk under the root (honouring .gitignore, skipping `.git`).
+    pub fn tree(&self) -> Scanned {
+        let scanned = Scanned::default();
+        let located = Mutex::new(Vec::new());
+        let problems = Mutex::new(Vec::new());
+        let skip = self.skip_dir.clone();
+        let walker = ignore::WalkBuilder::new(self.root)
+            .hidden(false)
+            .follow_links(false)
+            .require_git(false)
+            .git_global(false)
+            .filter_entry(move |entry| {
+                entry.file_name() != ".git"
+                    && !(entry.file_type().is_some_and(|t| t.is_dir())
+                        && skip.as_ref().is_some_and(|skip| {
+                            std::fs::canonicalize(entry.path()).is_ok_and(|p| &p == skip)
+                        }))
+            })
+            .threads(rayon::current_num_threads().max(1))
+            .build_parallel();
+        let stats = &scanned.stats;
+        walker.run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        Stats::add(&stats.unreadable, 1);
+                        if let Ok(mut p) = problems.lock() {
+                            p.push(error.to_string());
+                        }
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                let Some(kind) = entry.file_type() else {
+                    return ignore::WalkState::Continue;
+                };
+                if kind.is_symlink() {
+                    Stats::add(&stats.symlinks, 1);
+                    return ignore::WalkState::Continue;
+                }
+                if !kind.is_file() {
+                    return ignore::WalkState::Continue;
+                }
+                let relative = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+                let path = relative_path(relative);
+                let mut found = Vec::new();
+                self.scan_file(entry.path(), &path, stats, &problems, &mut found);
+                if !found.is_empty()
+                    && let Ok(mut l) = located.lock()
+                {
+                    l.extend(found);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        Scanned {
+            located: located.into_inner().unwrap_or_default(),
+            stats: scanned.stats,
+            problems: problems.into_inner().unwrap_or_default(),
+        }
+    }
+
+    fn scan_file(
+        &self,
+        full: &Path,
+        path: &str,
+        stats: &Stats,
+        problems: &Mutex<Vec<String>>,
+        out: &mut Vec<Located>,
+    ) {
+        if self.excluded(path) {
+            Stats::add(&stats.excluded, 1);
+            return;
+        }
+        self.path_only(path, None, out);
+        let size = std::fs::metadata(full).map(|m| m.len()).unwrap_or(0);
+        if size > self.max_file_bytes {
+            Stats::add(&stats.too_large, 1);
+            return;
+        }
+        let data = match std::fs::read(full) {
+            Ok(data) => data,
+            Err(error) => {
+                Stats::add(&stats.unreadable, 1);
+                if let Ok(mut p) = problems.lock() {
+                    p.push(format!("cannot read {path}: {error}"));
+                }
+                return;
+            }
+        };
+        Stats::add(&stats.files, 1);
+        Stats::add(&stats.bytes, data.len() as u64);
+        let outcome = self.scanner.scan(&data);
+        if outcome.binary {
+            Stats::add(&stats.binary, 1);
+        }
+        Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+        for hit in outcome.hits {
+            if self.keep(&hit, path, None, stats) {
+                out.push(Located {
+                    hit,
+                    path: path.to_owned(),
+                    commit: None,
+                    order: u32::MAX,
+                });
+            }
+        }
+    }
+
+    /// Scans every blob reachable from any ref, once each, and attributes each hit to the
+    /// commit that introduced it at each path.
+    pub fn history(&self) -> Result<Scanned, GitError> {
+        let started = std::time::Instant::now();
+        let odb = Odb::open(self.root)?;
+        let root = self.root.to_path_buf();
+        // History metadata comes from git while the blobs are scanned.
+        let log_thread = std::thread::spawn(move || Log::read(&root, &["--all"]));
+        let scanned = Scanned::default();
+        let stats = &scanned.stats;
+        let hits: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
+        // Each blob's hits are handed to the blobs deltified from it, which then rescan only
+        // what their delta changed. `None`: the blob was not scanned (too large, binary).
+        type State = Option<Arc<Vec<Hit>>>;
+        let visit =
+            |oid: &ObjectId, data: &[u8], parent: Option<(&State, &Copies)>, seen: bool| -> State {
+                if data.len() as u64 > self.max_file_bytes {
+                    if !seen {
+                        Stats::add(&stats.too_large, 1);
+                    }
+                    return None;
+                }
+                let outcome = match parent {
+                    Some((Some(base_hits), copies)) => {
+                        self.scanner.scan_delta(data, base_hits, copies)
+                    }
+                    _ => self.scanner.scan(data),
+                };
+                if outcome.binary {
+                    if !seen {
+                        Stats::add(&stats.binary, 1);
+                    }
+                    return None;
+                }
+                if !seen {
+                    Stats::add(&stats.files, 1);
+                    Stats::add(&stats.bytes, data.len() as u64);
+                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+                    if !outcome.hits.is_empty()
+                        && let Ok(mut h) = hits.lock()
+                    {
+                        h.push((*oid, outcome.hits.clone()));
+                    }
+                }
+                Some(Arc::new(outcome.hits))
+            };
+        let problems: Vec<String> = odb
+            .for_each_blob(&visit)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        tracing::debug!(
+            "blobs scanned after {:?}: {} bytes read by the keyword pass",
+            started.elapsed(),
+            crate::engine::SCANNED.load(std::sync::atomic::Ordering::Relaxed)
+        );
+        let log = log_thread
+            .join()
+            .map_err(|_| GitError::Unsupported("reading the history failed".into()))??;
+        tracing::debug!("history read after {:?}", started.elapsed());
+        Stats::add(&stats.commits, log.commits.len() as u64);
+        let introductions = log.introductions();
+        let mut located = Vec::new();
+        let mut unattributed: Vec<ObjectId> = Vec::new();
+        for (oid, blob_hits) in hits.into_inner().unwrap_or_default() {
+            let Some(places) = introductions.get(&oid) else {
+                unattributed.push(oid);
+                continue;
+            };
+            for &(commit, path) in places {
+                self.place(
+                    &blob_hits,
+                    &log.paths[path as usize],
+                    Some((commit, &log.commits[commit as usize])),
+                    stats,
+                    &mut located,
+                );
+            }
+        }
+        // With merges diffed too, a blob no commit introduced is reachable from no ref
+        // (a dangling object left by a rewrite): it is not part of the history.
+        Stats::add(&stats.unreachable, unattributed.len() as u64);
+        for (index, path) in log.paths.iter().enumerate() {
+            if !self.rules.path_only.is_empty() {
+                let first = log
+                    .changes
+                    .iter()
+                    .find(|c| c.path as usize == index)
+                    .map(|c| &log.commits[c.commit as usize]);
+                self.path_only(path, first, &mut located);
+            }
+        }
+        Ok(Scanned {
+            located,
+            stats: scanned.stats,
+            problems,
+        })
+    }
+
+    fn place(
+        &self,
+        hits: &[Hit],
+        path: &str,
+        commit: Option<(u32, &CommitMeta)>,
+        stats: &Stats,
+        out: &mut Vec<Located>,
+    ) {
+        if self.excluded(path) {
+            Stats::add(&stats.excluded, 1);
+            return;
+        }
+        for hit in hits {
+            if self.keep(hit, path, commit.map(|(_, c)| c.id.as_str()), stats) {
+                out.push(Located {
+                    hit: hit.clone(),
+                    path: path.to_owned(),
+                    commit: commit.map(|(_, c)| c.clone()),
+                    order: commit.map_or(u32::MAX, |(order, _)| order),
+                });
+            }
+        }
+    }
+
+    /// Scans what the commits after `base` add: each changed blob, less what its previous
+    /// version already held.
+    pub fn range(&self, base: &str) -> Result<Scanned, GitError> {
+        let odb = Odb::open(self.root)?;
+        let range = format!("{base}..HEAD");
+        let log = Log::read(self.root, &[&range])?;
+        let scanned = Scanned::default();
+        let stats = &scanned.stats;
+        Stats::add(&stats.commits, log.commits.len() as u64);
+        let mut located = Vec::new();
+        let mut problems = Vec::new();
+        let mut cache: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
+        let mut scan_blob = |oid: &ObjectId, problems: &mut Vec<String>| -> Vec<Hit> {
+            if let Some(hits) = cache.get(oid) {
+                return hits.clone();
+            }
+            let hits = match odb.read(oid) {
+                Ok(Some((ObjectKind::Blob, data))) if data.len() as u64 <= self.max_file_bytes => {
+                    Stats::add(&stats.files, 1);
+                    Stats::add(&stats.bytes, data.len() as u64);
+                    let outcome = self.scanner.scan(&data);
+                    if outcome.binary {
+                        Stats::add(&stats.binary, 1);
+                    }
+                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+                    outcome.hits
+                }
+                Ok(Some((ObjectKind::Blob, _))) => {
+                    Stats::add(&stats.too_large, 1);
+                    Vec::new()
+                }
+                Ok(_) => {
+                    problems.push(format!("blob {oid} is missing from the object database"));
+                    Vec::new()
+                }
+                Err(error) => {
+                    problems.push(error.to_string());
+                    Vec::new()
+                }
+            };
+            cache.insert(*oid, hits.clone());
+            hits
+        };
+        for change in &log.changes {
+            let path = &log.paths[change.path as usize];
+            let commit = &log.commits[change.commit as usize];
+            self.path_only(path, Some(commit), &mut located);
+            let new_hits = scan_blob(&change.new, &mut problems);
+            if new_hits.is_empty() {
+                continue;
+            }
+            let before: HashSet<(u16, Vec<u8>)> = if change.old.is_null() {
+                HashSet::new()
+            } else {
+                scan_blob(&change.old, &mut problems)
+                    .into_iter()
+                    .map(|h| (h.rule, h.secret))
+                    .collect()
+            };
+            let added: Vec<Hit> = new_hits
+                .into_iter()
+                .filter(|h| !before.contains(&(h.rule, h.secret.clone())))
+                .collect();
+            self.place(
+                &added,
+                path,
+                Some((change.commit, commit)),
+                stats,
+                &mut located,
+            );
+        }
+        Ok(Scanned {
+            located,
+            stats: scanned.stats,
+            problems,
+        })
+    }
+}
+
+/// A repository-relative path with `/` separators.
+pub fn relative_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let text = if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace('\\', "/")
+    };
+    text.trim_start_matches("./").to_owned()
+}
+
+/// Builds the exclude glob set.
+pub fn exclude_set(globs: &[signoff_core::policy::PathGlob]) -> GlobSet {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        if let Ok(compiled) = globset::GlobBuilder::new(&glob.pattern)
+            .literal_separator(true)
+            .build()
+        {
+            builder.add(compiled);
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Where the scan root is, as given.
+pub fn root_of(path: Option<&PathBuf>) -> PathBuf {
+    path.cloned().unwrap_or_else(|| PathBuf::from("."))
+}
