@@ -205,6 +205,12 @@ impl ReportBuilder {
         self
     }
 
+    /// What the report is about (repository, commit, ref), as detected at the start, so
+    /// a gate can reuse it instead of asking git again.
+    pub fn subject(&self) -> &Subject {
+        &self.report.subject
+    }
+
     /// Whether an error was recorded.
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
@@ -493,6 +499,21 @@ mod tests {
         let mut b = builder();
         b.skip();
         assert_eq!(b.finish("no report found").status, Status::Skipped);
+    }
+
+    #[test]
+    fn the_subject_is_readable_while_building() {
+        let mut b = ReportBuilder::new(
+            "sbom",
+            Tool::new("t", "1"),
+            Subject {
+                repository: Some("o/r".into()),
+                root: ".".into(),
+                ..Default::default()
+            },
+        );
+        b.metric("x", 1);
+        assert_eq!(b.subject().repository.as_deref(), Some("o/r"));
     }
 
     #[test]

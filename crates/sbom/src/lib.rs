@@ -233,7 +233,7 @@ fn scan(args: &Args) -> GateReport {
         described.merged.exclude_dev();
     }
 
-    let subject = signoff_core::subject::detect(&root, ctx.github.as_ref());
+    let subject = report.subject().clone();
     let meta = bom::Meta {
         name: subject
             .repository
@@ -460,16 +460,17 @@ fn summarize(report: &mut ReportBuilder, described: &Described) -> String {
 /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so readers
 /// never see a partial SBOM. Unlike the gate report it is not fsynced: the SBOM is large
 /// and rewritten on every run, and a crash before the rename leaves the old file intact.
+/// The file gets the usual permissions (umask), like any file the user writes.
 fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "sbom".to_owned());
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
 }
 
 fn directory_name(root: &Path) -> String {

@@ -151,8 +151,9 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         let index = graph.add(node);
         graph.nodes[root].deps.push(index);
     }
-    // A replacement of a module the require list does not name (go.mod may leave out
-    // modules only the module graph needs) is still built when go.sum has its hash.
+    // A replacement of a module the require list does not name pins the version used
+    // wherever the module graph reaches it; it is listed (as syft and cdxgen do), with its
+    // hash when go.sum has one.
     for replace in &replaces {
         let Some(version) = &replace.to_version else {
             continue;
@@ -161,11 +162,8 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
             continue;
         }
         let key = (replace.to_path.clone(), version.clone());
-        let Some(digest) = sums.get(&key) else {
-            continue;
-        };
         let mut package = Package::with_path(Ecosystem::Golang, &replace.to_path, version.clone());
-        package.hashes.push(digest.clone());
+        package.hashes.extend(sums.get(&key).cloned());
         let mut node = Node::package(package);
         node.direct_hint = Some(false);
         let index = graph.add(node);
@@ -203,6 +201,41 @@ fn go_sum(text: &str) -> HashMap<(String, String), Digest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacements_and_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            root: dir.path(),
+            manifests: &[],
+        };
+        let graph = parse(
+            &ctx,
+            "go.mod",
+            "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d v0.1.0 // indirect\n\tgithub.com/local/x v0.0.0\n)\n\nexclude (\n\tgithub.com/a/b v0.9.0\n)\n\nreplace github.com/a/b => github.com/fork/b v1.0.1\nreplace github.com/local/x => ../x\nreplace cloud.google.com/go => cloud.google.com/go v0.123.0\n",
+        )
+        .unwrap();
+        let purls: Vec<String> = graph
+            .nodes
+            .iter()
+            .filter_map(|n| Some(n.package.as_ref()?.purl()))
+            .collect();
+        assert_eq!(
+            purls,
+            [
+                "pkg:golang/example.com/app",
+                "pkg:golang/github.com/fork/b@v1.0.1",
+                "pkg:golang/github.com/c/d@v0.1.0",
+                "pkg:golang/github.com/local/x",
+                "pkg:golang/cloud.google.com/go@v0.123.0",
+            ]
+        );
+        assert_eq!(graph.nodes[2].direct_hint, Some(false));
+        assert!(
+            graph.nodes[3].first_party,
+            "a local replacement is first party"
+        );
+    }
 
     #[test]
     fn go_sum_keeps_module_hashes_not_go_mod_hashes() {

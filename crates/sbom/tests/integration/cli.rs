@@ -92,6 +92,26 @@ fn the_gate_report_lists_the_sbom_as_an_artifact() {
     assert_eq!(artifact["path"], "sbom.cdx.json");
     assert_eq!(artifact["media_type"], "application/vnd.cyclonedx+json");
     assert_eq!(artifact["sha256"].as_str().unwrap().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(outcome.out.path().join("sbom.cdx.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o044, 0o044, "others can read the SBOM: {mode:o}");
+        let leftovers = std::fs::read_dir(outcome.out.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(leftovers, 0);
+    }
     assert_eq!(outcome.metric("lockfiles"), 1);
     assert!(outcome.metric("dependencies_pypi") >= 8);
 }
