@@ -14,6 +14,7 @@
 //! validated (gate ids, waiver completeness), collecting every problem with its position.
 
 mod coverage;
+mod external;
 mod health;
 mod sbom;
 mod secret_scan;
@@ -25,6 +26,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 pub use coverage::{CoveragePolicy, PathThreshold};
+pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
 pub use sbom::SbomPolicy;
 pub use secret_scan::SecretScanPolicy;
@@ -69,6 +71,8 @@ pub struct Policy {
     pub gates: Gates,
     /// Accepted findings, each with a reason and an expiry date.
     pub waivers: Vec<Waiver>,
+    /// Gates made from other scanners' SARIF logs, by name.
+    pub external: std::collections::BTreeMap<String, ExternalPolicy>,
 }
 
 /// Per-gate sections. Each gate reads its own.
@@ -132,6 +136,8 @@ struct RawPolicy {
     gates: Option<Gates>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
+    #[serde(default)]
+    external: Option<Spanned<std::collections::BTreeMap<String, ExternalPolicy>>>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +165,7 @@ impl Policy {
             required: Vec::new(),
             gates: Gates::default(),
             waivers: Vec::new(),
+            external: Default::default(),
         })
     }
 
@@ -248,6 +255,11 @@ impl Policy {
         waived
     }
 
+    /// Whether `gate` is a built-in gate or an external one this policy declares.
+    pub fn knows_gate(&self, gate: &str) -> bool {
+        BUILTIN_GATES.contains(&gate) || self.external.contains_key(gate)
+    }
+
     /// Whether `gate` is required.
     pub fn is_required(&self, gate: &str) -> bool {
         self.required.iter().any(|required| required == gate)
@@ -284,12 +296,52 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
     let raw: RawPolicy = crate::yaml::from_str(text, file)?;
     let mut problems = Vec::new();
 
+    let external = match raw.external {
+        None => Default::default(),
+        Some(section) => {
+            for name in section.value.keys() {
+                let kebab = !name.is_empty()
+                    && name.len() <= 64
+                    && name.starts_with(|c: char| c.is_ascii_lowercase())
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                if !kebab {
+                    problems.push(
+                        at(&section.referenced, format!("external gate name `{name}` is not kebab-case"))
+                            .help("use lower-case letters, digits and `-`, like `codeql` or `trivy-image`"),
+                    );
+                } else if BUILTIN_GATES.contains(&name.as_str()) {
+                    problems.push(
+                        at(
+                            &section.referenced,
+                            format!("external gate `{name}` has the name of a built-in gate"),
+                        )
+                        .help("give the SARIF gate its own name, like `codeql`"),
+                    );
+                }
+            }
+            section.value
+        }
+    };
+    let known: Vec<&str> = BUILTIN_GATES
+        .iter()
+        .copied()
+        .chain(external.keys().map(String::as_str))
+        .collect();
+
     let required = match raw.required {
         None => Policy::default_policy().required,
         Some(list) => {
             let mut seen = Vec::new();
             for gate in &list {
-                check_gate_id(&gate.value, &gate.referenced, "required", &mut problems);
+                check_gate_id(
+                    &gate.value,
+                    &gate.referenced,
+                    "required",
+                    &known,
+                    &mut problems,
+                );
                 if seen.contains(&gate.value) {
                     problems.push(
                         at(
@@ -313,6 +365,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             &raw.gate.value,
             &raw.gate.referenced,
             "waiver",
+            &known,
             &mut problems,
         );
         if raw.fingerprint.is_none() && raw.rule.is_none() {
@@ -372,6 +425,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
         required,
         gates: raw.gates.unwrap_or_default(),
         waivers,
+        external,
     })
 }
 
@@ -383,12 +437,20 @@ fn check_gate_id(
     id: &str,
     location: &serde_saphyr::Location,
     place: &str,
+    known: &[&str],
     problems: &mut Vec<Problem>,
 ) {
-    if !BUILTIN_GATES.contains(&id) {
+    if !known.contains(&id) {
         problems.push(
-            at(location, format!("unknown gate `{id}` in {place}"))
-                .help(expected_one_of(id, BUILTIN_GATES)),
+            at(location, format!("unknown gate `{id}` in {place}")).help(
+                match crate::diag::did_you_mean(id, known) {
+                    Some(_) => expected_one_of(id, known),
+                    None => format!(
+                        "{} (a SARIF gate must first be declared under `external:`)",
+                        expected_one_of(id, known)
+                    ),
+                },
+            ),
         );
     }
 }

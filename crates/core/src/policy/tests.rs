@@ -177,3 +177,28 @@ fn active_waivers_mark_findings_and_expired_ones_do_not() {
     );
     assert!(!findings[0].waived);
 }
+
+#[test]
+fn external_gates_can_be_required_and_waived() {
+    let text = "required: [sbom, codeql]\nexternal:\n  codeql: {fail_on: medium}\nwaivers:\n  - {gate: codeql, rule: js/xss, reason: sanitized upstream, expires: 2030-01-01}\n";
+    let policy = Policy::from_str(text, "signoff.yml").unwrap();
+    assert!(policy.knows_gate("codeql") && !policy.knows_gate("semgrep"));
+    assert_eq!(
+        policy.external["codeql"].fail_on,
+        Some(crate::report::Severity::Medium)
+    );
+    let error = Policy::from_str("required: [codeql]\n", "signoff.yml").unwrap_err();
+    assert!(
+        error.to_string().contains("declared under `external:`"),
+        "{error}"
+    );
+    let error =
+        Policy::from_str("external:\n  sbom: {}\n  Bad_Name: {}\n", "signoff.yml").unwrap_err();
+    assert_eq!(error.problems.len(), 2, "{error}");
+    let error =
+        Policy::from_str("external:\n  codeql: {fail_on: severe}\n", "signoff.yml").unwrap_err();
+    assert!(
+        error.to_string().contains("did you mean") || error.to_string().contains("expected one of"),
+        "{error}"
+    );
+}
