@@ -147,9 +147,29 @@ fn argv(binary: &str, args: &CheckArgs, extra: &[OsString]) -> Vec<OsString> {
 /// lands adds itself here.
 #[allow(clippy::vec_init_then_push)] // each gate pushes itself
 fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
-    let _ = policy;
     let mut plans: Vec<Planned> = Vec::new();
     plans.push(plan_coverage(args));
+    // The health check probes a deployed service, so it runs only when signoff.yml names
+    // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
+    if policy.health_check().checks.is_empty() {
+        plans.push(Planned::skipped(
+            "health-check",
+            "no URLs to check: add `checks:` to the `health-check` section of signoff.yml".into(),
+        ));
+    } else {
+        // The gate reads the same policy file `check` found, wherever PATH points.
+        let mut extra: Vec<OsString> = Vec::new();
+        if let (None, signoff_core::policy::Source::File(path)) =
+            (&args.common.policy, &policy.source)
+        {
+            extra.push("--policy".into());
+            extra.push(path.clone().into());
+        }
+        plans.push(Planned::gate::<signoff_health::Args>(
+            signoff_health::run,
+            argv("signoff-health", args, &extra),
+        ));
+    }
     plans
 }
 

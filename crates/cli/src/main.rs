@@ -21,6 +21,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Turn gate reports into a sign-off report
     Report(signoff_report::Args),
+    /// Is the deployed service really up? Probes, assertions, latency SLOs, rollback
+    #[command(name = "health-check")]
+    Health(Box<signoff_health::Args>),
     /// Check coverage reports against thresholds (signoff-coverage)
     #[command(name = "coverage")]
     Coverage(Box<signoff_coverage::Args>),
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => signoff_report::console::main(&args),
+        Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
         Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
     }
 }

@@ -149,9 +149,16 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let sha256 = signoff_core::fs::sha256_hex(&bytes);
-    let value: serde_json::Value = serde_json::from_slice(&bytes)
+    // Read the schema id first (without building the document), so an unknown version
+    // is reported as such rather than as a shape error.
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow, default)]
+        schema: Option<std::borrow::Cow<'a, str>>,
+    }
+    let head: Head = serde_json::from_slice(&bytes)
         .map_err(|e| format!("not valid JSON ({e}); the file is corrupt or truncated"))?;
-    match value.get("schema").and_then(|s| s.as_str()) {
+    match head.schema.as_deref() {
         Some(SCHEMA_V1) => {}
         Some(other) => {
             return Err(format!(
@@ -161,8 +168,8 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
         }
         None => return Err("no `schema` field, so it is not a signoff gate report".into()),
     }
-    let report: GateReport =
-        serde_json::from_value(value).map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
+    let report: GateReport = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
     let gate_ok = !report.gate.is_empty()
         && report.gate.len() <= 64
         && report

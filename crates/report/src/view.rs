@@ -293,12 +293,7 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
         .flat_map(|report| report.findings.iter().map(move |f| (*report, f)))
         .filter(|(_, f)| seen.insert(f.fingerprint.as_str()))
         .collect();
-    findings.sort_by(|a, b| {
-        a.1.waived
-            .cmp(&b.1.waived)
-            .then(b.1.severity.cmp(&a.1.severity))
-            .then_with(|| location_key(a.1).cmp(&location_key(b.1)))
-    });
+    findings.sort_unstable_by(|a, b| order_key(a.1).cmp(&order_key(b.1)));
     let total = findings.len();
     let waived = findings.iter().filter(|(_, f)| f.waived).count();
     let top_count = if compact {
@@ -369,12 +364,19 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
     }
 }
 
-fn location_key(finding: &Finding) -> (String, u64) {
-    finding
+/// Open before waived, worst first, then by place; borrowed, so sorting allocates nothing.
+fn order_key(finding: &Finding) -> (bool, std::cmp::Reverse<Severity>, &str, u64, &str) {
+    let (path, line) = finding
         .location
         .as_ref()
-        .map(|l| (l.path.clone(), l.line.unwrap_or(0)))
-        .unwrap_or_default()
+        .map_or(("", 0), |l| (l.path.as_str(), l.line.unwrap_or(0)));
+    (
+        finding.waived,
+        std::cmp::Reverse(finding.severity),
+        path,
+        line,
+        &finding.fingerprint,
+    )
 }
 
 /// A shard's name: the directory its report was found in (the artifact's name), or the
@@ -590,4 +592,33 @@ fn rubric() -> Vec<RubricRow> {
             score::FINDINGS_CAP.to_string(),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rubric the README prints is the one the code applies.
+    #[test]
+    fn readme_rubric_matches_the_code() {
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .unwrap();
+        let table: Vec<(String, String)> = readme
+            .lines()
+            .skip_while(|line| !line.starts_with("| cause | points lost |"))
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .map(|line| {
+                let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+                (cells[0].to_owned(), cells[1].to_owned())
+            })
+            .collect();
+        let code: Vec<(String, String)> = rubric()
+            .into_iter()
+            .filter(|row| !row.cause.contains("could not be read"))
+            .map(|row| (row.cause.to_owned(), row.points))
+            .collect();
+        assert_eq!(table, code);
+    }
 }

@@ -89,3 +89,62 @@ fn version_and_help() {
     let run = signoff().arg("--no-such-flag").run();
     assert_eq!(run.code, 2);
 }
+
+/// A one-response-per-connection HTTP server on 127.0.0.1 that answers 200 `{"status":"ok"}`
+/// to at most `count` connections, then stops.
+fn tiny_server(count: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let body = "{\"status\":\"ok\"}";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}/health")
+}
+
+#[test]
+fn health_check_runs_when_signoff_yml_lists_urls() {
+    let url = tiny_server(4);
+    let mut repo = signoff_testkit::GitRepo::new();
+    repo.write(
+        "signoff.yml",
+        format!(
+            "required: [health-check]\ngates:\n  health-check:\n    deadline: 10s\n    checks:\n      - {{name: api, url: \"{url}\", expect: ['$.status == \"ok\"']}}\n"
+        ),
+    );
+    repo.commit("policy");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert!(
+        run.stdout.contains("health-check  pass"),
+        "{}",
+        run.all_output()
+    );
+    let report = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/health-check.gate.json"),
+    );
+    assert_eq!(report["details"]["checks"][0]["name"], "api");
+}
+
+#[test]
+fn health_check_is_skipped_without_urls() {
+    let mut repo = signoff_testkit::GitRepo::new();
+    repo.write("README.md", "# demo\n");
+    repo.commit("initial");
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert!(
+        run.stdout
+            .contains("health-check  skipped  no URLs to check"),
+        "{}",
+        run.stdout
+    );
+}

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod action_docs;
 mod check;
+mod install;
 mod policy_errors;
 
 use signoff_testkit::Cmd;

@@ -15,7 +15,7 @@
 
 mod coverage;
 mod external;
-mod health;
+pub mod health;
 mod sbom;
 mod secret_scan;
 pub mod values;

@@ -265,3 +265,31 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn shards_of_one_gate_are_one_section_with_the_worst_status() {
+    let failing = gate("coverage", "61.0% of 5,000 lines covered", 700, |b| {
+        b.metric("lines_total", 5_000)
+            .metric("lines_covered", 3_050)
+            .check(signoff_core::report::Check::new(
+                "lines",
+                signoff_core::report::Op::Ge,
+                80.0,
+                61.0,
+            ));
+    });
+    let s = Scenario::new()
+        .policy("required: [coverage]\n")
+        .gate("coverage-linux/coverage.gate.json", &coverage_pass())
+        .gate("coverage-windows/coverage.gate.json", &failing);
+    let run = s.run();
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    let md = s.report_md();
+    assert_eq!(md.matches("### ❌ Coverage").count(), 1, "{md}");
+    assert!(md.contains("| `coverage-linux` | ✅ pass |"), "{md}");
+    assert!(md.contains("| `coverage-windows` | ❌ fail |"), "{md}");
+    assert!(md.contains("| `lines` (coverage-windows) | 61 |"), "{md}");
+    let json = s.signoff_json();
+    assert_eq!(json["gates"][0]["status"], "fail");
+    assert_eq!(json["gates"][0]["reports"].as_array().unwrap().len(), 2);
+}

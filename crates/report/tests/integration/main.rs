@@ -5,6 +5,7 @@
 
 mod comment;
 mod files;
+mod html_screenshot;
 mod scenarios;
 
 use std::path::{Path, PathBuf};

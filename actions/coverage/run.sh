@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs signoff-coverage with the action's inputs (from the environment, never inlined).
+set -euo pipefail
+# shellcheck source=../lib.sh
+source "$GITHUB_ACTION_PATH/../lib.sh"
+
+echo "artifact-name=$(signoff_artifact_name coverage)" >> "$GITHUB_OUTPUT"
+args=(--out "$INPUT_OUT")
+# Each line of `report` is a path or a glob; globs are expanded here, one file per argument.
+reports=()
+signoff_lines reports "" "$INPUT_REPORT"
+shopt -s nullglob globstar
+for pattern in "${reports[@]}"; do
+  matches=($pattern)
+  if [ ${#matches[@]} -eq 0 ]; then args+=(--report "$pattern"); fi
+  for file in "${matches[@]}"; do args+=(--report "$file"); done
+done
+for name in lines branches functions patch base diff baseline; do
+  var="INPUT_${name^^}"
+  [ -z "${!var}" ] || args+=("--$name" "${!var}")
+done
+signoff_lines args --path-map "$INPUT_PATH_MAP"
+[ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
+signoff_lines args "" "$INPUT_ARGS"
+signoff_exec "$SIGNOFF_BIN" "${args[@]}"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs signoff-sbom with the action's inputs (from the environment, never inlined).
+set -euo pipefail
+# shellcheck source=../lib.sh
+source "$GITHUB_ACTION_PATH/../lib.sh"
+
+echo "artifact-name=$(signoff_artifact_name sbom)" >> "$GITHUB_OUTPUT"
+extension=json
+[ "$INPUT_FORMAT" != xml ] || extension=xml
+echo "sbom=$INPUT_OUT/sbom.cdx.$extension" >> "$GITHUB_OUTPUT"
+args=(--out "$INPUT_OUT" --format "$INPUT_FORMAT")
+[ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
+signoff_lines args "" "$INPUT_ARGS"
+signoff_exec "$SIGNOFF_BIN" "${args[@]}" -- "$INPUT_PATH"
