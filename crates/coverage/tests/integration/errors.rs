@@ -152,3 +152,78 @@ fn deeply_nested_json_is_an_error_not_a_crash() {
         "holds no coverage data",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_or_a_directory_is_a_read_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let looped = dir.path().join("loop.info");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    let (run, json) = run_in(dir.path(), &["--report", looped.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        json["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("cannot read")
+    );
+    let (run, json) = run_in(dir.path(), &["--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        json["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("it is a directory")
+    );
+}
+
+#[test]
+fn a_cut_diff_is_an_error_and_no_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let diff = dir.path().join("cut.diff");
+    std::fs::write(
+        &diff,
+        "--- a/calc.js\n+++ b/calc.js\n@@ -1,5 +1,6 @@\n x\n+y\n",
+    )
+    .unwrap();
+    let report = crate::fixture("js/lcov.info");
+    let (run, json) = run_in(
+        dir.path(),
+        &[
+            "--report",
+            report.to_str().unwrap(),
+            "--diff",
+            diff.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(
+        json["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("cut short")
+    );
+}
+
+#[test]
+fn an_unknown_base_revision_says_how_to_fetch_it() {
+    let mut repo = GitRepo::new();
+    repo.write("calc.js", include_str!("../fixtures/src/js/calc.js"));
+    repo.commit("js");
+    let report = fixture("js/lcov.info");
+    let (run, json) = run_in(
+        repo.path(),
+        &[
+            "--report",
+            report.to_str().unwrap(),
+            "--base",
+            "origin/nope",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    let error = json["details"]["errors"][0].as_str().unwrap();
+    assert!(
+        error.contains("cannot find revision `origin/nope`") && error.contains("git fetch"),
+        "{error}"
+    );
+}

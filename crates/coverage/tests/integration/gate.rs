@@ -217,3 +217,31 @@ fn absolute_build_paths_map_to_repository_files() {
     );
     assert!(json["details"].get("unmapped_files").is_none());
 }
+
+#[test]
+fn outside_a_repository_build_paths_map_onto_the_diff() {
+    // lcov 1.x capture files name absolute build paths; with no repository to look at,
+    // the diff's paths are what they map onto (as diff-cover needs a source root for).
+    let dir = tempfile::tempdir().unwrap();
+    let diff = dir.path().join("change.diff");
+    std::fs::write(
+        &diff,
+        "--- a/c/stack.c\n+++ b/c/stack.c\n@@ -9,0 +10,2 @@\n+a\n+b\n",
+    )
+    .unwrap();
+    let report = fixture("c/capture.info");
+    let (run, json) = run_in(
+        dir.path(),
+        &[
+            "--report",
+            report.to_str().unwrap(),
+            "--diff",
+            diff.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(
+        json["details"]["patch"]["uncovered_lines"]["c/stack.c"],
+        serde_json::json!([10, 11])
+    );
+}
