@@ -8,10 +8,8 @@ use std::process::ExitCode;
 
 use signoff_core::gate::{GateArgs, run_catching, write_report};
 use signoff_core::policy::Policy;
-use signoff_core::report::{GateReport, Status};
-use signoff_core::text::one_line;
+use signoff_core::report::GateReport;
 use signoff_core::{CommonArgs, ReportBuilder, tool};
-use signoff_report::Outcome;
 
 /// Arguments of `signoff check`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,6 +20,14 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// Handlebars template for the report instead of the default
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// A SARIF 2.1.0 log from another scanner, as a gate named NAME (repeatable)
+    #[arg(long = "sarif", value_name = "NAME=FILE")]
+    pub sarif: Vec<String>,
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -57,10 +63,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let report_args = signoff_report::Args {
         dirs: vec![out.clone()],
         common: args.common.clone(),
+        template: args.template.clone(),
+        sarif: args.sarif.clone(),
+        comment: false,
+        comment_key: "signoff".into(),
+        command: None,
     };
     match signoff_report::run_with_policy(&report_args, &policy) {
         Ok(outcome) => {
-            print_outcome(&outcome);
+            signoff_report::console::print(&outcome);
             ExitCode::from(outcome.decision.verdict.exit_code())
         }
         Err(error) => {
@@ -170,45 +181,4 @@ fn clear_previous_reports(out: &Path) -> std::io::Result<()> {
         std::fs::remove_dir_all(copies)?;
     }
     Ok(())
-}
-
-/// The console summary: verdict, one line per gate, the report's path.
-pub fn print_outcome(outcome: &Outcome) {
-    let decision = &outcome.decision;
-    println!("signoff: {}", decision.verdict);
-    for gate in &decision.gates {
-        let summary = gate
-            .shards
-            .iter()
-            .map(|shard| one_line(&shard.report.summary))
-            .collect::<Vec<_>>()
-            .join("; ");
-        println!(
-            "  {} {:<13} {:<8} {}",
-            icon(gate.status),
-            gate.id,
-            gate.status.as_str(),
-            summary
-        );
-    }
-    for id in &decision.missing {
-        println!("  ✗ {id:<13} missing  required by the policy, but no report was found");
-    }
-    for problem in &decision.problems {
-        println!(
-            "  ! {}: {}",
-            one_line(&problem.display),
-            one_line(&problem.message)
-        );
-    }
-    println!("report: {}", outcome.markdown_path.display());
-}
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "✓",
-        Status::Warn => "!",
-        Status::Fail | Status::Error => "✗",
-        Status::Skipped => "-",
-    }
 }

@@ -31,20 +31,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check::run(&args),
-        Command::Report(args) => report(&args),
+        Command::Report(args) => signoff_report::console::main(&args),
         Command::Health(args) => signoff_core::gate::execute(*args, signoff_health::run),
-    }
-}
-
-fn report(args: &signoff_report::Args) -> ExitCode {
-    match signoff_report::run(args) {
-        Ok(outcome) => {
-            check::print_outcome(&outcome);
-            ExitCode::from(outcome.decision.verdict.exit_code())
-        }
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(2)
-        }
     }
 }

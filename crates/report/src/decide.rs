@@ -1,15 +1,18 @@
 //! From gate reports and the policy to a decision: gates grouped with their shards,
-//! required gates that did not report, waivers applied, and the verdict.
+//! required gates that did not report, waivers in force and expired, scores, and the
+//! verdict with the reasons behind it.
 
 use std::collections::BTreeMap;
 
-use signoff_core::policy::Policy;
+use serde::Serialize;
+use signoff_core::policy::{Policy, Waiver};
 use signoff_core::report::Status;
 
 use crate::load::{Found, LoadProblem, Loaded};
+use crate::score::{self, GateScore};
 
 /// The decision of a sign-off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Verdict {
     #[serde(rename = "APPROVED")]
     Approved,
@@ -49,26 +52,50 @@ impl std::fmt::Display for Verdict {
 pub struct Gate {
     pub id: String,
     pub required: bool,
+    /// Made from a SARIF file given with `--sarif`.
+    pub external: bool,
     /// Worst status of the shards.
     pub status: Status,
     pub shards: Vec<Loaded>,
+    pub score: GateScore,
+}
+
+/// How a policy waiver was used.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverUse {
+    pub gate: String,
+    /// `fingerprint …` or `rule … on path …`.
+    pub target: String,
+    pub reason: String,
+    pub expires: String,
+    /// Findings it waives (in force) or would have waived (expired).
+    pub findings: usize,
+    /// Line in the policy file.
+    pub line: u64,
 }
 
 /// Everything the rendered report needs.
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub verdict: Verdict,
+    pub score: u32,
     pub gates: Vec<Gate>,
     /// Required gates without any report.
     pub missing: Vec<String>,
     /// Files that could not be used.
     pub problems: Vec<LoadProblem>,
-    /// Why the verdict is not a plain approval, one sentence each.
-    pub reasons: Vec<String>,
+    /// Why the verdict is REJECTED, one sentence each.
+    pub rejections: Vec<String>,
+    /// The conditions attached to an approval.
+    pub conditions: Vec<String>,
+    pub waivers_in_force: Vec<WaiverUse>,
+    pub waivers_expired: Vec<WaiverUse>,
+    /// The day the waivers were judged on.
+    pub today: jiff::civil::Date,
 }
 
 /// Groups the reports by gate, applies the policy and decides.
-pub fn decide(found: Found, policy: &Policy) -> Decision {
+pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decision {
     let mut by_gate: BTreeMap<String, Vec<Loaded>> = BTreeMap::new();
     for loaded in found.reports {
         by_gate
@@ -78,15 +105,20 @@ pub fn decide(found: Found, policy: &Policy) -> Decision {
     }
     let gates: Vec<Gate> = by_gate
         .into_iter()
-        .map(|(id, shards)| Gate {
-            required: policy.is_required(&id),
-            status: shards
-                .iter()
-                .map(|s| s.report.status)
-                .max()
-                .unwrap_or(Status::Skipped),
-            id,
-            shards,
+        .map(|(id, shards)| {
+            let reports: Vec<_> = shards.iter().map(|s| &s.report).collect();
+            Gate {
+                required: policy.is_required(&id),
+                external: shards.iter().all(|s| s.external),
+                status: shards
+                    .iter()
+                    .map(|s| s.report.status)
+                    .max()
+                    .unwrap_or(Status::Skipped),
+                score: score::gate(&reports),
+                id,
+                shards,
+            }
         })
         .collect();
     let missing: Vec<String> = policy
@@ -95,47 +127,114 @@ pub fn decide(found: Found, policy: &Policy) -> Decision {
         .filter(|id| !gates.iter().any(|gate| &gate.id == *id))
         .cloned()
         .collect();
+    let (waivers_in_force, waivers_expired) = waiver_uses(policy, &gates, today);
 
-    let mut rejected = Vec::new();
+    let mut rejections = Vec::new();
     let mut conditions = Vec::new();
     for id in &missing {
-        rejected.push(format!("required gate `{id}` did not report"));
+        rejections.push(format!("The required gate `{id}` did not report."));
     }
     for gate in &gates {
         match gate.status {
-            Status::Fail => rejected.push(format!("gate `{}` failed", gate.id)),
-            Status::Error => rejected.push(format!("gate `{}` could not run", gate.id)),
-            Status::Warn => conditions.push(format!("gate `{}` passed with warnings", gate.id)),
-            Status::Skipped if gate.required => {
-                conditions.push(format!("required gate `{}` had nothing to check", gate.id))
+            Status::Fail => rejections.push(format!("The `{}` gate failed.", gate.id)),
+            Status::Error => rejections.push(format!("The `{}` gate could not run.", gate.id)),
+            Status::Warn => {
+                for shard in &gate.shards {
+                    for warning in shard.report.warnings() {
+                        conditions.push(format!("`{}`: {warning}", gate.id));
+                    }
+                }
+                if gate.shards.iter().all(|s| s.report.warnings().is_empty()) {
+                    conditions.push(format!("The `{}` gate passed with warnings.", gate.id));
+                }
             }
+            Status::Skipped if gate.required => conditions.push(format!(
+                "The required gate `{}` had nothing to check.",
+                gate.id
+            )),
             _ => {}
         }
     }
-    let unreadable = found
-        .problems
-        .iter()
-        .filter(|problem| !problem.message.starts_with("duplicate of"))
-        .count();
+    let unreadable = found.problems.iter().filter(|p| !p.duplicate).count();
     if unreadable > 0 {
-        rejected.push(format!(
-            "{} could not be read",
-            signoff_core::text::plural(unreadable as u64, "gate report", "gate reports")
+        rejections.push(format!(
+            "{} could not be read, so what {} say is unknown.",
+            signoff_core::text::plural(unreadable as u64, "gate report", "gate reports"),
+            if unreadable == 1 {
+                "it would"
+            } else {
+                "they would"
+            }
         ));
     }
-    let verdict = if !rejected.is_empty() {
+    let waived: usize = waivers_in_force.iter().map(|w| w.findings).sum();
+    if waived > 0 {
+        conditions.push(format!(
+            "{} accepted under waivers that expire; see Waivers.",
+            signoff_core::text::plural(waived as u64, "finding is", "findings are")
+        ));
+    }
+    let verdict = if !rejections.is_empty() {
         Verdict::Rejected
     } else if !conditions.is_empty() {
         Verdict::ApprovedWithConditions
     } else {
         Verdict::Approved
     };
-    rejected.extend(conditions);
+    let scores: Vec<Option<u32>> = gates.iter().map(|g| g.score.score).collect();
     Decision {
         verdict,
+        score: score::overall(&scores, missing.len() + unreadable),
         gates,
         missing,
         problems: found.problems,
-        reasons: rejected,
+        rejections,
+        conditions,
+        waivers_in_force,
+        waivers_expired,
+        today,
+    }
+}
+
+fn waiver_uses(
+    policy: &Policy,
+    gates: &[Gate],
+    today: jiff::civil::Date,
+) -> (Vec<WaiverUse>, Vec<WaiverUse>) {
+    let mut in_force = Vec::new();
+    let mut expired = Vec::new();
+    for waiver in &policy.waivers {
+        let findings = gates
+            .iter()
+            .filter(|gate| gate.id == waiver.gate)
+            .flat_map(|gate| gate.shards.iter().flat_map(|s| s.report.findings.iter()))
+            .filter(|finding| {
+                let path = finding.location.as_ref().map(|l| l.path.as_str());
+                waiver.matches(&waiver.gate, &finding.rule, path, &finding.fingerprint)
+            })
+            .count();
+        let entry = WaiverUse {
+            gate: waiver.gate.clone(),
+            target: target(waiver),
+            reason: waiver.reason.clone(),
+            expires: waiver.expires.to_string(),
+            findings,
+            line: waiver.line,
+        };
+        if waiver.is_active(today) {
+            in_force.push(entry);
+        } else {
+            expired.push(entry);
+        }
+    }
+    (in_force, expired)
+}
+
+fn target(waiver: &Waiver) -> String {
+    match (&waiver.fingerprint, &waiver.rule, &waiver.path) {
+        (Some(fingerprint), _, _) => format!("fingerprint `{fingerprint}`"),
+        (None, Some(rule), Some(path)) => format!("rule `{rule}` on `{}`", path.pattern),
+        (None, Some(rule), None) => format!("rule `{rule}`"),
+        _ => "nothing".into(),
     }
 }

@@ -1,17 +1,27 @@
-//! signoff-report: turns gate reports into a sign-off. It reads every `*.gate.json`
-//! under the given directories, applies the policy, decides the verdict and writes
-//! `report.md` and `signoff.json` into the output directory, with a copy of every gate
-//! report it used.
+//! signoff-report: turns gate reports into a sign-off. It reads every `*.gate.json` under
+//! the given directories (several jobs, matrix shards) and any SARIF logs given with
+//! `--sarif`, applies the policy, decides the verdict and score, and writes into the output
+//! directory: `report.md`, `report.html`, `signoff.json`, `signoff.intoto.json` and a copy
+//! of every gate report used (`gates/`). In Actions it also writes the job summary and,
+//! with `--comment`, one sticky pull-request comment.
 
+pub mod comment;
+pub mod console;
 pub mod decide;
+pub mod html;
 pub mod load;
-mod render;
+pub mod output;
+pub mod sarif;
+pub mod score;
+pub mod template;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 
 use signoff_core::CommonArgs;
 use signoff_core::diag::ConfigError;
-use signoff_core::policy::Policy;
+use signoff_core::github;
+use signoff_core::policy::{Policy, Source};
 
 pub use decide::{Decision, Verdict};
 
@@ -20,7 +30,8 @@ pub use decide::{Decision, Verdict};
 #[command(
     name = "signoff-report",
     version,
-    about = "Turn signoff gate reports into a sign-off report"
+    about = "Turn signoff gate reports into a sign-off report",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Args {
     /// Directories searched recursively for *.gate.json [default: the output directory]
@@ -29,6 +40,35 @@ pub struct Args {
 
     #[command(flatten)]
     pub common: CommonArgs,
+
+    /// Handlebars template to render instead of the default (strict: every variable must exist)
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// A SARIF 2.1.0 log from another scanner, as a gate named NAME (repeatable)
+    #[arg(long = "sarif", value_name = "NAME=FILE")]
+    pub sarif: Vec<String>,
+
+    /// Create or update one sticky comment on the pull request (needs GITHUB_TOKEN)
+    #[arg(long)]
+    pub comment: bool,
+
+    /// Tells sticky comments of several sign-offs in one pull request apart
+    #[arg(long, value_name = "KEY", default_value = "signoff")]
+    pub comment_key: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands of `signoff-report`.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Recompute the digest of every file a sign-off folder lists and fail on any change
+    Verify {
+        /// The folder the report wrote (it holds signoff.intoto.json)
+        dir: PathBuf,
+    },
 }
 
 /// Why the report could not be made.
@@ -36,6 +76,10 @@ pub struct Args {
 pub enum Error {
     #[error("{0}")]
     Policy(#[from] ConfigError),
+    #[error("error: {0}")]
+    Usage(String),
+    #[error("{0}")]
+    Template(#[from] template::TemplateError),
     #[error(
         "error: cannot write {path}: {source}\n  = help: check that --out (or SIGNOFF_DIR) names a writable directory"
     )]
@@ -50,6 +94,8 @@ pub enum Error {
 pub struct Outcome {
     pub decision: Decision,
     pub markdown_path: PathBuf,
+    /// A problem with the pull-request comment (the report files are still written).
+    pub comment_error: Option<String>,
 }
 
 /// Reads the gate reports, decides and writes the report files.
@@ -63,26 +109,159 @@ pub fn run(args: &Args) -> Result<Outcome, Error> {
 
 /// Like [`run`], with the policy already loaded.
 pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
+    let templates = template::Templates::load(args.template.as_deref())?;
     let out = &args.common.out;
+    let github = github::Context::from_env();
+    let today = signoff_core::policy::today();
+
     let dirs = if args.dirs.is_empty() {
         vec![out.clone()]
     } else {
         args.dirs.clone()
     };
-    let copies = out.join("gates");
-    let found = load::find(&dirs, Some(&copies));
-    let decision = decide::decide(found, policy);
-    let markdown = render::markdown(&decision);
+    let copies = out.join(output::COPIES);
+    let mut found = load::find(&dirs, Some(&copies));
+    let subject = found
+        .reports
+        .iter()
+        .map(|l| l.report.subject.clone())
+        .find(|s| s.commit.is_some())
+        .unwrap_or_else(|| signoff_core::subject::detect(Path::new("."), github.as_ref()));
+    for spec in &args.sarif {
+        let (name, file) = sarif::parse_spec(spec).map_err(Error::Usage)?;
+        let section = policy.external.get(&name).cloned().unwrap_or_default();
+        found.reports.push(sarif::load(
+            &name,
+            &file,
+            &section,
+            subject.clone(),
+            today,
+            policy,
+        ));
+    }
+    let mut decision = decide::decide(found, policy, today);
+    let integrity =
+        output::copy_gate_reports(&mut decision, out).map_err(|source| Error::Write {
+            path: copies.clone(),
+            source,
+        })?;
+
+    let context = context(&subject, github.as_ref(), policy);
+    let full = view::build(&decision, &context, integrity.clone(), false);
+    let markdown = templates.render(&full)?;
     let markdown_path = out.join("report.md");
     write(&markdown_path, markdown.as_bytes())?;
+    let title = format!(
+        "Sign-off: {} — {}",
+        decision.verdict,
+        context.repository.as_deref().unwrap_or("repository")
+    );
     write(
-        &out.join("signoff.json"),
-        render::json(&decision).as_bytes(),
+        &out.join("report.html"),
+        html::page(&markdown, &title).as_bytes(),
     )?;
+    let signoff = output::signoff_json(&decision, &context, &integrity);
+    let signoff_text = output::pretty(&signoff);
+    write(&out.join("signoff.json"), signoff_text.as_bytes())?;
+    let mut files = vec![
+        view::FileDigest {
+            path: "report.md".into(),
+            sha256: signoff_core::fs::sha256_hex(markdown.as_bytes()),
+        },
+        view::FileDigest {
+            path: "report.html".into(),
+            sha256: signoff_core::fs::sha256_file(&out.join("report.html")).map_err(|source| {
+                Error::Write {
+                    path: out.join("report.html"),
+                    source,
+                }
+            })?,
+        },
+        view::FileDigest {
+            path: "signoff.json".into(),
+            sha256: signoff_core::fs::sha256_hex(signoff_text.as_bytes()),
+        },
+    ];
+    files.extend(integrity.iter().cloned());
+    write(
+        &out.join("signoff.intoto.json"),
+        output::pretty(&output::statement(&files, &signoff)).as_bytes(),
+    )?;
+
+    // The compact rendering serves the job summary and the comment when the full one is
+    // too large for them.
+    let compact = || -> Result<String, Error> {
+        Ok(templates.render(&view::build(&decision, &context, integrity.clone(), true))?)
+    };
+    let mut comment_error = None;
+    if github.is_some() {
+        let summary = if markdown.len() > github::files::SUMMARY_LIMIT {
+            compact()?
+        } else {
+            markdown.clone()
+        };
+        if let Err(error) = github::files::append_summary(&summary) {
+            tracing::warn!("cannot write the job summary: {error}");
+        }
+        for (name, value) in [
+            ("verdict", decision.verdict.as_str().to_owned()),
+            ("score", decision.score.to_string()),
+            ("report", markdown_path.display().to_string()),
+            ("html", out.join("report.html").display().to_string()),
+            ("json", out.join("signoff.json").display().to_string()),
+        ] {
+            if let Err(error) = github::files::set_output(name, &value) {
+                tracing::warn!("cannot set step output `{name}`: {error}");
+            }
+        }
+    }
+    if args.comment {
+        let body = if markdown.chars().count() > comment::MAX_BODY_CHARS {
+            compact()?
+        } else {
+            markdown.clone()
+        };
+        match comment::post(github.as_ref(), &args.comment_key, &body) {
+            Ok(posted) => tracing::info!("pull-request comment: {posted:?}"),
+            Err(error) => comment_error = Some(error.to_string()),
+        }
+    }
     Ok(Outcome {
         decision,
         markdown_path,
+        comment_error,
     })
+}
+
+fn context(
+    subject: &signoff_core::Subject,
+    github: Option<&github::Context>,
+    policy: &Policy,
+) -> view::Context {
+    let generated_at = jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .map(|t| t.to_string())
+        .unwrap_or_default();
+    view::Context {
+        repository: subject.repository.clone(),
+        commit: subject.commit.clone(),
+        git_ref: subject.git_ref.clone(),
+        server_url: github.map_or_else(|| "https://github.com".into(), |g| g.server_url.clone()),
+        run_url: github.and_then(|g| g.run_url()),
+        actor: github.and_then(|g| g.actor.clone()).or_else(|| {
+            std::env::var("USER")
+                .ok()
+                .map(|user| format!("{user} (local run)"))
+        }),
+        event: github.map(|g| g.event_name.clone()),
+        workflow: github.and_then(|g| g.workflow.clone()),
+        generated_at,
+        policy_source: match &policy.source {
+            Source::Default => "the default policy".into(),
+            Source::EmptyFile(path) => format!("the default policy ({} is empty)", path.display()),
+            Source::File(path) => path.display().to_string(),
+        },
+    }
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

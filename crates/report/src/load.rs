@@ -23,6 +23,8 @@ pub struct Loaded {
     /// SHA-256 of the file's bytes.
     pub sha256: String,
     pub report: GateReport,
+    /// Made from a SARIF file rather than read from a gate report.
+    pub external: bool,
 }
 
 /// A file that could not be used.
@@ -30,6 +32,18 @@ pub struct Loaded {
 pub struct LoadProblem {
     pub display: String,
     pub message: String,
+    /// An exact copy of a report already read: noted, not an error.
+    pub duplicate: bool,
+}
+
+impl LoadProblem {
+    fn new(display: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            display: display.into(),
+            message: message.into(),
+            duplicate: false,
+        }
+    }
 }
 
 /// What the search found.
@@ -46,10 +60,10 @@ pub fn find(dirs: &[PathBuf], exclude: Option<&Path>) -> Found {
     let mut found = Found::default();
     for dir in dirs {
         if !dir.is_dir() {
-            found.problems.push(LoadProblem {
-                display: dir.display().to_string(),
-                message: "not a directory, so no gate reports were read from it".into(),
-            });
+            found.problems.push(LoadProblem::new(
+                dir.display().to_string(),
+                "not a directory, so no gate reports were read from it",
+            ));
             continue;
         }
         walk(dir, dir, exclude, 0, &mut files, &mut found.problems);
@@ -63,13 +77,14 @@ pub fn find(dirs: &[PathBuf], exclude: Option<&Path>) -> Found {
                     found.problems.push(LoadProblem {
                         display,
                         message: format!("duplicate of {first} (same content); counted once"),
+                        duplicate: true,
                     });
                     continue;
                 }
                 seen.insert(loaded.sha256.clone(), display);
                 found.reports.push(loaded);
             }
-            Err(message) => found.problems.push(LoadProblem { display, message }),
+            Err(message) => found.problems.push(LoadProblem::new(display, message)),
         }
     }
     found
@@ -84,19 +99,19 @@ fn walk(
     problems: &mut Vec<LoadProblem>,
 ) {
     if depth > MAX_DEPTH {
-        problems.push(LoadProblem {
-            display: relative(base, dir),
-            message: format!("deeper than {MAX_DEPTH} levels; not searched"),
-        });
+        problems.push(LoadProblem::new(
+            relative(base, dir),
+            format!("deeper than {MAX_DEPTH} levels; not searched"),
+        ));
         return;
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(error) => {
-            problems.push(LoadProblem {
-                display: relative(base, dir),
-                message: format!("cannot list the directory: {error}"),
-            });
+            problems.push(LoadProblem::new(
+                relative(base, dir),
+                format!("cannot list the directory: {error}"),
+            ));
             return;
         }
     };
@@ -162,5 +177,6 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
         display: display.to_owned(),
         sha256,
         report,
+        external: false,
     })
 }

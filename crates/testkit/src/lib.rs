@@ -3,6 +3,8 @@
 //! repositories made at test time.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod http;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

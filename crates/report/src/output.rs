@@ -1,0 +1,222 @@
+//! The files of a sign-off: copies of the gate reports used, `signoff.json`, and the
+//! in-toto statement `signoff.intoto.json` whose subjects are every other file with its
+//! SHA-256, so the downloaded folder can be checked on its own (`signoff-report verify`).
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::decide::Decision;
+use crate::view::{Context, FileDigest};
+
+/// Schema id of `signoff.json`.
+pub const SIGNOFF_SCHEMA: &str = "signoff/report/v1";
+/// in-toto statement type and our predicate type.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+pub const PREDICATE_TYPE: &str = "https://github.com/signoff-dev/signoff/signoff/v1";
+/// Folder of the gate-report copies inside the output directory.
+pub const COPIES: &str = "gates";
+
+/// Copies every gate report used into `out/gates/` (SARIF gates are written there) and
+/// returns their digests, in report order. Copies keep their bytes, so digests match.
+pub fn copy_gate_reports(decision: &mut Decision, out: &Path) -> std::io::Result<Vec<FileDigest>> {
+    let mut digests = Vec::new();
+    let mut used = HashSet::new();
+    for gate in &mut decision.gates {
+        for shard in &mut gate.shards {
+            let bytes = if shard.external {
+                shard.report.to_json().into_bytes()
+            } else {
+                std::fs::read(&shard.path)?
+            };
+            let base = if shard.external {
+                format!("{}.gate.json", shard.report.gate)
+            } else {
+                sanitize(&shard.display)
+            };
+            let mut relative = base.clone();
+            let mut n = 2;
+            while !used.insert(relative.clone()) {
+                relative = format!("{}.{n}.gate.json", base.trim_end_matches(".gate.json"));
+                n += 1;
+            }
+            let path = format!("{COPIES}/{relative}");
+            signoff_core::fs::write_atomic(&out.join(&path), &bytes)?;
+            let sha256 = signoff_core::fs::sha256_hex(&bytes);
+            shard.sha256 = sha256.clone();
+            shard.display = relative;
+            digests.push(FileDigest { path, sha256 });
+        }
+    }
+    Ok(digests)
+}
+
+/// A relative path safe to create under the output directory: only normal components.
+fn sanitize(display: &str) -> String {
+    let parts: Vec<String> = Path::new(display)
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        "report.gate.json".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[derive(Serialize)]
+struct Subject<'a> {
+    name: &'a str,
+    digest: Digest<'a>,
+}
+
+#[derive(Serialize)]
+struct Digest<'a> {
+    sha256: &'a str,
+}
+
+/// `signoff.json`: the machine-readable sign-off (schema `schemas/signoff.v1.json`).
+pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDigest]) -> Value {
+    let gates: Vec<Value> = decision
+        .gates
+        .iter()
+        .map(|gate| {
+            json!({
+                "gate": gate.id,
+                "status": gate.status,
+                "score": gate.score.score,
+                "required": gate.required,
+                "external": gate.external,
+                "summary": gate.shards.iter().map(|s| s.report.summary.as_str()).collect::<Vec<_>>().join("; "),
+                "deductions": gate.score.deductions,
+                "reports": gate.shards.iter().map(|s| json!({
+                    "path": format!("{COPIES}/{}", s.display),
+                    "sha256": s.sha256,
+                    "status": s.report.status,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "schema": SIGNOFF_SCHEMA,
+        "verdict": decision.verdict,
+        "score": decision.score,
+        "generated_at": context.generated_at,
+        "subject": {
+            "repository": context.repository,
+            "commit": context.commit,
+            "ref": context.git_ref,
+        },
+        "run_url": context.run_url,
+        "actor": context.actor,
+        "policy": context.policy_source,
+        "gates": gates,
+        "missing": decision.missing,
+        "rejections": decision.rejections,
+        "conditions": decision.conditions,
+        "waivers": {
+            "in_force": decision.waivers_in_force,
+            "expired": decision.waivers_expired,
+        },
+        "problems": decision.problems.iter().map(|p| json!({
+            "file": p.display, "message": p.message, "duplicate": p.duplicate,
+        })).collect::<Vec<_>>(),
+        "files": integrity.iter().map(|d| json!({"path": d.path, "sha256": d.sha256})).collect::<Vec<_>>(),
+    })
+}
+
+/// The in-toto Statement v1 over `files` (name relative to the output directory, sha256),
+/// with `signoff.json`'s content as the predicate.
+pub fn statement(files: &[FileDigest], predicate: &Value) -> Value {
+    let subject: Vec<Subject> = files
+        .iter()
+        .map(|f| Subject {
+            name: &f.path,
+            digest: Digest { sha256: &f.sha256 },
+        })
+        .collect();
+    json!({
+        "_type": STATEMENT_TYPE,
+        "subject": subject,
+        "predicateType": PREDICATE_TYPE,
+        "predicate": predicate,
+    })
+}
+
+/// Pretty JSON, newline-terminated.
+pub fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+/// The result of `signoff-report verify`.
+#[derive(Debug, Default)]
+pub struct Verification {
+    pub verified: Vec<String>,
+    pub changed: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+impl Verification {
+    pub fn ok(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty()
+    }
+}
+
+/// Recomputes the digest of every subject of `dir/signoff.intoto.json`. `Err` when the
+/// statement itself cannot be read or names a path outside the folder.
+pub fn verify(dir: &Path) -> Result<Verification, String> {
+    let statement_path = dir.join("signoff.intoto.json");
+    let text = std::fs::read_to_string(&statement_path).map_err(|e| {
+        format!(
+            "error: cannot read {}: {e}\n  = help: point verify at the folder the report wrote (it holds signoff.intoto.json)",
+            statement_path.display()
+        )
+    })?;
+    let value: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("error: {} is not valid JSON: {e}", statement_path.display()))?;
+    if value.get("_type").and_then(Value::as_str) != Some(STATEMENT_TYPE) {
+        return Err(format!(
+            "error: {} is not an in-toto Statement v1",
+            statement_path.display()
+        ));
+    }
+    let subjects = value
+        .get("subject")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("error: {} has no `subject` list", statement_path.display()))?;
+    let mut result = Verification::default();
+    for subject in subjects {
+        let name = subject
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let expected = subject
+            .pointer("/digest/sha256")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let relative = PathBuf::from(name);
+        let inside = !name.is_empty()
+            && relative
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)));
+        if !inside {
+            return Err(format!(
+                "error: the statement names `{}`, which is not a path inside the folder",
+                signoff_core::text::one_line(name)
+            ));
+        }
+        match signoff_core::fs::sha256_file(&dir.join(&relative)) {
+            Ok(actual) if actual == expected => result.verified.push(name.to_owned()),
+            Ok(_) => result.changed.push(name.to_owned()),
+            Err(_) => result.missing.push(name.to_owned()),
+        }
+    }
+    Ok(result)
+}

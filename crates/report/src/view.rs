@@ -1,0 +1,593 @@
+//! The data the templates see: everything about the sign-off, precomputed, so templates
+//! only lay it out. Every field is always present (strict templates fail on a missing
+//! one); optional values are `null`.
+
+use serde::Serialize;
+use signoff_core::report::{Finding, GateReport, Severity, Status};
+
+use crate::decide::{Decision, Gate, Verdict, WaiverUse};
+use crate::score::{self, Deduction};
+
+/// Findings shown in full in a gate's section; the rest go into a collapsed list.
+pub const TOP_FINDINGS: usize = 10;
+/// Findings listed in the collapsed list of a gate before the report points to the gate
+/// report for the rest.
+pub const MORE_FINDINGS: usize = 500;
+
+/// Who and where the sign-off happens.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Context {
+    pub repository: Option<String>,
+    pub commit: Option<String>,
+    pub git_ref: Option<String>,
+    pub server_url: String,
+    pub run_url: Option<String>,
+    pub actor: Option<String>,
+    pub event: Option<String>,
+    pub workflow: Option<String>,
+    /// RFC 3339.
+    pub generated_at: String,
+    pub policy_source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub repository: Option<String>,
+    pub repository_url: Option<String>,
+    pub commit: Option<String>,
+    pub commit_short: Option<String>,
+    pub commit_url: Option<String>,
+    pub git_ref: Option<String>,
+    pub generated_at: String,
+    pub run_url: Option<String>,
+    pub actor: Option<String>,
+    pub event: Option<String>,
+    pub workflow: Option<String>,
+    pub policy_source: String,
+    pub verdict: String,
+    pub verdict_kind: &'static str,
+    pub verdict_icon: &'static str,
+    pub score: u32,
+    pub headline: String,
+    pub gates: Vec<GateView>,
+    pub missing: Vec<MissingGate>,
+    pub checklist: Vec<ChecklistItem>,
+    pub rejections: Vec<String>,
+    pub conditions: Vec<String>,
+    pub recommendations: Vec<String>,
+    pub waivers_in_force: Vec<WaiverUse>,
+    pub waivers_expired: Vec<WaiverUse>,
+    pub problems: Vec<ProblemView>,
+    pub integrity: Vec<FileDigest>,
+    pub rubric: Vec<RubricRow>,
+    pub compact: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    pub id: String,
+    pub title: String,
+    pub anchor: String,
+    pub status: Status,
+    pub required: bool,
+    pub external: bool,
+    pub score: Option<u32>,
+    pub score_text: String,
+    pub summary: String,
+    pub key_metric: String,
+    pub duration_ms: u64,
+    pub tool: String,
+    pub shards: Vec<ShardView>,
+    pub multi_shard: bool,
+    pub checks: Vec<CheckView>,
+    pub findings_top: Vec<FindingView>,
+    pub findings_more: Vec<FindingView>,
+    pub findings_omitted: usize,
+    pub findings_total: usize,
+    pub findings_open: usize,
+    pub findings_waived: usize,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+    pub deductions: Vec<Deduction>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShardView {
+    pub name: String,
+    pub status: Status,
+    pub summary: String,
+    pub duration_ms: u64,
+    pub file: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    pub name: String,
+    pub op: &'static str,
+    pub threshold: String,
+    pub actual: String,
+    pub ok: bool,
+    pub message: Option<String>,
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub severity: Severity,
+    pub rule: String,
+    pub message: String,
+    pub location: Option<String>,
+    pub url: Option<String>,
+    pub waived: bool,
+    pub fingerprint: String,
+    pub help: Option<String>,
+    pub preview: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingGate {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    pub done: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemView {
+    pub file: String,
+    pub message: String,
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileDigest {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricRow {
+    pub cause: &'static str,
+    pub points: String,
+}
+
+/// Human name of a gate.
+pub fn title(id: &str) -> String {
+    match id {
+        "secret-scan" => "Secret scan".into(),
+        "sbom" => "SBOM".into(),
+        "coverage" => "Coverage".into(),
+        "health-check" => "Health check".into(),
+        other => other.to_owned(),
+    }
+}
+
+/// Builds the view. `integrity` lists the gate-report copies with their digests.
+pub fn build(
+    decision: &Decision,
+    context: &Context,
+    integrity: Vec<FileDigest>,
+    compact: bool,
+) -> View {
+    let repository_url = context
+        .repository
+        .as_ref()
+        .map(|repo| format!("{}/{repo}", context.server_url));
+    let commit_url = match (&repository_url, &context.commit) {
+        (Some(base), Some(commit)) => Some(format!("{base}/commit/{commit}")),
+        _ => None,
+    };
+    let gates: Vec<GateView> = decision
+        .gates
+        .iter()
+        .map(|gate| gate_view(gate, context, compact))
+        .collect();
+    let (verdict_kind, verdict_icon) = match decision.verdict {
+        Verdict::Approved => ("approved", "✅"),
+        Verdict::ApprovedWithConditions => ("conditions", "⚠️"),
+        Verdict::Rejected => ("rejected", "❌"),
+    };
+    View {
+        repository: context.repository.clone(),
+        repository_url,
+        commit_short: context
+            .commit
+            .as_ref()
+            .map(|c| c.chars().take(12).collect()),
+        commit: context.commit.clone(),
+        commit_url,
+        git_ref: context.git_ref.clone(),
+        generated_at: context.generated_at.clone(),
+        run_url: context.run_url.clone(),
+        actor: context.actor.clone(),
+        event: context.event.clone(),
+        workflow: context.workflow.clone(),
+        policy_source: context.policy_source.clone(),
+        verdict: decision.verdict.as_str().to_owned(),
+        verdict_kind,
+        verdict_icon,
+        score: decision.score,
+        headline: headline(decision),
+        checklist: checklist(decision),
+        recommendations: recommendations(decision),
+        missing: decision
+            .missing
+            .iter()
+            .map(|id| MissingGate {
+                id: id.clone(),
+                title: title(id),
+            })
+            .collect(),
+        rejections: decision.rejections.clone(),
+        conditions: decision.conditions.clone(),
+        waivers_in_force: decision.waivers_in_force.clone(),
+        waivers_expired: decision.waivers_expired.clone(),
+        problems: decision
+            .problems
+            .iter()
+            .map(|p| ProblemView {
+                file: p.display.clone(),
+                message: p.message.clone(),
+                duplicate: p.duplicate,
+            })
+            .collect(),
+        integrity,
+        rubric: rubric(),
+        compact,
+        gates,
+    }
+}
+
+fn headline(decision: &Decision) -> String {
+    let gates = decision.gates.len() + decision.missing.len();
+    let passing = decision
+        .gates
+        .iter()
+        .filter(|g| matches!(g.status, Status::Pass | Status::Warn))
+        .count();
+    let gates_text = signoff_core::text::plural(gates as u64, "gate", "gates");
+    match decision.verdict {
+        Verdict::Approved => format!("All {gates_text} passed; the release is approved."),
+        Verdict::ApprovedWithConditions => format!(
+            "{passing} of {gates_text} passed; the release is approved with {}.",
+            signoff_core::text::plural(decision.conditions.len() as u64, "condition", "conditions")
+        ),
+        Verdict::Rejected => format!(
+            "{passing} of {gates_text} passed; the release is rejected for {}.",
+            signoff_core::text::plural(decision.rejections.len() as u64, "reason", "reasons")
+        ),
+    }
+}
+
+fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
+    let reports: Vec<&GateReport> = gate.shards.iter().map(|s| &s.report).collect();
+    let multi_shard = gate.shards.len() > 1;
+    let mut checks = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for shard in &gate.shards {
+        let shard_name = multi_shard.then(|| shard_name(&shard.display));
+        for check in &shard.report.checks {
+            checks.push(CheckView {
+                name: check.name.clone(),
+                op: check.op.as_str(),
+                threshold: score::number(check.threshold),
+                actual: score::number(check.actual),
+                ok: check.ok,
+                message: check.message.clone(),
+                shard: shard_name.clone(),
+            });
+        }
+        warnings.extend(shard.report.warnings().into_iter().map(str::to_owned));
+        errors.extend(shard.report.errors().into_iter().map(str::to_owned));
+    }
+    // Findings of all shards, each fingerprint once, worst first.
+    let mut seen = std::collections::HashSet::new();
+    let mut findings: Vec<(&GateReport, &Finding)> = reports
+        .iter()
+        .flat_map(|report| report.findings.iter().map(move |f| (*report, f)))
+        .filter(|(_, f)| seen.insert(f.fingerprint.as_str()))
+        .collect();
+    findings.sort_by(|a, b| {
+        a.1.waived
+            .cmp(&b.1.waived)
+            .then(b.1.severity.cmp(&a.1.severity))
+            .then_with(|| location_key(a.1).cmp(&location_key(b.1)))
+    });
+    let total = findings.len();
+    let waived = findings.iter().filter(|(_, f)| f.waived).count();
+    let top_count = if compact {
+        TOP_FINDINGS.min(5)
+    } else {
+        TOP_FINDINGS
+    };
+    let more_count = if compact { 0 } else { MORE_FINDINGS };
+    let view = |(report, finding): &(&GateReport, &Finding)| finding_view(report, finding, context);
+    let findings_top: Vec<FindingView> = findings.iter().take(top_count).map(view).collect();
+    let findings_more: Vec<FindingView> = findings
+        .iter()
+        .skip(top_count)
+        .take(more_count)
+        .map(view)
+        .collect();
+    let duration_ms = reports.iter().map(|r| r.duration_ms).max().unwrap_or(0);
+    GateView {
+        title: title(&gate.id),
+        anchor: format!("gate-{}", gate.id),
+        status: gate.status,
+        required: gate.required,
+        external: gate.external,
+        score: gate.score.score,
+        score_text: gate
+            .score
+            .score
+            .map_or_else(|| "—".into(), |s| s.to_string()),
+        summary: reports
+            .iter()
+            .map(|r| r.summary.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+        key_metric: if gate.status == Status::Error {
+            "could not run".into()
+        } else {
+            key_metric(&gate.id, &reports, total - waived)
+        },
+        duration_ms,
+        tool: reports
+            .first()
+            .map(|r| format!("{} {}", r.tool.name, r.tool.version))
+            .unwrap_or_default(),
+        shards: gate
+            .shards
+            .iter()
+            .map(|s| ShardView {
+                name: shard_name(&s.display),
+                status: s.report.status,
+                summary: s.report.summary.clone(),
+                duration_ms: s.report.duration_ms,
+                file: s.display.clone(),
+                sha256: s.sha256.clone(),
+            })
+            .collect(),
+        multi_shard,
+        checks,
+        findings_omitted: total - findings_top.len() - findings_more.len(),
+        findings_top,
+        findings_more,
+        findings_total: total,
+        findings_open: total - waived,
+        findings_waived: waived,
+        warnings,
+        errors,
+        deductions: gate.score.deductions.clone(),
+        id: gate.id.clone(),
+    }
+}
+
+fn location_key(finding: &Finding) -> (String, u64) {
+    finding
+        .location
+        .as_ref()
+        .map(|l| (l.path.clone(), l.line.unwrap_or(0)))
+        .unwrap_or_default()
+}
+
+/// A shard's name: the directory its report was found in (the artifact's name), or the
+/// file name at the top level.
+fn shard_name(display: &str) -> String {
+    match display.rsplit_once('/') {
+        Some((dir, _)) => dir.to_owned(),
+        None => display.to_owned(),
+    }
+}
+
+fn finding_view(report: &GateReport, finding: &Finding, context: &Context) -> FindingView {
+    let location = finding.location.as_ref();
+    let text = location.map(|l| match l.line {
+        Some(line) => format!("{}:{line}", l.path),
+        None => l.path.clone(),
+    });
+    let url = location.and_then(|l| {
+        if l.path.starts_with("http://") || l.path.starts_with("https://") {
+            return Some(l.path.clone());
+        }
+        let repository = report
+            .subject
+            .repository
+            .as_ref()
+            .or(context.repository.as_ref())?;
+        let commit = l
+            .commit
+            .as_ref()
+            .or(report.subject.commit.as_ref())
+            .or(context.commit.as_ref())?;
+        let mut url = format!(
+            "{}/{repository}/blob/{commit}/{}",
+            context.server_url,
+            crate::template::encode_path(&l.path)
+        );
+        if let Some(line) = l.line {
+            url.push_str(&format!("#L{line}"));
+            if let Some(end) = l.end_line.filter(|end| *end > line) {
+                url.push_str(&format!("-L{end}"));
+            }
+        }
+        Some(url)
+    });
+    FindingView {
+        severity: finding.severity,
+        rule: finding.rule.clone(),
+        message: finding.message.clone(),
+        location: text,
+        url,
+        waived: finding.waived,
+        fingerprint: finding.fingerprint.clone(),
+        help: finding.help.clone(),
+        preview: finding
+            .details
+            .get("preview")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    }
+}
+
+/// The one number that says how a gate stands.
+fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
+    let sum = |name: &str| -> Option<f64> {
+        let values: Vec<f64> = reports.iter().filter_map(|r| r.metric(name)).collect();
+        (!values.is_empty()).then(|| values.iter().sum())
+    };
+    match id {
+        "coverage" => match (sum("lines_covered"), sum("lines_total")) {
+            (Some(covered), Some(total)) if total > 0.0 && reports.len() == 1 => {
+                format!("{:.1}% of lines", covered * 100.0 / total)
+            }
+            (Some(covered), Some(total)) if total > 0.0 => {
+                format!("{:.1}% of lines (shards summed)", covered * 100.0 / total)
+            }
+            _ => findings_text(open),
+        },
+        "sbom" => match sum("components") {
+            Some(n) => signoff_core::text::plural(n as u64, "component", "components"),
+            None => findings_text(open),
+        },
+        "health-check" => match (sum("checks_healthy"), sum("checks_total")) {
+            (Some(healthy), Some(total)) => format!("{healthy} of {total} checks healthy"),
+            _ => findings_text(open),
+        },
+        _ => findings_text(open),
+    }
+}
+
+fn findings_text(open: usize) -> String {
+    signoff_core::text::plural(open as u64, "open finding", "open findings")
+}
+
+fn checklist(decision: &Decision) -> Vec<ChecklistItem> {
+    let mut items = Vec::new();
+    for gate in &decision.gates {
+        let kind = if gate.required {
+            "required"
+        } else {
+            "optional"
+        };
+        items.push(ChecklistItem {
+            done: matches!(gate.status, Status::Pass | Status::Warn)
+                || (gate.status == Status::Skipped && !gate.required),
+            text: format!("{} ({kind}) reported `{}`", title(&gate.id), gate.status),
+        });
+    }
+    for id in &decision.missing {
+        items.push(ChecklistItem {
+            done: false,
+            text: format!("{} (required) reported", title(id)),
+        });
+    }
+    let open_serious = decision
+        .gates
+        .iter()
+        .flat_map(|g| g.shards.iter().flat_map(|s| s.report.findings.iter()))
+        .filter(|f| !f.waived && f.severity >= Severity::High)
+        .count();
+    items.push(ChecklistItem {
+        done: open_serious == 0,
+        text: "No open critical or high findings".into(),
+    });
+    items.push(ChecklistItem {
+        done: decision.problems.iter().all(|p| p.duplicate),
+        text: "Every gate report readable, with its digest recorded".into(),
+    });
+    items.push(ChecklistItem {
+        done: decision.waivers_expired.iter().all(|w| w.findings == 0),
+        text: "No finding relies on an expired waiver".into(),
+    });
+    items
+}
+
+fn recommendations(decision: &Decision) -> Vec<String> {
+    let mut out = Vec::new();
+    for id in &decision.missing {
+        out.push(format!(
+            "Add the `{id}` gate to the workflow, or remove it from `required` in signoff.yml."
+        ));
+    }
+    for gate in &decision.gates {
+        for shard in &gate.shards {
+            for error in shard.report.errors() {
+                let first = error.lines().next().unwrap_or_default();
+                out.push(format!("Fix what stopped `{}`: {first}", gate.id));
+            }
+            for check in shard.report.checks.iter().filter(|c| !c.ok) {
+                out.push(format!(
+                    "Bring `{}` of `{}` to {} {} (now {}).",
+                    check.name,
+                    gate.id,
+                    check.op.as_str(),
+                    score::number(check.threshold),
+                    score::number(check.actual)
+                ));
+            }
+        }
+        let mut helps: Vec<(&str, &str)> = Vec::new();
+        for finding in gate
+            .shards
+            .iter()
+            .flat_map(|s| s.report.findings.iter())
+            .filter(|f| !f.waived)
+        {
+            if let Some(help) = &finding.help
+                && !helps.iter().any(|(rule, _)| *rule == finding.rule)
+                && helps.len() < 3
+            {
+                helps.push((&finding.rule, help));
+            }
+        }
+        for (rule, help) in helps {
+            out.push(format!("`{}` / `{rule}`: {help}", gate.id));
+        }
+    }
+    for waiver in &decision.waivers_expired {
+        out.push(format!(
+            "Renew or remove the waiver for {} of `{}` (signoff.yml line {}): it expired on {}.",
+            waiver.target, waiver.gate, waiver.line, waiver.expires
+        ));
+    }
+    for waiver in decision.waivers_in_force.iter().filter(|w| w.findings == 0) {
+        out.push(format!(
+            "Remove the unused waiver for {} of `{}` (signoff.yml line {}).",
+            waiver.target, waiver.gate, waiver.line
+        ));
+    }
+    out
+}
+
+fn rubric() -> Vec<RubricRow> {
+    let row = |cause, points: String| RubricRow { cause, points };
+    let cost = |severity| score::finding_cost(severity).to_string();
+    vec![
+        row("gate could not run (`error`)", "all 100".into()),
+        row("required gate did not report", "all 100".into()),
+        row(
+            "a gate report could not be read",
+            "counts as a gate scored 0".into(),
+        ),
+        row("each failing check", score::FAILED_CHECK.to_string()),
+        row(
+            "each warning (a condition of the gate)",
+            score::WARNING.to_string(),
+        ),
+        row("each open critical finding", cost(Severity::Critical)),
+        row("each open high finding", cost(Severity::High)),
+        row("each open medium finding", cost(Severity::Medium)),
+        row("each open low finding", cost(Severity::Low)),
+        row(
+            "open findings in total, at most",
+            score::FINDINGS_CAP.to_string(),
+        ),
+    ]
+}
