@@ -95,7 +95,8 @@ pub struct Decision {
 }
 
 /// Groups the reports by gate, applies the policy and decides.
-pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decision {
+pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> Decision {
+    let judged = judge_waivers(&mut found.reports, policy, today);
     let mut by_gate: BTreeMap<String, Vec<Loaded>> = BTreeMap::new();
     for loaded in found.reports {
         by_gate
@@ -107,14 +108,18 @@ pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decisi
         .into_iter()
         .map(|(id, shards)| {
             let reports: Vec<_> = shards.iter().map(|s| &s.report).collect();
+            let worst = shards
+                .iter()
+                .map(|s| s.report.status)
+                .max()
+                .unwrap_or(Status::Skipped);
+            // A gate that relied on a waiver this policy does not hold in force did not
+            // really pass: its waived findings are open again.
+            let stale = judged.stale.get(&id).copied().unwrap_or(0);
             Gate {
                 required: policy.is_required(&id),
                 external: shards.iter().all(|s| s.external),
-                status: shards
-                    .iter()
-                    .map(|s| s.report.status)
-                    .max()
-                    .unwrap_or(Status::Skipped),
+                status: if stale > 0 { worst.max(Status::Fail) } else { worst },
                 score: score::gate(&reports),
                 id,
                 shards,
@@ -135,6 +140,16 @@ pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decisi
         rejections.push(format!("The required gate `{id}` did not report."));
     }
     for gate in &gates {
+        if let Some(&stale) = judged.stale.get(&gate.id) {
+            rejections.push(format!(
+                "The `{}` gate counted {} as waived under a waiver that is not in force in this \
+                 policy (expired or removed); {} open again.",
+                gate.id,
+                signoff_core::text::plural(stale as u64, "finding", "findings"),
+                if stale == 1 { "it is" } else { "they are" }
+            ));
+            continue;
+        }
         match gate.status {
             Status::Fail => rejections.push(format!("The `{}` gate failed.", gate.id)),
             Status::Error => rejections.push(format!("The `{}` gate could not run.", gate.id)),
@@ -174,6 +189,12 @@ pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decisi
             signoff_core::text::plural(waived as u64, "finding is", "findings are")
         ));
     }
+    for (gate, accepted) in &judged.accepted {
+        conditions.push(format!(
+            "`{gate}`: {} accepted by the gate's baseline or suppressions.",
+            signoff_core::text::plural(*accepted as u64, "finding is", "findings are")
+        ));
+    }
     let verdict = if !rejections.is_empty() {
         Verdict::Rejected
     } else if !conditions.is_empty() {
@@ -194,6 +215,58 @@ pub fn decide(found: Found, policy: &Policy, today: jiff::civil::Date) -> Decisi
         waivers_expired,
         today,
     }
+}
+
+/// How the findings' `waived` flags stand against the report's own policy.
+#[derive(Debug, Default)]
+struct Judged {
+    /// Per gate: findings a gate waived under a policy waiver that is not in force here.
+    stale: BTreeMap<String, usize>,
+    /// Per gate: findings waived by the gate's own means (a baseline, a SARIF suppression).
+    accepted: BTreeMap<String, usize>,
+}
+
+/// Re-judges every finding's `waived` flag against the report's policy, so the sign-off
+/// never rests on a waiver it does not hold: a finding a gate waived under a policy waiver
+/// that has since expired or been removed is open again; an active waiver of this policy
+/// waives the findings it covers even when the gate ran without it. Findings a gate
+/// accepted by its own means (baseline, suppression) stay accepted, as a condition.
+fn judge_waivers(reports: &mut [Loaded], policy: &Policy, today: jiff::civil::Date) -> Judged {
+    let mut judged = Judged::default();
+    for loaded in reports {
+        let gate = loaded.report.gate.clone();
+        for finding in &mut loaded.report.findings {
+            let path = finding.location.as_ref().map(|l| l.path.as_str());
+            let active = policy.waivers.iter().find(|waiver| {
+                waiver.is_active(today)
+                    && waiver.matches(&gate, &finding.rule, path, &finding.fingerprint)
+            });
+            let by_policy = finding.details.contains_key("waiver");
+            match (finding.waived, by_policy, active) {
+                (true, true, None) => {
+                    finding.waived = false;
+                    finding.details.remove("waiver");
+                    finding
+                        .details
+                        .insert("waiver_not_in_force".into(), true.into());
+                    *judged.stale.entry(gate.clone()).or_default() += 1;
+                }
+                (true, false, None) => *judged.accepted.entry(gate.clone()).or_default() += 1,
+                (false, _, Some(waiver)) => {
+                    finding.waived = true;
+                    finding.details.insert(
+                        "waiver".into(),
+                        serde_json::json!({
+                            "reason": waiver.reason,
+                            "expires": waiver.expires.to_string(),
+                        }),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    judged
 }
 
 fn waiver_uses(

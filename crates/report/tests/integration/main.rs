@@ -7,6 +7,7 @@ mod comment;
 mod files;
 mod html_screenshot;
 mod scenarios;
+mod waivers;
 
 use std::path::{Path, PathBuf};
 
