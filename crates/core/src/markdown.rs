@@ -90,9 +90,21 @@ pub fn inline(text: &str) -> String {
     out
 }
 
+/// An outside name (a check, a rule, a path pattern) as a code span inside a sentence that
+/// goes through [`inline`]: its own backticks become `'`, so it stays one span.
+pub fn ticked(name: &str) -> String {
+    format!("`{}`", name.replace('`', "'"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticked_names_stay_one_code_span() {
+        let sentence = format!("Bring {} to 0.", ticked("a` <b>x</b> `b"));
+        assert_eq!(inline(&sentence), "Bring `a' <b>x</b> 'b` to 0.");
+    }
 
     #[test]
     fn inline_keeps_code_spans_and_escapes_the_rest() {

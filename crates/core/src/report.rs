@@ -31,6 +31,20 @@ pub use crate::status::Status;
 /// The schema id every v1 gate report carries.
 pub const SCHEMA_V1: &str = "signoff/gate/v1";
 
+/// Whether `id` is a gate id as the schema defines it: kebab-case words of lower-case
+/// letters and digits, starting with a letter (`secret-scan`, `trivy-image`), at most 64
+/// bytes. `a-`, `a--b` and `-a` are not.
+pub fn is_gate_id(id: &str) -> bool {
+    id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 /// One gate's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -306,5 +320,30 @@ impl GateReport {
     /// A metric as `f64`, if present.
     pub fn metric(&self, name: &str) -> Option<f64> {
         self.metrics.get(name).and_then(serde_json::Number::as_f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_gate_id;
+
+    #[test]
+    fn gate_ids_are_kebab_case_words() {
+        for good in ["sbom", "secret-scan", "trivy-image", "codeql2", "a-1"] {
+            assert!(is_gate_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "a-",
+            "-a",
+            "a--b",
+            "Secret",
+            "a_b",
+            "2fa",
+            "a b",
+            &"a".repeat(65),
+        ] {
+            assert!(!is_gate_id(bad), "{bad}");
+        }
     }
 }

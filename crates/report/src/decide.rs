@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use signoff_core::markdown::ticked;
 use signoff_core::policy::{Policy, Waiver};
 use signoff_core::report::Status;
 
@@ -119,7 +120,11 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
             Gate {
                 required: policy.is_required(&id),
                 external: shards.iter().all(|s| s.external),
-                status: if stale > 0 { worst.max(Status::Fail) } else { worst },
+                status: if stale > 0 {
+                    worst.max(Status::Fail)
+                } else {
+                    worst
+                },
                 score: score::gate(&reports),
                 id,
                 shards,
@@ -305,9 +310,11 @@ fn waiver_uses(
 
 fn target(waiver: &Waiver) -> String {
     match (&waiver.fingerprint, &waiver.rule, &waiver.path) {
-        (Some(fingerprint), _, _) => format!("fingerprint `{fingerprint}`"),
-        (None, Some(rule), Some(path)) => format!("rule `{rule}` on `{}`", path.pattern),
-        (None, Some(rule), None) => format!("rule `{rule}`"),
+        (Some(fingerprint), _, _) => format!("fingerprint {}", ticked(fingerprint)),
+        (None, Some(rule), Some(path)) => {
+            format!("rule {} on {}", ticked(rule), ticked(&path.pattern))
+        }
+        (None, Some(rule), None) => format!("rule {}", ticked(rule)),
         _ => "nothing".into(),
     }
 }

@@ -170,13 +170,7 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
     }
     let report: GateReport = serde_json::from_slice(&bytes)
         .map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
-    let gate_ok = !report.gate.is_empty()
-        && report.gate.len() <= 64
-        && report
-            .gate
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !gate_ok {
+    if !signoff_core::report::is_gate_id(&report.gate) {
         return Err("the `gate` id is not a kebab-case name".into());
     }
     Ok(Loaded {

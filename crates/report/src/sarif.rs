@@ -159,12 +159,7 @@ pub fn parse_spec(spec: &str) -> Result<(String, std::path::PathBuf), String> {
     let (name, file) = spec.split_once('=').ok_or_else(|| {
         format!("`--sarif {spec}` is not NAME=FILE; write it like `--sarif codeql=results.sarif`")
     })?;
-    let kebab = !name.is_empty()
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !kebab {
+    if !signoff_core::report::is_gate_id(name) {
         return Err(format!(
             "`--sarif {spec}`: the gate name `{name}` must be kebab-case, like `codeql` or `trivy-image`"
         ));
@@ -407,4 +402,211 @@ fn to_report(
         )
     };
     builder.finish(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use signoff_core::policy::Policy;
+    use signoff_core::report::Status;
+
+    fn today() -> jiff::civil::Date {
+        jiff::civil::date(2026, 11, 29)
+    }
+
+    /// The gate report of a SARIF log held in `json`, under the policy `yaml`.
+    fn report(json: serde_json::Value, yaml: &str) -> GateReport {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scan.sarif");
+        std::fs::write(&path, json.to_string()).unwrap();
+        let policy = Policy::from_str(yaml, "signoff.yml").unwrap();
+        let external = policy.external.get("scan").cloned().unwrap_or_default();
+        load(
+            "scan",
+            &path,
+            &external,
+            Subject::default(),
+            today(),
+            &policy,
+        )
+        .report
+    }
+
+    fn log(rules: serde_json::Value, results: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({
+            "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "Scanner", "version": "1.2", "rules": rules}},
+                      "results": results}]
+        })
+    }
+
+    fn result(rule: &str, extra: serde_json::Value) -> serde_json::Value {
+        let mut r = serde_json::json!({
+            "ruleId": rule,
+            "message": {"text": format!("{rule} found")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "src/a.py"},
+                                                "region": {"startLine": 3}}}]
+        });
+        if let (Some(r), Some(extra)) = (r.as_object_mut(), extra.as_object()) {
+            r.extend(extra.clone());
+        }
+        r
+    }
+
+    #[test]
+    fn security_severity_wins_over_level_and_maps_by_github_thresholds() {
+        let rules = serde_json::json!([
+            {"id": "r9", "properties": {"security-severity": "9.1"}},
+            {"id": "r7", "properties": {"security-severity": 7.0}},
+            {"id": "r4", "properties": {"security-severity": "4.0"}},
+            {"id": "r1", "properties": {"security-severity": "0.5"}},
+            {"id": "r0", "properties": {"security-severity": "0"}},
+        ]);
+        let results = serde_json::json!([
+            result("r9", serde_json::json!({"level": "note"})),
+            result("r7", serde_json::json!({})),
+            result("r4", serde_json::json!({"level": "error"})),
+            result("r1", serde_json::json!({})),
+            result("r0", serde_json::json!({})),
+        ]);
+        let report = report(log(rules, results), "");
+        let severities: Vec<_> = report.findings.iter().map(|f| f.severity).collect();
+        assert_eq!(
+            severities,
+            [
+                Severity::Critical,
+                Severity::High,
+                Severity::Medium,
+                Severity::Low,
+                Severity::Info
+            ]
+        );
+    }
+
+    #[test]
+    fn level_comes_from_the_result_then_the_rule_default_then_warning() {
+        let rules = serde_json::json!([
+            {"id": "dflt-error", "defaultConfiguration": {"level": "error"}},
+            {"id": "plain"},
+        ]);
+        let results = serde_json::json!([
+            result("dflt-error", serde_json::json!({})),
+            result("dflt-error", serde_json::json!({"level": "note"})),
+            result("plain", serde_json::json!({})),
+            result("plain", serde_json::json!({"level": "none"})),
+        ]);
+        let report = report(log(rules, results), "");
+        let severities: Vec<_> = report.findings.iter().map(|f| f.severity).collect();
+        assert_eq!(
+            severities,
+            [
+                Severity::High,
+                Severity::Low,
+                Severity::Medium,
+                Severity::Info
+            ]
+        );
+    }
+
+    #[test]
+    fn fails_on_the_policy_severity_and_warns_below_it() {
+        let results = serde_json::json!([
+            result("a", serde_json::json!({"level": "error"})),
+            result("b", serde_json::json!({"level": "warning"})),
+        ]);
+        let failing = report(log(serde_json::json!([]), results.clone()), "");
+        assert_eq!(failing.status, Status::Fail);
+        let lenient = report(
+            log(serde_json::json!([]), results),
+            "external:\n  scan: {fail_on: critical}\n",
+        );
+        assert_eq!(lenient.status, Status::Warn, "{lenient:?}");
+    }
+
+    #[test]
+    fn accepted_suppressions_and_policy_waivers_waive() {
+        let results = serde_json::json!([
+            result(
+                "a",
+                serde_json::json!({"level": "error", "suppressions": [{"kind": "inSource"}]})
+            ),
+            result(
+                "b",
+                serde_json::json!({"level": "error", "suppressions": [{"kind": "external", "status": "rejected"}]})
+            ),
+            result("c", serde_json::json!({"level": "error"})),
+        ]);
+        let yaml = "external:\n  scan: {}\nwaivers:\n  - {gate: scan, rule: c, path: \"src/*.py\", reason: vendored, expires: 2099-01-01}\n";
+        let report = report(log(serde_json::json!([]), results), yaml);
+        let waived: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.waived))
+            .collect();
+        assert_eq!(waived, [("a", true), ("b", false), ("c", true)]);
+        assert_eq!(
+            report.status,
+            Status::Fail,
+            "the rejected suppression stays open"
+        );
+    }
+
+    #[test]
+    fn unreadable_logs_become_error_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let policy = Policy::default_policy();
+        let cases: [(&str, &[u8], &str); 4] = [
+            (
+                "corrupt",
+                b"{\"version\": \"2.1.0\", \"runs\": [",
+                "not a SARIF log",
+            ),
+            ("binary", b"\x00\xff\xfe garbage", "not a SARIF log"),
+            (
+                "old",
+                br#"{"version": "1.0.0", "runs": []}"#,
+                "SARIF version 1.0.0 is not supported",
+            ),
+            (
+                "shape",
+                br#"{"version": "2.1.0", "runs": [{"tool": {}}]}"#,
+                "not a SARIF log",
+            ),
+        ];
+        for (name, bytes, expected) in cases {
+            let path = dir.path().join(format!("{name}.sarif"));
+            std::fs::write(&path, bytes).unwrap();
+            let report = load(
+                "scan",
+                &path,
+                &ExternalPolicy::default(),
+                Subject::default(),
+                today(),
+                &policy,
+            )
+            .report;
+            assert_eq!(report.status, Status::Error, "{name}");
+            let errors = report.errors().join(" ");
+            assert!(errors.contains(expected), "{name}: {errors}");
+        }
+        let missing = load(
+            "scan",
+            &dir.path().join("nope.sarif"),
+            &ExternalPolicy::default(),
+            Subject::default(),
+            today(),
+            &policy,
+        )
+        .report;
+        assert_eq!(missing.status, Status::Error);
+    }
+
+    #[test]
+    fn gate_names_must_be_schema_ids() {
+        assert!(parse_spec("codeql=results.sarif").is_ok());
+        for bad in ["a-=f", "a--b=f", "Code=f", "=f", "sbom=f", "nofile"] {
+            assert!(parse_spec(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -84,8 +84,8 @@ pub fn gate(shards: &[&GateReport]) -> GateScore {
             deductions.push(Deduction {
                 points: FAILED_CHECK,
                 reason: format!(
-                    "check `{}` failed: {} {} {} does not hold",
-                    check.name,
+                    "check {} failed: {} {} {} does not hold",
+                    signoff_core::markdown::ticked(&check.name),
                     number(check.actual),
                     check.op.as_str(),
                     number(check.threshold)

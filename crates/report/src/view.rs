@@ -526,8 +526,8 @@ fn recommendations(decision: &Decision) -> Vec<String> {
             }
             for check in shard.report.checks.iter().filter(|c| !c.ok) {
                 out.push(format!(
-                    "Bring `{}` of `{}` to {} {} (now {}).",
-                    check.name,
+                    "Bring {} of `{}` to {} {} (now {}).",
+                    signoff_core::markdown::ticked(&check.name),
                     gate.id,
                     check.op.as_str(),
                     score::number(check.threshold),
@@ -550,7 +550,11 @@ fn recommendations(decision: &Decision) -> Vec<String> {
             }
         }
         for (rule, help) in helps {
-            out.push(format!("`{}` / `{rule}`: {help}", gate.id));
+            out.push(format!(
+                "`{}` / {}: {help}",
+                gate.id,
+                signoff_core::markdown::ticked(rule)
+            ));
         }
     }
     for waiver in &decision.waivers_expired {

@@ -300,16 +300,10 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
         None => Default::default(),
         Some(section) => {
             for name in section.value.keys() {
-                let kebab = !name.is_empty()
-                    && name.len() <= 64
-                    && name.starts_with(|c: char| c.is_ascii_lowercase())
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-                if !kebab {
+                if !crate::report::is_gate_id(name) {
                     problems.push(
                         at(&section.referenced, format!("external gate name `{name}` is not kebab-case"))
-                            .help("use lower-case letters, digits and `-`, like `codeql` or `trivy-image`"),
+                            .help("use words of lower-case letters and digits joined by single `-`, like `codeql` or `trivy-image`"),
                     );
                 } else if BUILTIN_GATES.contains(&name.as_str()) {
                     problems.push(

@@ -76,8 +76,27 @@ impl Scenario {
             .arg("out")
     }
 
+    /// Runs the report and checks what every run must leave: when it wrote a sign-off,
+    /// `signoff.json` follows its schema and every gate-report copy follows the gate schema.
     pub fn run(&self) -> Run {
-        self.command().run()
+        let run = self.command().run();
+        let json = self.out().join("signoff.json");
+        if json.exists() {
+            let value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+            if let Err(errors) = signoff_testkit::validate("signoff.v1.json", &value) {
+                panic!("signoff.json breaks its schema: {errors:#?}");
+            }
+            for entry in std::fs::read_dir(self.out().join("gates"))
+                .into_iter()
+                .flatten()
+            {
+                let path = entry.unwrap().path();
+                if path.to_string_lossy().ends_with(".gate.json") {
+                    signoff_testkit::assert_valid_gate_report(&path);
+                }
+            }
+        }
+        run
     }
 
     pub fn report_md(&self) -> String {

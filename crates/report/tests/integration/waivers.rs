@@ -50,7 +50,11 @@ fn a_waiver_that_expired_since_the_gate_ran_rejects() {
         .gate("secret-scan.gate.json", &scan);
     let run = s.run();
     assert_eq!(run.code, 1, "{}", run.all_output());
-    assert!(run.stdout.starts_with("signoff: REJECTED"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("signoff: REJECTED"),
+        "{}",
+        run.stdout
+    );
     let json = s.signoff_json();
     assert_eq!(json["gates"][0]["status"], "fail", "{json:#}");
     assert_eq!(json["waivers"]["expired"][0]["findings"], 1);
@@ -60,7 +64,10 @@ fn a_waiver_that_expired_since_the_gate_ran_rejects() {
         "{md}"
     );
     // The finding counts as open: the score loses a critical finding's points.
-    assert!(json["gates"][0]["score"].as_u64().unwrap() < 100, "{json:#}");
+    assert!(
+        json["gates"][0]["score"].as_u64().unwrap() < 100,
+        "{json:#}"
+    );
 }
 
 #[test]
@@ -70,7 +77,11 @@ fn a_gate_waiver_the_policy_does_not_hold_rejects() {
         .gate("secret-scan.gate.json", &scan_with_waived_finding(true));
     let run = s.run();
     assert_eq!(run.code, 1, "{}", run.all_output());
-    assert!(run.stdout.starts_with("signoff: REJECTED"), "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("signoff: REJECTED"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -81,8 +92,7 @@ fn a_finding_the_gate_baselined_is_a_condition() {
     let run = s.run();
     assert_eq!(run.code, 0, "{}", run.all_output());
     assert!(
-        run.stdout
-            .starts_with("signoff: APPROVED WITH CONDITIONS"),
+        run.stdout.starts_with("signoff: APPROVED WITH CONDITIONS"),
         "{}",
         run.stdout
     );
@@ -108,7 +118,9 @@ fn an_active_policy_waiver_waives_what_the_gate_left_open() {
         .policy("required: [sbom]\n")
         .gate("sbom.gate.json", &sbom);
     assert_eq!(without.run().code, 0);
-    let open_score = without.signoff_json()["gates"][0]["score"].as_u64().unwrap();
+    let open_score = without.signoff_json()["gates"][0]["score"]
+        .as_u64()
+        .unwrap();
     assert!(open_score < 100);
 
     let with = Scenario::new()
@@ -117,8 +129,7 @@ fn an_active_policy_waiver_waives_what_the_gate_left_open() {
     let run = with.run();
     assert_eq!(run.code, 0, "{}", run.all_output());
     assert!(
-        run.stdout
-            .starts_with("signoff: APPROVED WITH CONDITIONS"),
+        run.stdout.starts_with("signoff: APPROVED WITH CONDITIONS"),
         "{}",
         run.stdout
     );
