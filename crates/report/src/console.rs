@@ -73,6 +73,9 @@ pub fn main(args: &Args) -> ExitCode {
                 for name in &result.missing {
                     println!("MISSING  {}", one_line(name));
                 }
+                for name in &result.unlisted {
+                    println!("UNLISTED {}", one_line(name));
+                }
                 if result.ok() {
                     println!(
                         "verified: {} files match signoff.intoto.json",
@@ -81,9 +84,10 @@ pub fn main(args: &Args) -> ExitCode {
                     ExitCode::SUCCESS
                 } else {
                     println!(
-                        "verification failed: {} changed, {} missing, {} intact",
+                        "verification failed: {} changed, {} missing, {} unlisted, {} intact",
                         result.changed.len(),
                         result.missing.len(),
+                        result.unlisted.len(),
                         result.verified.len()
                     );
                     ExitCode::from(1)

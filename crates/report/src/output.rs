@@ -161,11 +161,13 @@ pub struct Verification {
     pub verified: Vec<String>,
     pub changed: Vec<String>,
     pub missing: Vec<String>,
+    /// Gate reports in `gates/` that the statement does not list (added after signing).
+    pub unlisted: Vec<String>,
 }
 
 impl Verification {
     pub fn ok(&self) -> bool {
-        self.changed.is_empty() && self.missing.is_empty()
+        self.changed.is_empty() && self.missing.is_empty() && self.unlisted.is_empty()
     }
 }
 
@@ -191,6 +193,12 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
         .get("subject")
         .and_then(Value::as_array)
         .ok_or_else(|| format!("error: {} has no `subject` list", statement_path.display()))?;
+    if subjects.is_empty() {
+        return Err(format!(
+            "error: {} lists no files, so there is nothing to verify",
+            statement_path.display()
+        ));
+    }
     let mut result = Verification::default();
     for subject in subjects {
         let name = subject
@@ -218,5 +226,28 @@ pub fn verify(dir: &Path) -> Result<Verification, String> {
             Err(_) => result.missing.push(name.to_owned()),
         }
     }
+    // A gate report slipped into the folder later would be read by anyone who re-renders
+    // from it: every one must be covered by the statement.
+    let listed: std::collections::HashSet<&str> = subjects
+        .iter()
+        .filter_map(|s| s.get("name").and_then(Value::as_str))
+        .collect();
+    let mut pending = vec![(dir.join("gates"), "gates".to_owned(), 0)];
+    while let Some((folder, shown, depth)) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let name = format!("{shown}/{}", entry.file_name().to_string_lossy());
+            // `file_type` does not follow links, so a link loop cannot trap the walk.
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() && depth < 16 => {
+                    pending.push((entry.path(), name, depth + 1));
+                }
+                Ok(_) if name.ends_with(".gate.json") && !listed.contains(name.as_str()) => {
+                    result.unlisted.push(name);
+                }
+                _ => {}
+            }
+        }
+    }
+    result.unlisted.sort();
     Ok(result)
 }

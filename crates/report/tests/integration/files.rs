@@ -60,6 +60,32 @@ fn output_folder_is_self_contained_and_verifiable() {
         run.stdout
     );
 
+    // A gate report slipped in after signing is caught too.
+    let fresh = tempfile::tempdir().unwrap();
+    copy_dir(&out, fresh.path());
+    std::fs::copy(
+        fresh.path().join("gates/secret-scan.gate.json"),
+        fresh.path().join("gates/nested/extra.gate.json"),
+    )
+    .unwrap();
+    let run = verify(fresh.path());
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert!(
+        run.stdout.contains("UNLISTED gates/nested/extra.gate.json"),
+        "{}",
+        run.stdout
+    );
+
+    // A statement that lists nothing verifies nothing: exit 2.
+    let statement = fresh.path().join("signoff.intoto.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&statement).unwrap()).unwrap();
+    value["subject"] = serde_json::json!([]);
+    std::fs::write(&statement, value.to_string()).unwrap();
+    let run = verify(fresh.path());
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(run.stderr.contains("lists no files"), "{}", run.stderr);
+
     // Not a sign-off folder: exit 2 with a fix.
     let empty = tempfile::tempdir().unwrap();
     let run = verify(empty.path());
