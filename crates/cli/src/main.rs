@@ -47,3 +47,56 @@ fn main() -> ExitCode {
         Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every argument of a subcommand, as the help shows it: id, long and short flags,
+    /// whether it takes a value, and whether it is required.
+    fn arguments(command: &clap::Command) -> Vec<String> {
+        let mut out: Vec<String> = command
+            .get_arguments()
+            .map(|a| {
+                format!(
+                    "{} --{:?} -{:?} takes={:?} required={}",
+                    a.get_id(),
+                    a.get_long(),
+                    a.get_short(),
+                    a.get_num_args(),
+                    a.is_required_set()
+                )
+            })
+            .collect();
+        out.sort();
+        out.extend(command.get_subcommands().flat_map(|sub| {
+            arguments(sub)
+                .into_iter()
+                .map(move |a| format!("{} {a}", sub.get_name()))
+        }));
+        out
+    }
+
+    /// `signoff <gate> …` takes exactly the arguments of the gate's own binary.
+    #[test]
+    fn gate_subcommands_take_the_gate_binaries_arguments() {
+        let cli = Cli::command();
+        let cases = [
+            ("secret-scan", signoff_secrets::Args::command()),
+            ("sbom", signoff_sbom::Args::command()),
+            ("coverage", signoff_coverage::Args::command()),
+            ("health-check", signoff_health::Args::command()),
+            ("report", signoff_report::Args::command()),
+        ];
+        for (name, own) in cases {
+            let sub = cli
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("no `signoff {name}`"));
+            let mine = arguments(sub);
+            assert!(!mine.is_empty(), "{name}");
+            assert_eq!(mine, arguments(&own), "`signoff {name}` differs");
+        }
+    }
+}
