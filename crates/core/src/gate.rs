@@ -341,6 +341,14 @@ fn print_console(report: &GateReport, path: &Path) {
         );
     }
     let open: Vec<&Finding> = report.findings.iter().filter(|f| !f.waived).collect();
+    // In Actions the list folds into a log group, so the step's log opens on the verdict.
+    let _group = (!open.is_empty()).then(|| {
+        github::Group::start(&format!(
+            "{}: {}",
+            report.gate,
+            crate::text::plural(open.len() as u64, "open finding", "open findings")
+        ))
+    });
     for finding in open.iter().take(20) {
         let place = finding
             .location
@@ -361,11 +369,12 @@ fn print_console(report: &GateReport, path: &Path) {
     if open.len() > 20 {
         println!("  … and {} more findings in the report", open.len() - 20);
     }
+    drop(_group);
     println!("report: {}", path.display());
 }
 
-/// Most annotations a gate emits; GitHub shows only a few per step anyway.
-const MAX_ANNOTATIONS: usize = 50;
+/// Annotations of one level GitHub shows per step; more are dropped without a word.
+const ANNOTATIONS_PER_LEVEL: usize = 10;
 
 fn tell_runner(report: &GateReport, path: &Path) {
     if !github::in_actions() {
@@ -380,31 +389,68 @@ fn tell_runner(report: &GateReport, path: &Path) {
             tracing::warn!("cannot set step output `{name}`: {error}");
         }
     }
-    for warning in report.warnings() {
-        Annotation {
-            title: Some(report.gate.clone()),
-            ..Annotation::new(Level::Warning, warning)
-        }
-        .emit();
-    }
-    for error in report.errors() {
-        Annotation {
-            title: Some(report.gate.clone()),
-            ..Annotation::new(Level::Error, error)
-        }
-        .emit();
-    }
-    for finding in report
-        .findings
-        .iter()
-        .filter(|f| !f.waived)
-        .take(MAX_ANNOTATIONS)
-    {
-        annotation_for(&report.gate, finding).emit();
+    for annotation in annotations(report, path) {
+        annotation.emit();
     }
     if let Err(error) = github::files::append_summary(&step_summary(report)) {
         tracing::warn!("cannot write the job summary: {error}");
     }
+}
+
+/// The annotations of a gate step, within GitHub's per-step cap of ten per level: the
+/// gate's errors and warnings first, then its open findings worst first; when findings do
+/// not fit, one notice says how many more the report holds, so none vanish silently.
+pub fn annotations(report: &GateReport, path: &Path) -> Vec<Annotation> {
+    let mut out: Vec<Annotation> = Vec::new();
+    let room = |out: &[Annotation], level: Level| {
+        out.iter().filter(|a| a.level == level).count() < ANNOTATIONS_PER_LEVEL
+    };
+    for (level, messages) in [
+        (Level::Error, report.errors()),
+        (Level::Warning, report.warnings()),
+    ] {
+        for message in messages {
+            if room(&out, level) {
+                out.push(Annotation {
+                    title: Some(report.gate.clone()),
+                    ..Annotation::new(level, message)
+                });
+            }
+        }
+    }
+    let mut open: Vec<&Finding> = report.findings.iter().filter(|f| !f.waived).collect();
+    // Worst first; the sort is stable, so the gate's own order holds within a severity.
+    open.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let mut left_out = 0usize;
+    for finding in open {
+        let annotation = annotation_for(&report.gate, finding);
+        if room(&out, annotation.level) {
+            out.push(annotation);
+        } else {
+            left_out += 1;
+        }
+    }
+    if left_out > 0 {
+        // The note takes the last notice slot when notices are full.
+        if !room(&out, Level::Notice)
+            && let Some(last) = out.iter().rposition(|a| a.level == Level::Notice)
+        {
+            out.remove(last);
+            left_out += 1;
+        }
+        out.push(Annotation {
+            title: Some(report.gate.clone()),
+            ..Annotation::new(
+                Level::Notice,
+                format!(
+                    "{} not annotated here (GitHub shows {ANNOTATIONS_PER_LEVEL} annotations of each level per step); every finding is in {}",
+                    crate::text::plural(left_out as u64, "more finding is", "more findings are"),
+                    path.display()
+                ),
+            )
+        });
+    }
+    out
 }
 
 /// The annotation for a finding.
@@ -573,5 +619,55 @@ mod tests {
         let annotation = annotation_for("health-check", &finding);
         assert_eq!(annotation.level, Level::Error);
         assert_eq!(annotation.file, None);
+    }
+
+    fn finding(severity: Severity, n: usize) -> Finding {
+        Finding {
+            rule: format!("r{n}"),
+            severity,
+            message: format!("finding {n}"),
+            location: None,
+            fingerprint: format!("f{n}"),
+            waived: false,
+            help: None,
+            details: Default::default(),
+        }
+    }
+
+    #[test]
+    fn annotations_keep_within_the_per_step_cap_and_say_what_is_left_out() {
+        let mut b = builder();
+        b.warn("shallow clone");
+        // 12 low findings first, then 14 high ones: the high ones must win the slots.
+        b.findings((0..12).map(|n| finding(Severity::Low, n)));
+        b.findings((12..26).map(|n| finding(Severity::High, n)));
+        let mut waived = finding(Severity::Critical, 99);
+        waived.waived = true;
+        b.finding(waived);
+        let report = b.finish("x");
+        let all = annotations(&report, Path::new("out/coverage.gate.json"));
+        let count = |level| all.iter().filter(|a| a.level == level).count();
+        assert_eq!(count(Level::Error), 10);
+        assert_eq!(count(Level::Warning), 1);
+        assert_eq!(count(Level::Notice), 10);
+        assert!(all.iter().all(|a| !a.message.contains("finding 99")));
+        let note = &all[all.len() - 1];
+        // 4 high and 3 low findings had no slot (the note took the last notice slot).
+        assert!(
+            note.message
+                .starts_with("7 more findings are not annotated here"),
+            "{}",
+            note.message
+        );
+        assert!(note.message.ends_with("out/coverage.gate.json"));
+    }
+
+    #[test]
+    fn few_findings_are_all_annotated_without_a_note() {
+        let mut b = builder();
+        b.findings((0..3).map(|n| finding(Severity::Medium, n)));
+        let all = annotations(&b.finish("x"), Path::new("r.json"));
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().all(|a| a.level == Level::Warning));
     }
 }

@@ -7,6 +7,7 @@ mod action_docs;
 mod check;
 mod install;
 mod policy_errors;
+mod runner;
 
 use signoff_testkit::Cmd;
 
