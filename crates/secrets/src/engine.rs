@@ -10,7 +10,7 @@
 use std::sync::LazyLock;
 
 use crate::decode;
-use crate::rules::validate::{is_placeholder, shannon_entropy};
+use crate::rules::validate::{is_placeholder, looks_like_code, shannon_entropy};
 use crate::rules::{Candidate, Ruleset};
 
 /// Bytes of a file the binary check looks at.
@@ -325,6 +325,14 @@ impl Scanner<'_> {
             }
             if detector.builtin && is_placeholder(value, detector.generic) {
                 continue;
+            }
+            if detector.builtin && detector.generic {
+                let at = start + secret.start();
+                let quoted = at > 0 && matches!(data[at - 1], b'"' | b'\'' | b'`');
+                let after = &data[start + secret.end()..(start + secret.end() + 2).min(data.len())];
+                if looks_like_code(value, quoted, after) {
+                    continue;
+                }
             }
             let offset = start + whole.start();
             let (ls, le) = line_bounds(data, offset, start + whole.end());

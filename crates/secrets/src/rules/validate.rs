@@ -262,6 +262,173 @@ pub fn is_placeholder(secret: &[u8], generic: bool) -> bool {
     false
 }
 
+/// Whether a value a generic (context) rule captured is program text or prose rather than a
+/// literal: a name, a call, a member access, a pointer, a format string, a file name, a
+/// label, an interpolation. Secrets in code are string literals, so an unquoted value that a
+/// call, an index, an argument list or an operator follows is code; so are dotted chains
+/// of names with no digit (`input_token.length`), upper-case constant names, quoted or not
+/// (`exportVariable('ACTIONS_RUNTIME_TOKEN', …)`, `ARG_STRG|ARG_CLEAR`), and bare
+/// lower-case words (`temporarily`, `zero-length`, `client_id_offset`). `quoted`: a quote
+/// opens the value; `after`: the bytes that follow it.
+pub fn looks_like_code(value: &[u8], quoted: bool, after: &[u8]) -> bool {
+    if is_constant_name(value)
+        || is_format_string(value)
+        || is_file_name(value)
+        || value.last() == Some(&b':')
+        || has_interpolation(value)
+        || is_query_tail(value)
+        || contains(value, b"->")
+        || contains(value, b"::")
+    {
+        return true;
+    }
+    if quoted {
+        return false;
+    }
+    // `*ptr`, `&var`, Perl's `\&sub`.
+    if let Some(rest) = value
+        .strip_prefix(b"\\&")
+        .or_else(|| value.strip_prefix(b"&"))
+        .or_else(|| value.strip_prefix(b"*"))
+        && is_name(rest)
+    {
+        return true;
+    }
+    let digits = value.iter().any(u8::is_ascii_digit);
+    let lower_words = value
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'))
+        && value.first().is_some_and(u8::is_ascii_lowercase);
+    // Bare lower-case words, `snake_case` and `kebab-case` names: prose and identifiers.
+    if lower_words && (!digits || value.contains(&b'_')) {
+        return true;
+    }
+    match after.first().copied() {
+        Some(b'(' | b'[') => return true,
+        Some(b'>') if value.last() == Some(&b'-') => return true,
+        Some(b')' | b',') if is_name(value) => return true,
+        // Connection strings end values with `;` too (`Password=s3Cr…;`), so only names
+        // that cannot be random text count: digit-free with a `_` or `.`, or no capitals.
+        Some(b';')
+            if is_name(value)
+                && !digits
+                && (value.contains(&b'_')
+                    || value.contains(&b'.')
+                    || !value.iter().any(u8::is_ascii_uppercase)) =>
+        {
+            return true;
+        }
+        _ => {}
+    }
+    // `a.b.c` with no digit anywhere: a path through fields, not a credential.
+    value.contains(&b'.') && !digits && value.split(|&b| b == b'.').all(is_name)
+}
+
+/// An identifier, or a dotted chain of them: `x`, `conn_1.passwd`, `$var`.
+fn is_name(value: &[u8]) -> bool {
+    value.split(|&b| b == b'.').all(|part| {
+        part.first()
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'_' || b == b'$')
+            && part
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$')
+    })
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+/// `CURLOPT_SSH_PRIVATE_KEYFILE`, `ARG_STRG|ARG_CLEAR`: upper-case words joined by `_`
+/// (and constants or-ed together).
+fn is_constant_name(value: &[u8]) -> bool {
+    value.contains(&b'_')
+        && value.iter().filter(|b| b.is_ascii_digit()).count() <= 2
+        && value.split(|&b| b == b'|').all(|constant| {
+            constant.first().is_some_and(u8::is_ascii_uppercase)
+                && constant.split(|&b| b == b'_').all(|word| {
+                    !word.is_empty()
+                        && word
+                            .iter()
+                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                })
+        })
+}
+
+/// `user %s:%d`: a printf format, not a value. The directive must end where a word does,
+/// since random text holds `%s` too (`%szYRn^…`).
+fn is_format_string(value: &[u8]) -> bool {
+    value.windows(2).enumerate().any(|(i, w)| {
+        w[0] == b'%'
+            && matches!(w[1], b's' | b'd' | b'u' | b'*')
+            && value.get(i + 2).is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
+}
+
+/// `server.key`, `\\autoexec.bat`: a file the configuration points to, not its content.
+fn is_file_name(value: &[u8]) -> bool {
+    const EXTENSIONS: &[&[u8]] = &[
+        b"key",
+        b"pem",
+        b"crt",
+        b"cer",
+        b"der",
+        b"p12",
+        b"pfx",
+        b"jks",
+        b"txt",
+        b"json",
+        b"yml",
+        b"yaml",
+        b"toml",
+        b"ini",
+        b"cnf",
+        b"conf",
+        b"cfg",
+        b"xml",
+        b"log",
+        b"bat",
+        b"sh",
+        b"ps1",
+        b"env",
+        b"properties",
+        b"html",
+        b"js",
+        b"py",
+        b"rb",
+        b"c",
+        b"h",
+    ];
+    value.iter().rposition(|&b| b == b'.').is_some_and(|dot| {
+        let extension = value[dot + 1..].to_ascii_lowercase();
+        dot > 0 && EXTENSIONS.contains(&extension.as_slice())
+    })
+}
+
+/// `12345&id=blabla&dig=submit`: the value ran on into the rest of a query string; the
+/// password itself ends at the `&`.
+fn is_query_tail(value: &[u8]) -> bool {
+    value.iter().enumerate().any(|(i, &b)| {
+        b == b'&'
+            && value[i + 1..]
+                .iter()
+                .position(|&c| c == b'=')
+                .is_some_and(|eq| {
+                    eq > 0
+                        && value[i + 1..i + 1 + eq]
+                            .iter()
+                            .all(|c| c.is_ascii_lowercase() || *c == b'_')
+                })
+    })
+}
+
+/// `/$file_pwd`, `$HOME/x`: a shell or Perl interpolation.
+fn has_interpolation(value: &[u8]) -> bool {
+    value
+        .windows(2)
+        .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] == b'{'))
+}
+
 fn is_uuid(value: &[u8]) -> bool {
     value.len() == 36
         && value.iter().enumerate().all(|(i, &b)| match i {
@@ -325,6 +492,68 @@ mod tests {
         assert_eq!(shannon_entropy(b"aaaa"), 0.0);
         assert!((shannon_entropy(b"ab") - 1.0).abs() < 1e-9);
         assert!(shannon_entropy(b"q8Zt2LmX0vR4pK7w") > 3.5);
+    }
+
+    #[test]
+    fn program_text_is_not_a_generic_secret() {
+        let code = |value: &str, quoted: bool, after: &str| {
+            looks_like_code(value.as_bytes(), quoted, after.as_bytes())
+        };
+        // Calls, members, names ending a statement or an argument, field paths.
+        assert!(code("curlx_strdup", false, "(tok);"));
+        assert!(code("ntlmChallenge", false, "['challenge']"));
+        assert!(code("SecurityPackage-", false, ">cbMaxToken;"));
+        assert!(code("backup_userpwd", false, ";"));
+        assert!(code("Curl_creds", false, ";"));
+        assert!(code("kCFStringEncodingUTF8", false, ") : NULL;"));
+        assert!(code("type_1_buf.cbBuffer", false, ", NULL);"));
+        assert!(code("OBJECTPOINT", false, ", 5),"));
+        assert!(code("input_token.length", false, ");"));
+        assert!(code("issuer.private_key", false, ","));
+        // Pointers and references, constants, formats, labels, files, interpolation.
+        assert!(code("*allocuserpwd", false, ", strlen"));
+        assert!(code("\\&PASS_pop3", false, ","));
+        assert!(code("GSS_C_EMPTY_BUFFER", false, ";"));
+        assert!(code("ARG_STRG|ARG_CLEAR", false, ","));
+        assert!(code("ACTIONS_RUNTIME_TOKEN", true, "', process.env"));
+        assert!(code("%sAuthorization:", true, " NTLM"));
+        assert!(code("user=%s:%d/x", true, "\""));
+        assert!(!code("%szYRn^Nn4E%X%IMAK+Xi3t", true, "\""));
+        assert!(code("Authorization:", true, " NTLM"));
+        assert!(code("EdelCurlRoot-ca.key", false, ""));
+        assert!(code("\\autoexec.bat", true, "\""));
+        assert!(code("/$file_pwd", true, "\";"));
+        assert!(code("12345&id=blablabla&dig=submit", false, "\""));
+        assert!(code("peer->user_hostname", true, "`"));
+        // Bare lower-case words and names: prose and identifiers.
+        assert!(code("temporarily", false, " not"));
+        assert!(code("zero-length", false, ","));
+        assert!(code("client_id_offset", false, " +"));
+        assert!(code("libtest_arg3", false, ")"));
+        // Literals stay candidates: quoted values, config values, values with digits.
+        assert!(!code(
+            "qcRqXpvf6qygipFuDAXfGLDcBmzKKRXqNNWii22y",
+            false,
+            "\n"
+        ));
+        assert!(!code("curlx_strdup", true, "\"("));
+        assert!(!code("847kRnMDfEoAwYZqDA", false, ""));
+        assert!(!code(
+            "lLX3Q~2jVwhfJa91yoTQ..HvKL_-P.2ogiiN1XVQ",
+            true,
+            "\";"
+        ));
+        assert!(!code(
+            "Tj18Q~4.1CG1RNwfom4p8SJpOWpv5.l~RpPmmF~F",
+            true,
+            "\""
+        ));
+        assert!(!code("AB12CD34EF56GH78", false, ";"));
+        assert!(!code("O6zCvOlwuiCbX70gsP", false, ";"));
+        assert!(!code("OzCvOlwuiCbXgsPq", false, ";"));
+        assert!(!code("s3cr3t.Pa55word", false, ""));
+        assert!(!code("sunshine-beach", true, "\""));
+        assert!(!code("8dyfuiRyq=vVc3RRr_edRk-fK__JItpZ", false, ""));
     }
 
     #[test]
