@@ -441,7 +441,7 @@ fn check_plan(
         match Expect::parse(&text) {
             Ok(expect) => expects.push(expect),
             Err(error) => {
-                let at = text[..error.column.min(text.len())].chars().count() + 1;
+                let at = error.character(&text);
                 report(
                     line,
                     column,

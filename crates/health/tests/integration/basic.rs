@@ -222,6 +222,15 @@ fn invalid_input_is_an_error_before_any_request() {
             vec!["--url", &url, "--expect", "status contains 200"],
             "status and latency take",
         ),
+        // Non-ASCII text before the mistake: the column counts characters, not bytes.
+        (
+            vec!["--url", &url, "--expect", "$.ü% == 1"],
+            "invalid assertion `$.ü% == 1` given with --expect: invalid JSON path `$.ü%`: expected `.name`, `[index]` or `['name']` (at character 4)",
+        ),
+        (
+            vec!["--url", &url, "--expect", "body contains ünquoted"],
+            "`ünquoted` is not a value (at character 15)",
+        ),
         (
             vec![
                 "--url",
