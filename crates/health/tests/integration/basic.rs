@@ -299,6 +299,52 @@ fn header_values_from_the_environment_never_appear_anywhere() {
     );
     assert!(everything.contains("[redacted]"), "{everything}");
     assert_eq!(gate.check(0)["headers"][0], "authorization");
+    gate.assert_nowhere(secret);
+}
+
+#[test]
+fn a_token_from_the_environment_echoed_alone_is_masked() {
+    // The server answers with the bare token, without the `Bearer ` of the header value,
+    // under a field name that does not look secret.
+    let server = Server::start(|request, _, _| {
+        let token = request
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .and_then(|(_, v)| v.strip_prefix("Bearer "))
+            .unwrap_or_default()
+            .to_owned();
+        Reply::json(&format!(r#"{{"status":"down","whoami":"{token}"}}"#))
+    });
+    let url = server.url("/");
+    let secret = "tok5e1f0c9a8b7d6e5f4a3b";
+    let gate = gate_in(
+        tempfile::tempdir().unwrap(),
+        &[
+            "--url",
+            &url,
+            "--header",
+            "Authorization: Bearer ${SIGNOFF_TEST_TOKEN}",
+            "--expect",
+            r#"$.whoami == "nobody""#,
+            "--deadline",
+            "500ms",
+            "--period",
+            "100ms",
+        ],
+        &[("SIGNOFF_TEST_TOKEN", secret), ("SIGNOFF_LOG", "trace")],
+    );
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    let failure = &gate.check(0)["failure"];
+    assert_eq!(
+        failure["message"],
+        r#"expected `$.whoami` == "nobody", got "[redacted]""#
+    );
+    assert_eq!(
+        failure["body_excerpt"],
+        r#"{"status":"down","whoami":"[redacted]"}"#
+    );
+    gate.assert_nowhere(secret);
 }
 
 #[test]
