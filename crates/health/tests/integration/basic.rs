@@ -106,6 +106,8 @@ fn flapping_server_never_reaches_the_success_threshold() {
     assert_eq!(gate.report["checks"][0]["threshold"], 3.0);
     assert!(gate.report["checks"][0]["actual"].as_f64().unwrap() < 3.0);
     assert_eq!(gate.report["findings"][0]["rule"], "unhealthy");
+    let decided = gate.report["metrics"]["decided_ms"].as_u64().unwrap();
+    assert!((1400..3000).contains(&decided), "{decided}");
     assert!(gate.elapsed < Duration::from_secs(10));
 }
 
@@ -148,6 +150,14 @@ fn wrong_body_quotes_the_assertion_and_an_excerpt() {
         "{}",
         gate.report["summary"]
     );
+    // A wrong body is retried until the deadline, not given up on early: the decision
+    // comes within one period of the 1 s deadline, and not much after it.
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "deadline-reached");
+    assert!(check["attempts"].as_u64().unwrap() >= 3, "{check}");
+    let decided = gate.report["metrics"]["decided_ms"].as_u64().unwrap();
+    assert!((900..2500).contains(&decided), "{decided}");
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
 }
 
 #[test]
