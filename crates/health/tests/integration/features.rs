@@ -35,12 +35,9 @@ fn latency_slo_holds_and_breaks() {
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
     assert_eq!(gate.report["findings"][0]["rule"], "latency-slo");
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
-            .contains("latency SLO missed"),
+        gate.summary().contains("latency SLO missed"),
         "{}",
-        gate.report["summary"]
+        gate.summary()
     );
     assert!(gate.check(0)["latency"]["p50_ms"].as_f64().unwrap() >= 100.0);
 }
@@ -173,10 +170,9 @@ fn rollback_runs_with_what_failed_and_is_reported() {
     assert_eq!(rollback["exit_code"], 0);
     assert_eq!(rollback["timed_out"], false);
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
-            .ends_with("; rolled back")
+        gate.summary().ends_with("; rolled back"),
+        "{}",
+        gate.summary()
     );
 
     let gate = crate::gate(&[
@@ -260,12 +256,9 @@ fn initial_delay_holds_back_the_first_attempt() {
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
     assert_eq!(gate.check(0)["attempts"], 0);
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
-            .contains("no attempt could be made"),
+        gate.summary().contains("no attempt could be made"),
         "{}",
-        gate.report["summary"]
+        gate.summary()
     );
     assert_eq!(server.hits.load(Ordering::SeqCst), 1);
     assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
@@ -451,7 +444,7 @@ fn rollback_gets_the_failed_urls_and_the_summary_and_its_duration_is_reported() 
         "only the failed check, without credentials"
     );
     // The summary as it stood when the command ran; the report adds the rollback to it.
-    let summary = gate.report["summary"].as_str().unwrap();
+    let summary = gate.summary();
     assert!(lines[1].starts_with("1 of 2 not healthy ("), "{written}");
     assert_eq!(format!("{}; rolled back", lines[1]), summary);
     let rollback = &gate.report["details"]["rollback"];

@@ -31,6 +31,15 @@ impl Gate {
         self.report["status"].as_str().unwrap()
     }
 
+    pub fn summary(&self) -> &str {
+        self.report["summary"].as_str().unwrap()
+    }
+
+    /// `metrics.decided_ms`: how long until every check was decided.
+    pub fn decided_ms(&self) -> u64 {
+        self.report["metrics"]["decided_ms"].as_u64().unwrap()
+    }
+
     /// Everything the run left: stdout, stderr and the report file.
     pub fn everything(&self) -> String {
         format!("{}{}", self.run.all_output(), self.report)
