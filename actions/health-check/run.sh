@@ -8,6 +8,7 @@ echo "artifact-name=$(signoff_artifact_name health-check)" >> "$GITHUB_OUTPUT"
 args=(--out "$INPUT_OUT")
 signoff_lines args --url "$INPUT_URL"
 signoff_lines args --expect "$INPUT_EXPECT"
+[ -z "$INPUT_STATUS" ] || args+=(--status "$INPUT_STATUS")
 [ -z "$INPUT_CONFIG" ] || args+=(--config "$INPUT_CONFIG")
 [ -z "$INPUT_DEADLINE" ] || args+=(--deadline "$INPUT_DEADLINE")
 [ -z "$INPUT_ROLLBACK" ] || args+=(--rollback "$INPUT_ROLLBACK")

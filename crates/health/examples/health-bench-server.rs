@@ -1,4 +1,4 @@
-//! A local server for `scripts/bench/health.sh`: the integration tests' server on
+//! A local server for `scripts/bench/health.py`: the integration tests' server on
 //! 127.0.0.1, on one or many ports. It prints one `127.0.0.1:PORT` line per port, then
 //! serves until `--lifetime` seconds pass (it always stops by itself).
 //!

@@ -49,26 +49,28 @@ fn any_time(input: &[u8]) -> Option<(jiff::Timestamp, &[u8])> {
     let (contents, rest) = element(input, tag)?;
     let text = std::str::from_utf8(contents).ok()?;
     let digits = text.strip_suffix('Z')?;
+    // Checked before any slicing: the bytes come from the server (in `insecure` mode, from
+    // anyone), and a multi-byte character would put a slice inside it.
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let full = match tag {
         0x17 if digits.len() == 12 => {
             // RFC 5280: two-digit years 50-99 are 19xx, 00-49 are 20xx.
-            let year: u32 = digits[..2].parse().ok()?;
+            let year: u32 = digits.get(..2)?.parse().ok()?;
             format!("{}{digits}", if year >= 50 { "19" } else { "20" })
         }
         0x18 if digits.len() == 14 => digits.to_owned(),
         _ => return None,
     };
-    if !full.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let iso = format!(
         "{}-{}-{}T{}:{}:{}Z",
-        &full[..4],
-        &full[4..6],
-        &full[6..8],
-        &full[8..10],
-        &full[10..12],
-        &full[12..14]
+        full.get(..4)?,
+        full.get(4..6)?,
+        full.get(6..8)?,
+        full.get(8..10)?,
+        full.get(10..12)?,
+        full.get(12..14)?
     );
     Some((iso.parse().ok()?, rest))
 }
@@ -102,5 +104,35 @@ mod tests {
         let mut bytes = vec![0x30u8, 0x82, 0x01, 0x00];
         bytes.extend(std::iter::repeat_n(0x30, 256));
         assert_eq!(not_after(&bytes), None);
+
+        // A certificate whose notAfter UTCTime has the right length (13 bytes) but starts
+        // with a three-byte character: slicing the two-digit year would cut it.
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+        params.not_after = rcgen::date_time_ymd(2049, 12, 31);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut der = params.self_signed(&key).unwrap().der().to_vec();
+        let time = b"491231000000Z";
+        let at = der.windows(time.len()).position(|w| w == time).unwrap();
+        der[at..at + time.len()].copy_from_slice("€912310000Z".as_bytes());
+        assert_eq!(not_after(&der), None);
+
+        for time in [
+            "€010100000Z",
+            "ü01010000000Z",
+            "2x0101000000Z",
+            "+12345678901Z",
+        ] {
+            assert_eq!(any_time(&time_element(0x17, time)), None, "{time}");
+        }
+        for time in ["€€01010000Z", "20250101ü000Z"] {
+            assert_eq!(any_time(&time_element(0x18, time)), None, "{time}");
+        }
+    }
+
+    /// A DER UTCTime (0x17) or GeneralizedTime (0x18) holding `text`.
+    fn time_element(tag: u8, text: &str) -> Vec<u8> {
+        let mut der = vec![tag, u8::try_from(text.len()).unwrap()];
+        der.extend_from_slice(text.as_bytes());
+        der
     }
 }

@@ -122,8 +122,8 @@ impl WithoutUrl for reqwest::Error {
     fn without_url_ref(&self) -> String {
         // `Display` appends ` for url (…)`; the URL may hold credentials.
         let text = self.to_string();
-        match text.find(" for url (") {
-            Some(index) => text[..index].to_owned(),
+        match text.split_once(" for url (") {
+            Some((before, _)) => before.to_owned(),
             None => text,
         }
     }

@@ -35,6 +35,9 @@ pub(crate) mod defaults {
 /// Most checks one run takes; far above any real deploy, it bounds memory and sockets.
 const MAX_CHECKS: usize = 1000;
 
+/// Shortest environment variable value recorded as a secret of its own.
+const MIN_SECRET_CHARS: usize = 4;
+
 /// Everything the gate will do.
 #[derive(Debug)]
 pub(crate) struct Plan {
@@ -62,7 +65,8 @@ pub(crate) struct CheckPlan {
     pub method: reqwest::Method,
     /// Request headers; values are marked sensitive and never shown.
     pub headers: reqwest::header::HeaderMap,
-    /// Header values, masked wherever a body excerpt might echo them.
+    /// Header values and the environment variable values in them, masked wherever a body
+    /// excerpt might echo them.
     pub secrets: Vec<String>,
     pub body: Option<String>,
     pub status: StatusSet,
@@ -398,11 +402,18 @@ fn check_plan(
             continue;
         };
         match expand_env(&value) {
-            Ok(expanded) => match HeaderValue::from_str(&expanded) {
+            Ok(expanded) => match HeaderValue::from_str(&expanded.text) {
                 Ok(mut header_value) => {
                     header_value.set_sensitive(true);
                     headers.insert(header_name, header_value);
-                    secrets.push(expanded);
+                    secrets.push(expanded.text);
+                    // Shorter values would mask ordinary words in every excerpt.
+                    secrets.extend(
+                        expanded
+                            .values
+                            .into_iter()
+                            .filter(|v| v.chars().count() >= MIN_SECRET_CHARS),
+                    );
                 }
                 Err(_) => {
                     report(
@@ -441,7 +452,7 @@ fn check_plan(
         match Expect::parse(&text) {
             Ok(expect) => expects.push(expect),
             Err(error) => {
-                let at = text[..error.column.min(text.len())].chars().count() + 1;
+                let at = error.character(&text);
                 report(
                     line,
                     column,
@@ -616,26 +627,40 @@ fn slo_plan(own: Option<&SloSpec>, args: &Args, file: Option<&SloSpec>) -> Optio
     wanted.then_some(slo)
 }
 
+/// A header value with its `${NAME}` references replaced.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Expanded {
+    pub text: String,
+    /// The value of each variable read: secrets in their own right, since a server may
+    /// echo the token without the `Bearer ` written around it.
+    pub values: Vec<String>,
+}
+
 /// Replaces `${NAME}` with the environment variable's value; returns the name of a
 /// variable that is not set.
-pub(crate) fn expand_env(text: &str) -> Result<String, String> {
-    let mut out = String::new();
+pub(crate) fn expand_env(text: &str) -> Result<Expanded, String> {
+    let mut out = Expanded {
+        text: String::new(),
+        values: Vec::new(),
+    };
     let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
+    while let Some((before, after)) = rest.split_once("${") {
+        out.text.push_str(before);
+        let Some((name, next)) = after.split_once('}') else {
+            out.text.push_str("${");
+            out.text.push_str(after);
             return Ok(out);
         };
-        let name = &after[..end];
         match std::env::var(name) {
-            Ok(value) if !name.is_empty() => out.push_str(&value),
+            Ok(value) if !name.is_empty() => {
+                out.text.push_str(&value);
+                out.values.push(value);
+            }
             _ => return Err(name.to_owned()),
         }
-        rest = &after[end + 1..];
+        rest = next;
     }
-    out.push_str(rest);
+    out.text.push_str(rest);
     Ok(out)
 }
 
@@ -651,11 +676,12 @@ pub(crate) fn shown(url: &reqwest::Url) -> String {
 
 /// `shown` for text that did not parse as a URL: drops anything between `//` and `@`.
 fn redact_userinfo_text(text: &str) -> String {
-    match (text.find("//"), text.rfind('@')) {
-        (Some(start), Some(at)) if at > start => {
-            format!("{}***{}", &text[..start + 2], &text[at..])
-        }
-        _ => text.to_owned(),
+    match text
+        .split_once("//")
+        .and_then(|(scheme, rest)| Some((scheme, rest.rsplit_once('@')?.1)))
+    {
+        Some((scheme, host)) => format!("{scheme}//***@{host}"),
+        None => text.to_owned(),
     }
 }
 

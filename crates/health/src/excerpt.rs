@@ -32,7 +32,7 @@ static BEARER_OR_JWT: LazyLock<Regex> = LazyLock::new(|| {
 /// The first characters of `body`, with `secrets` and secret-looking fields masked,
 /// control characters escaped, and at most `limit` characters.
 pub(crate) fn body(body: &[u8], secrets: &[String], limit: usize) -> String {
-    let window = &body[..body.len().min(WINDOW_BYTES)];
+    let window = body.get(..WINDOW_BYTES).unwrap_or(body);
     let text = String::from_utf8_lossy(window);
     let masked = redact(&text, secrets);
     let mut shown = bounded(&masked, limit);

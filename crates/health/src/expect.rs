@@ -72,12 +72,25 @@ impl Cmp {
     }
 }
 
-/// Why an expression cannot be parsed: the message and the 0-based character column.
+/// Why an expression cannot be parsed: the message and where, as a 0-based byte offset
+/// into the expression (see [`ParseError::character`] for what users are shown).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ParseError {
     pub column: usize,
     pub message: String,
     pub help: String,
+}
+
+impl ParseError {
+    /// The 1-based character position of the mistake in `text`, the expression it came
+    /// from. Counts the characters that start before the byte offset, so it never slices
+    /// and cannot panic, whatever the offset.
+    pub(crate) fn character(&self, text: &str) -> usize {
+        text.char_indices()
+            .take_while(|(offset, _)| *offset < self.column)
+            .count()
+            + 1
+    }
 }
 
 /// What an attempt produced, as the assertions see it.
@@ -139,13 +152,14 @@ impl Expect {
                     let path = cursor
                         .take_string_or_word()
                         .map_err(|m| cursor.error(at, m))?;
+                    let written = cursor.text.get(at..cursor.at).unwrap_or_default();
                     Subject::Json(JsonPath::parse(&path).map_err(|error| ParseError {
-                        column: at + 1 + error.offset,
+                        column: path_column(written, &path, at, error.offset),
                         message: format!("invalid JSON path `{path}`: {}", error.message),
                         help: "write a path like `\"$.status\"`".into(),
                     })?)
                 }
-                "" => {
+                "" if cursor.rest().is_empty() => {
                     return Err(ParseError {
                         column: subject_at,
                         message: "the assertion is empty".into(),
@@ -153,6 +167,11 @@ impl Expect {
                     });
                 }
                 other => {
+                    // A subject that starts with a symbol is not a word: name its token.
+                    let other = match other {
+                        "" => cursor.rest().split_whitespace().next().unwrap_or_default(),
+                        word => word,
+                    };
                     return Err(ParseError {
                         column: subject_at,
                         message: format!("unknown subject `{other}`"),
@@ -299,7 +318,7 @@ impl Expect {
                 (false, true) => Err(format!(
                     "{} exists: {}",
                     self.subject_name(),
-                    shown(&values[0])
+                    values.first().map(shown).unwrap_or_default()
                 )),
             };
         }
@@ -489,8 +508,19 @@ fn string_value(text: &str, column: usize) -> Result<String, ParseError> {
     }
 }
 
-/// Walks an expression. Offsets are byte offsets; expressions are short, and columns shown
-/// to users are counted in characters by the caller.
+/// Where a mistake at byte `offset` of the decoded `path` sits in the expression, given
+/// the path as `written` there (quoted or bare) starting at byte `at`. When escapes make
+/// the two differ, offsets inside do not line up, so the opening quote is named instead.
+fn path_column(written: &str, path: &str, at: usize, offset: usize) -> usize {
+    let (inner, start) = match written.strip_prefix('"') {
+        Some(quoted) => (quoted.strip_suffix('"').unwrap_or(quoted), at + 1),
+        None => (written, at),
+    };
+    if inner == path { start + offset } else { at }
+}
+
+/// Walks an expression. Offsets are byte offsets and always on a character boundary;
+/// columns shown to users are counted in characters by [`ParseError::character`].
 struct Cursor<'a> {
     text: &'a str,
     at: usize,
@@ -498,7 +528,8 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn rest(&self) -> &'a str {
-        &self.text[self.at..]
+        // `at` only ever moves past whole characters; `get` keeps that from being a panic.
+        self.text.get(self.at..).unwrap_or_default()
     }
 
     fn skip_blanks(&mut self) {
@@ -510,7 +541,7 @@ impl<'a> Cursor<'a> {
         let rest = self.rest();
         let end = rest.find(|c: char| !keep(c)).unwrap_or(rest.len());
         self.at += end;
-        &rest[..end]
+        rest.get(..end).unwrap_or_default()
     }
 
     fn take_word(&mut self) -> &'a str {
@@ -555,7 +586,7 @@ impl<'a> Cursor<'a> {
             }
         }
         self.at += end;
-        &rest[..end]
+        rest.get(..end).unwrap_or_default()
     }
 
     /// A double-quoted string (JSON escapes) or a bare word.

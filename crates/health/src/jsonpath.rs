@@ -23,7 +23,8 @@ enum Segment {
     Descendant(Box<Segment>),
 }
 
-/// A mistake in a path: what and where (0-based character offset in the path).
+/// A mistake in a path: what and where (0-based byte offset in the path, always on a
+/// character boundary, so callers can slice the text with it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PathError {
     pub offset: usize,
@@ -33,6 +34,16 @@ pub(crate) struct PathError {
 impl JsonPath {
     /// Parses `text`, which must start with `$`.
     pub(crate) fn parse(text: &str) -> Result<Self, PathError> {
+        // The parser walks characters; its offsets become byte offsets here, in one place,
+        // because every caller works in bytes.
+        Self::parse_chars(text).map_err(|error| PathError {
+            offset: byte_offset(text, error.offset),
+            message: error.message,
+        })
+    }
+
+    /// `parse`, with offsets counted in characters.
+    fn parse_chars(text: &str) -> Result<Self, PathError> {
         let chars: Vec<char> = text.chars().collect();
         let error = |offset: usize, message: &str| PathError {
             offset,
@@ -43,8 +54,8 @@ impl JsonPath {
         }
         let mut segments = Vec::new();
         let mut at = 1;
-        while at < chars.len() {
-            match chars[at] {
+        while let Some(&c) = chars.get(at) {
+            match c {
                 '.' if chars.get(at + 1) == Some(&'.') => {
                     at += 2;
                     let (inner, next) = match chars.get(at) {
@@ -92,12 +103,22 @@ impl JsonPath {
     }
 }
 
+/// The byte offset of the `index`-th character of `text` (its length past the end).
+fn byte_offset(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(offset, _)| offset)
+}
+
 fn dotted(chars: &[char], start: usize) -> Result<(Segment, usize), PathError> {
     if chars.get(start) == Some(&'*') {
         return Ok((Segment::Wildcard, start + 1));
     }
     let mut end = start;
-    while end < chars.len() && (chars[end].is_alphanumeric() || matches!(chars[end], '_' | '-')) {
+    while chars
+        .get(end)
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+    {
         end += 1;
     }
     if end == start {
@@ -106,7 +127,8 @@ fn dotted(chars: &[char], start: usize) -> Result<(Segment, usize), PathError> {
             message: "expected a member name after `.`; quote other names: `['a b']`".into(),
         });
     }
-    Ok((Segment::Child(chars[start..end].iter().collect()), end))
+    let name = chars.get(start..end).unwrap_or_default().iter().collect();
+    Ok((Segment::Child(name), end))
 }
 
 fn bracket(chars: &[char], open: usize) -> Result<(Segment, usize), PathError> {
@@ -152,7 +174,7 @@ fn bracket(chars: &[char], open: usize) -> Result<(Segment, usize), PathError> {
             while chars.get(at).is_some_and(char::is_ascii_digit) {
                 at += 1;
             }
-            let digits: String = chars[start..at].iter().collect();
+            let digits: String = chars.get(start..at).unwrap_or_default().iter().collect();
             Segment::Index(
                 digits
                     .parse()
@@ -252,6 +274,10 @@ mod tests {
             ("$['open", 1),
             ("$[1", 3),
             ("$ x", 1),
+            // Offsets are in bytes: `ü` takes two, `€` three.
+            ("$.ü%", 4),
+            ("$.éé[x", 7),
+            ("$['ü'] x", 7),
         ] {
             let error = JsonPath::parse(path).unwrap_err();
             assert_eq!(error.offset, offset, "{path}: {error:?}");

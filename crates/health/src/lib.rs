@@ -289,7 +289,11 @@ async fn execute(plan: &config::Plan) -> Result<Outcome, String> {
         (0..plan.checks.len()).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((index, result)) => results[index] = Some(result),
+            Ok((index, result)) => {
+                if let Some(slot) = results.get_mut(index) {
+                    *slot = Some(result);
+                }
+            }
             Err(error) => return Err(format!("internal error: a check task failed: {error}")),
         }
     }

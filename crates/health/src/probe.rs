@@ -295,9 +295,9 @@ async fn attempt(
             }
             Ok(Ok(None)) => break,
             Ok(Ok(Some(chunk))) => {
-                let room = max_body - body.len();
+                let room = max_body.saturating_sub(body.len());
                 if chunk.len() > room {
-                    body.extend_from_slice(&chunk[..room]);
+                    body.extend_from_slice(chunk.get(..room).unwrap_or_default());
                     attempt.truncated = true;
                     break;
                 }

@@ -54,14 +54,67 @@ fn credentials_in_urls_are_not_shown() {
 fn environment_variables_expand_in_header_values() {
     // SAFETY of the test: a variable name only this test uses.
     let name = "SIGNOFF_CONFIG_TEST_VAR";
-    assert_eq!(expand_env("plain"), Ok("plain".into()));
-    assert_eq!(expand_env(&format!("Bearer ${{{name}}}")), Err(name.into()));
-    assert_eq!(expand_env("${}"), Err(String::new()));
-    assert_eq!(
-        expand_env("a ${unterminated"),
-        Ok("a ${unterminated".into())
+    let text = |value: &str| expand_env(value).map(|e| e.text);
+    assert_eq!(text("plain"), Ok("plain".into()));
+    assert_eq!(text(&format!("Bearer ${{{name}}}")), Err(name.into()));
+    assert_eq!(text("${}"), Err(String::new()));
+    assert_eq!(text("a ${unterminated"), Ok("a ${unterminated".into()));
+    assert_eq!(text("ü ${ü"), Ok("ü ${ü".into()));
+    let path = std::env::var("PATH").unwrap();
+    let expanded = expand_env("x ${PATH} y €").unwrap();
+    assert_eq!(expanded.text, format!("x {path} y €"));
+    assert_eq!(expanded.values, [path]);
+}
+
+#[test]
+fn variable_values_in_headers_are_secrets_of_their_own() {
+    // HOME and PATH are set in any test environment; their values stand in for tokens.
+    let (home, path) = (
+        std::env::var("HOME").unwrap(),
+        std::env::var("PATH").unwrap(),
     );
-    assert_eq!(expand_env("x ${PATH} y").map(|v| v.len() > 4), Ok(true));
+    let plan = plan(
+        &args(&[
+            "--url",
+            "http://a.test/",
+            "--header",
+            "Authorization: Bearer ${PATH}",
+            "--header",
+            "X-Home: ${HOME}",
+        ]),
+        &HealthPolicy::default(),
+        Path::new(""),
+    )
+    .unwrap();
+    let secrets = &plan.checks[0].secrets;
+    assert!(secrets.contains(&format!("Bearer {path}")), "{secrets:?}");
+    assert!(secrets.contains(&path), "{secrets:?}");
+    assert_eq!(secrets.contains(&home), home.chars().count() >= 4);
+}
+
+#[test]
+fn assertion_mistakes_after_non_ascii_text_are_problems_not_panics() {
+    let error = plan(
+        &args(&[
+            "--url",
+            "http://a.test/",
+            "--expect",
+            "$.ü% == 1",
+            "--expect",
+            "jsonpath \"$.é%\" == 1",
+        ]),
+        &HealthPolicy::default(),
+        Path::new(""),
+    )
+    .unwrap_err();
+    let text = error.0.join("\n");
+    assert!(
+        text.contains(
+            "invalid assertion `$.ü% == 1` given with --expect: invalid JSON path `$.ü%`"
+        ) && text.contains("(at character 4)"),
+        "{text}"
+    );
+    assert!(text.contains("(at character 14)"), "{text}");
 }
 
 #[test]

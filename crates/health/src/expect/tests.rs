@@ -125,6 +125,7 @@ fn parse_errors_point_at_the_mistake() {
     assert!(e.help.contains("\"healthy\""), "{}", e.help);
     assert_eq!(error("stauts == 200").message, "unknown subject `stauts`");
     assert_eq!(error("").message, "the assertion is empty");
+    assert_eq!(error("  €€€ == 1").message, "unknown subject `€€€`");
     assert_eq!(error("$.a").message, "the assertion has no predicate");
     assert!(
         error("$.a[?(@.b)] exists")
@@ -166,4 +167,51 @@ fn hostile_bodies_are_failures_not_crashes() {
     let error = check("$.a exists", 200, "\u{0}\u{1}binary", &[]).unwrap_err();
     assert!(error.starts_with("the body is not JSON"), "{error}");
     assert_eq!(check(r#"body contains "x""#, 200, "\u{fffd}x", &[]), Ok(()));
+}
+
+#[test]
+fn mistakes_after_non_ascii_text_point_at_the_right_character() {
+    // (expression, byte offset, 1-based character shown to the user)
+    for (expr, column, character) in [
+        ("$.ü% == 1", 4, 4),
+        ("$.éé[x] == 1", 7, 6),
+        ("  $.ü.é% exists", 9, 8),
+        ("jsonpath \"$.ü%\" == 1", 14, 14),
+        ("jsonpath $.ü% == 1", 13, 13),
+        // With an escape the decoded path no longer lines up: the quote is named.
+        ("jsonpath \"$.\\u00fc%\" == 1", 9, 10),
+        ("$.ü ≈ 1", 5, 5),
+        ("body contains ünquoted", 14, 15),
+        ("€€€", 0, 1),
+    ] {
+        let error = Expect::parse(expr).unwrap_err();
+        assert_eq!(error.column, column, "{expr}: {error:?}");
+        assert!(expr.is_char_boundary(error.column), "{expr}: {error:?}");
+        assert_eq!(error.character(expr), character, "{expr}: {error:?}");
+    }
+}
+
+#[test]
+fn no_expression_panics_whatever_its_characters() {
+    let pieces = [
+        "$", ".", "..", "ü", "€", "😀", "[", "]", "'", "\"", "\\", "*", "-1", "0", " ", "==", "<",
+        "!", "not", "exists", "contains", "matches", "body", "header", "jsonpath", "status",
+        "latency", "%", "\u{301}",
+    ];
+    let mut count = 0;
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                for d in ["", " == 1", " exists", " \"ü\"", "€"] {
+                    let expr = format!("{a}{b}{c}{d}");
+                    if let Err(error) = Expect::parse(&expr) {
+                        assert!(expr.is_char_boundary(error.column), "{expr}: {error:?}");
+                        assert!(error.character(&expr) <= expr.chars().count() + 1);
+                    }
+                    count += 1;
+                }
+            }
+        }
+    }
+    assert!(count > 100_000);
 }

@@ -106,6 +106,8 @@ fn flapping_server_never_reaches_the_success_threshold() {
     assert_eq!(gate.report["checks"][0]["threshold"], 3.0);
     assert!(gate.report["checks"][0]["actual"].as_f64().unwrap() < 3.0);
     assert_eq!(gate.report["findings"][0]["rule"], "unhealthy");
+    let decided = gate.decided_ms();
+    assert!((1400..3000).contains(&decided), "{decided}");
     assert!(gate.elapsed < Duration::from_secs(10));
 }
 
@@ -141,13 +143,19 @@ fn wrong_body_quotes_the_assertion_and_an_excerpt() {
         "secret-looking field leaked"
     );
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
+        gate.summary()
             .contains("not healthy before the 1.0s deadline"),
         "{}",
-        gate.report["summary"]
+        gate.summary()
     );
+    // A wrong body is retried until the deadline, not given up on early: the decision
+    // comes within one period of the 1 s deadline, and not much after it.
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "deadline-reached");
+    assert!(check["attempts"].as_u64().unwrap() >= 3, "{check}");
+    let decided = gate.decided_ms();
+    assert!((900..2500).contains(&decided), "{decided}");
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
 }
 
 #[test]
@@ -222,6 +230,15 @@ fn invalid_input_is_an_error_before_any_request() {
             vec!["--url", &url, "--expect", "status contains 200"],
             "status and latency take",
         ),
+        // Non-ASCII text before the mistake: the column counts characters, not bytes.
+        (
+            vec!["--url", &url, "--expect", "$.ü% == 1"],
+            "invalid assertion `$.ü% == 1` given with --expect: invalid JSON path `$.ü%`: expected `.name`, `[index]` or `['name']` (at character 4)",
+        ),
+        (
+            vec!["--url", &url, "--expect", "body contains ünquoted"],
+            "`ünquoted` is not a value (at character 15)",
+        ),
         (
             vec![
                 "--url",
@@ -252,20 +269,19 @@ fn invalid_input_is_an_error_before_any_request() {
     assert_eq!(server.hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
 
-#[test]
-fn header_values_from_the_environment_never_appear_anywhere() {
-    // An echo endpoint: the worst case, the secret comes back in the body.
-    let server = Server::start(|request, _, _| {
+/// A server that answers with what `echo` makes of the request's `Authorization` value,
+/// and a failing run against it with the header read from `SIGNOFF_TEST_TOKEN`.
+fn echo_token(secret: &str, expect: &str, echo: fn(&str) -> String) -> crate::Gate {
+    let server = Server::start(move |request, _, _| {
         let auth = request
             .headers
             .iter()
             .find(|(k, _)| k == "authorization")
-            .map(|(_, v)| v.clone())
+            .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        Reply::json(&format!(r#"{{"status":"down","seen":"{auth}"}}"#))
+        Reply::json(&echo(auth))
     });
     let url = server.url("/");
-    let secret = "tok_9f8e7d6c5b4a3928170605";
     let gate = gate_in(
         tempfile::tempdir().unwrap(),
         &[
@@ -274,7 +290,7 @@ fn header_values_from_the_environment_never_appear_anywhere() {
             "--header",
             "Authorization: Bearer ${SIGNOFF_TEST_TOKEN}",
             "--expect",
-            r#"$.status == "up""#,
+            expect,
             "--deadline",
             "500ms",
             "--period",
@@ -283,6 +299,16 @@ fn header_values_from_the_environment_never_appear_anywhere() {
         &[("SIGNOFF_TEST_TOKEN", secret), ("SIGNOFF_LOG", "trace")],
     );
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    gate
+}
+
+#[test]
+fn header_values_from_the_environment_never_appear_anywhere() {
+    // An echo endpoint: the worst case, the secret comes back in the body.
+    let secret = "tok_9f8e7d6c5b4a3928170605";
+    let gate = echo_token(secret, r#"$.status == "up""#, |auth| {
+        format!(r#"{{"status":"down","seen":"{auth}"}}"#)
+    });
     let everything = gate.everything();
     assert!(
         !everything.contains(secret),
@@ -290,6 +316,28 @@ fn header_values_from_the_environment_never_appear_anywhere() {
     );
     assert!(everything.contains("[redacted]"), "{everything}");
     assert_eq!(gate.check(0)["headers"][0], "authorization");
+    gate.assert_nowhere(secret);
+}
+
+#[test]
+fn a_token_from_the_environment_echoed_alone_is_masked() {
+    // The server answers with the bare token, without the `Bearer ` of the header value,
+    // under a field name that does not look secret.
+    let secret = "tok5e1f0c9a8b7d6e5f4a3b";
+    let gate = echo_token(secret, r#"$.whoami == "nobody""#, |auth| {
+        let token = auth.strip_prefix("Bearer ").unwrap_or_default();
+        format!(r#"{{"status":"down","whoami":"{token}"}}"#)
+    });
+    let failure = &gate.check(0)["failure"];
+    assert_eq!(
+        failure["message"],
+        r#"expected `$.whoami` == "nobody", got "[redacted]""#
+    );
+    assert_eq!(
+        failure["body_excerpt"],
+        r#"{"status":"down","whoami":"[redacted]"}"#
+    );
+    gate.assert_nowhere(secret);
 }
 
 #[test]
@@ -315,11 +363,7 @@ fn checks_from_signoff_yml_run_concurrently() {
     assert_eq!(gate.report["details"]["source"], "signoff.yml");
     assert_eq!(gate.check(7)["name"], "svc-7");
     // Eight 600 ms responses one after another would take 4.8 s.
-    assert!(
-        gate.report["metrics"]["decided_ms"].as_u64().unwrap() < 3000,
-        "{}",
-        gate.report["metrics"]
-    );
+    assert!(gate.decided_ms() < 3000, "{}", gate.report["metrics"]);
 }
 
 #[test]

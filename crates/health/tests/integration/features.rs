@@ -1,6 +1,9 @@
-//! Checks files, latency SLOs and the rollback hook.
+//! Checks files, probe settings (initial delay, method and body, latency limits), latency
+//! SLOs and the rollback hook.
 
-use std::time::Duration;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::server::{Reply, Server};
 use crate::{gate, gate_in, write};
@@ -32,12 +35,9 @@ fn latency_slo_holds_and_breaks() {
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
     assert_eq!(gate.report["findings"][0]["rule"], "latency-slo");
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
-            .contains("latency SLO missed"),
+        gate.summary().contains("latency SLO missed"),
         "{}",
-        gate.report["summary"]
+        gate.summary()
     );
     assert!(gate.check(0)["latency"]["p50_ms"].as_f64().unwrap() >= 100.0);
 }
@@ -170,10 +170,9 @@ fn rollback_runs_with_what_failed_and_is_reported() {
     assert_eq!(rollback["exit_code"], 0);
     assert_eq!(rollback["timed_out"], false);
     assert!(
-        gate.report["summary"]
-            .as_str()
-            .unwrap()
-            .ends_with("; rolled back")
+        gate.summary().ends_with("; rolled back"),
+        "{}",
+        gate.summary()
     );
 
     let gate = crate::gate(&[
@@ -219,4 +218,239 @@ fn rollback_does_not_run_when_healthy() {
     assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
     assert!(!marker.exists());
     assert!(gate.report["details"].get("rollback").is_none());
+}
+
+#[test]
+fn initial_delay_holds_back_the_first_attempt() {
+    let first_hit: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let seen = Arc::clone(&first_hit);
+    let server = Server::start(move |_, _, _| {
+        seen.lock().unwrap().get_or_insert_with(Instant::now);
+        Reply::ok("ok")
+    });
+    let url = server.url("/");
+    let launched = Instant::now();
+    let gate = gate(&[
+        "--url",
+        &url,
+        "--initial-delay",
+        "800ms",
+        "--deadline",
+        "20s",
+    ]);
+    assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
+    // Seen by the server, not only by the report: no request came before the delay.
+    let first = first_hit.lock().unwrap().expect("the server was never hit");
+    let waited = first.duration_since(launched);
+    assert!(waited >= Duration::from_millis(800), "{waited:?}");
+    let check = gate.check(0);
+    assert_eq!(check["probe"]["initial_delay_ms"], 800);
+    assert_eq!(check["attempts"], 1);
+    let at = check["timeline"][0]["at_ms"].as_u64().unwrap();
+    assert!((800..3000).contains(&at), "{check}");
+    let healthy_at = check["time_to_healthy_ms"].as_u64().unwrap();
+    assert!((800..3000).contains(&healthy_at), "{check}");
+
+    // A delay past the deadline: no request at all, and no waiting for the delay.
+    let gate = crate::gate(&["--url", &url, "--initial-delay", "30s", "--deadline", "1s"]);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    assert_eq!(gate.check(0)["attempts"], 0);
+    assert!(
+        gate.summary().contains("no attempt could be made"),
+        "{}",
+        gate.summary()
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 1);
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
+}
+
+#[test]
+fn post_sends_the_request_body() {
+    let server = Server::start(|request, _, _| {
+        let json = request
+            .headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v == "application/json");
+        if request.method == "POST" && json && request.body == r#"{"probe":"ü"}"#.as_bytes() {
+            Reply::json(r#"{"status":"healthy"}"#)
+        } else {
+            let body = String::from_utf8_lossy(&request.body).into_owned();
+            Reply::status(400, &format!("got {} {body:?}", request.method))
+        }
+    });
+    let url = server.url("/probe");
+    let run = |data: &str| {
+        gate(&[
+            "--url",
+            &url,
+            "--method",
+            "post",
+            "--header",
+            "Content-Type: application/json",
+            "--data",
+            data,
+            "--expect",
+            r#"$.status == "healthy""#,
+            "--failure-threshold",
+            "1",
+        ])
+    };
+    let gate = run(r#"{"probe":"ü"}"#);
+    assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
+    assert_eq!(gate.check(0)["method"], "POST");
+    assert_eq!(gate.check(0)["timeline"][0]["status"], 200);
+
+    // The server really reads the body: another body is refused.
+    let gate = run(r#"{"probe":"x"}"#);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    let failure = &gate.check(0)["failure"];
+    assert_eq!(failure["message"], "got 400");
+    assert!(
+        failure["body_excerpt"]
+            .as_str()
+            .unwrap()
+            .contains(r#"got POST "{\"probe\":\"x\"}""#),
+        "{failure}"
+    );
+    assert_eq!(server.hits.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn slow_responses_fail_latency_limits() {
+    let slow = Server::start(|_, _, _| Reply::Slow(Duration::from_millis(300), "ok"));
+    let url = slow.url("/");
+    let gate = gate(&[
+        "--url",
+        &url,
+        "--expect",
+        "latency < 50ms",
+        "--failure-threshold",
+        "2",
+        "--period",
+        "100ms",
+    ]);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "failure-threshold");
+    assert_eq!(check["failure"]["expect"], "latency < 50ms");
+    let message = check["failure"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("expected latency < 50ms, got "),
+        "{message}"
+    );
+    let latency = check["timeline"][0]["latency_ms"].as_f64().unwrap();
+    assert!(latency >= 300.0, "{check}");
+
+    // `max-latency` (--max-latency, `max-latency:`) says the same before any assertion.
+    let gate = crate::gate(&[
+        "--url",
+        &url,
+        "--max-latency",
+        "50ms",
+        "--failure-threshold",
+        "1",
+    ]);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    let failure = &gate.check(0)["failure"];
+    assert_eq!(failure["expect"], "latency <= 50ms");
+    assert!(
+        failure["message"].as_str().unwrap().starts_with("took "),
+        "{failure}"
+    );
+    assert_eq!(gate.report["findings"][0]["rule"], "unhealthy");
+}
+
+#[test]
+fn one_slow_sample_breaks_the_p99_but_not_the_p50() {
+    // Hit 0 is the probe; hits 1 to 10 are the samples, and one of them is slow.
+    let server = Server::start(|_, hit, _| {
+        if hit == 5 {
+            Reply::Slow(Duration::from_millis(400), "ok")
+        } else {
+            Reply::ok("ok")
+        }
+    });
+    let url = server.url("/");
+    let gate = gate(&[
+        "--url",
+        &url,
+        "--slo-samples",
+        "10",
+        "--p50",
+        "200ms",
+        "--p99",
+        "300ms",
+    ]);
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    assert_eq!(gate.status(), "fail");
+    let checks = gate.report["checks"].as_array().unwrap();
+    let named = |suffix: &str| {
+        checks
+            .iter()
+            .find(|c| c["name"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no check ending in {suffix}: {checks:?}"))
+    };
+    let p99 = named(": latency p99 ms");
+    assert_eq!(p99["ok"], false, "{p99}");
+    assert_eq!(p99["threshold"], 300.0);
+    assert!(p99["actual"].as_f64().unwrap() >= 400.0, "{p99}");
+    assert_eq!(named(": latency p50 ms")["ok"], true);
+    let latency = &gate.check(0)["latency"];
+    assert_eq!(latency["samples"], 10);
+    assert!(latency["p99_ms"].as_f64().unwrap() >= 400.0, "{latency}");
+    let finding = &gate.report["findings"][0];
+    assert_eq!(finding["rule"], "latency-slo");
+    assert!(
+        finding["message"].as_str().unwrap().contains("latency p99"),
+        "{finding}"
+    );
+}
+
+#[test]
+fn rollback_gets_the_failed_urls_and_the_summary_and_its_duration_is_reported() {
+    let server = Server::start(|request, _, _| match request.path.as_str() {
+        "/up" => Reply::ok("ok"),
+        _ => Reply::status(503, "down"),
+    });
+    let up = server.url("/up");
+    // Credentials in the URL must not reach the command.
+    let down = format!("http://deploy:pw-4f3e2d1c@{}/down", server.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("rollback-env.txt");
+    let command = format!(
+        "sleep 0.3; printf '%s\\n%s\\n' \"$SIGNOFF_HEALTH_FAILED_URLS\" \"$SIGNOFF_HEALTH_SUMMARY\" > '{}'",
+        marker.display()
+    );
+    let gate = gate_in(
+        dir,
+        &[
+            "--url",
+            &up,
+            "--url",
+            &down,
+            "--failure-threshold",
+            "1",
+            "--rollback",
+            &command,
+        ],
+        &[],
+    );
+    assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
+    let written = std::fs::read_to_string(&marker).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("http://***@{}/down", server.addr),
+        "only the failed check, without credentials"
+    );
+    // The summary as it stood when the command ran; the report adds the rollback to it.
+    let summary = gate.summary();
+    assert!(lines[1].starts_with("1 of 2 not healthy ("), "{written}");
+    assert_eq!(format!("{}; rolled back", lines[1]), summary);
+    let rollback = &gate.report["details"]["rollback"];
+    assert_eq!(rollback["exit_code"], 0);
+    let duration = rollback["duration_ms"].as_u64().unwrap();
+    assert!((300..10_000).contains(&duration), "{rollback}");
+    assert!(gate.report["duration_ms"].as_u64().unwrap() >= duration);
+    gate.assert_nowhere("pw-4f3e2d1c");
 }

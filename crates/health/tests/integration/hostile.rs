@@ -22,7 +22,7 @@ fn server_that_never_answers_is_cut_at_the_deadline() {
         message.ends_with("(cut short by the deadline)"),
         "{message}"
     );
-    let decided = gate.report["metrics"]["decided_ms"].as_u64().unwrap();
+    let decided = gate.decided_ms();
     assert!((900..3000).contains(&decided), "{decided}");
     assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
 }
@@ -42,14 +42,35 @@ fn trickling_body_times_out_the_attempt() {
         "100ms",
     ]);
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
-    let first = gate.check(0)["timeline"][0]["error"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    assert_eq!(gate.status(), "fail");
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "deadline-reached");
+    let timeline = check["timeline"].as_array().unwrap();
+    let first = timeline[0]["error"].as_str().unwrap();
     assert!(
         first.starts_with("status 200, but the body did not complete within 400ms ("),
         "{first}"
     );
+    // Each attempt is cut at its 400 ms timeout (the last one maybe sooner, by the
+    // deadline), never left to trickle on.
+    for attempt in timeline {
+        assert_eq!(attempt["ok"], false, "{attempt}");
+        let latency = attempt["latency_ms"].as_f64().unwrap();
+        assert!(latency < 400.0 + 300.0, "{attempt}");
+    }
+    let latency = timeline[0]["latency_ms"].as_f64().unwrap();
+    assert!(latency >= 400.0, "{check}");
+    assert!(timeline.len() >= 2, "{check}");
+    // The deadline is kept: the decision comes at the 1 s deadline, plus a margin.
+    let decided = gate.decided_ms();
+    assert!((900..2000).contains(&decided), "{decided}");
+    assert!(
+        gate.summary()
+            .contains("not healthy before the 1.0s deadline"),
+        "{}",
+        gate.summary()
+    );
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
 }
 
 #[test]
@@ -98,13 +119,26 @@ fn redirect_loop_is_reported() {
         _ => Reply::Redirect("/a".into()),
     });
     let url = server.url("/a");
-    let gate = gate(&["--url", &url, "--failure-threshold", "1"]);
+    let gate = gate(&[
+        "--url",
+        &url,
+        "--failure-threshold",
+        "1",
+        "--deadline",
+        "30s",
+    ]);
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
-    let message = gate.check(0)["failure"]["message"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "failure-threshold");
+    assert_eq!(check["attempts"], 1);
+    let message = check["failure"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("redirect loop"), "{message}");
+    // The loop is seen on the first visit back, not followed until a timeout: the
+    // decision comes in a fraction of the 30 s deadline (and of the 5 s attempt timeout).
+    let decided = gate.decided_ms();
+    assert!(decided < 3000, "{decided}");
+    assert!(check["timeline"][0]["latency_ms"].as_f64().unwrap() < 3000.0);
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
     let gate = gate_endless_redirects();
     assert!(gate.contains("more than 3 redirects"), "{gate}");
 }

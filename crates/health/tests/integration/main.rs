@@ -31,9 +31,44 @@ impl Gate {
         self.report["status"].as_str().unwrap()
     }
 
+    pub fn summary(&self) -> &str {
+        self.report["summary"].as_str().unwrap()
+    }
+
+    /// `metrics.decided_ms`: how long until every check was decided.
+    pub fn decided_ms(&self) -> u64 {
+        self.report["metrics"]["decided_ms"].as_u64().unwrap()
+    }
+
     /// Everything the run left: stdout, stderr and the report file.
     pub fn everything(&self) -> String {
         format!("{}{}", self.run.all_output(), self.report)
+    }
+
+    /// Fails if `secret` is in stdout, stderr or any file of the out dir.
+    pub fn assert_nowhere(&self, secret: &str) {
+        let output = self.run.all_output();
+        assert!(!output.contains(secret), "leaked in the output: {output}");
+        let mut dirs = vec![self.dir.path().join("out")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains(secret),
+                    "leaked in {}: {text}",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+        assert!(files > 0, "the out dir is empty");
     }
 }
 

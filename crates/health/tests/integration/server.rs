@@ -18,7 +18,12 @@ pub struct Request {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The body, read to its `content-length` (at most [`MAX_REQUEST_BODY`] bytes).
+    pub body: Vec<u8>,
 }
+
+/// Most request body bytes the test server reads.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 /// What the server does with a request.
 pub enum Reply {
@@ -212,7 +217,7 @@ impl Drop for Server {
     }
 }
 
-/// Reads the request head (bounded), answers, and closes.
+/// Reads the request head and body (both bounded), answers, and closes.
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
     mut stream: S,
     handler: Handler,
@@ -231,17 +236,38 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(
             return;
         }
     }
+    let end = head
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(head.len());
+    let mut body = head.split_off((end + 4).min(head.len()));
     let text = String::from_utf8_lossy(&head);
     let mut lines = text.split("\r\n");
     let mut first = lines.next().unwrap_or_default().split(' ');
-    let request = Request {
+    let mut request = Request {
         method: first.next().unwrap_or_default().to_owned(),
         path: first.next().unwrap_or_default().to_owned(),
         headers: lines
             .filter_map(|line| line.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
             .collect(),
+        body: Vec::new(),
     };
+    let length = request
+        .headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_REQUEST_BODY);
+    while body.len() < length {
+        match stream.read(&mut buffer).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&buffer[..n]),
+        }
+    }
+    body.truncate(length);
+    request.body = body;
     let hit = hits.fetch_add(1, Ordering::SeqCst);
     match handler(&request, hit, started.elapsed()) {
         Reply::Respond {

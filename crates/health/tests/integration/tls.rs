@@ -2,6 +2,7 @@
 //! the opt-in insecure mode.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::server::{Reply, Server, TestPki};
 use crate::{gate, write};
@@ -32,11 +33,19 @@ fn trusted_ca_passes_over_http2_and_reports_the_expiry() {
         ca,
         "--expect",
         r#"$.version == "HTTP/2.0""#,
+        "--deadline",
+        "30s",
     ]);
     assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
     assert_eq!(gate.status(), "pass");
     let check = gate.check(0);
     assert_eq!(check["timeline"][0]["http"], "HTTP/2");
+    // Healthy on the first attempt, handshake included: a fraction of the deadline.
+    assert_eq!(check["attempts"], 1);
+    let healthy_at = check["time_to_healthy_ms"].as_u64().unwrap();
+    assert!(healthy_at < 3000, "{check}");
+    assert!(gate.decided_ms() < 3000);
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
     let certificate = &check["certificate"];
     assert!(
         certificate["days_left"].as_i64().unwrap() > 300,
@@ -91,17 +100,32 @@ fn expired_certificate_fails_and_insecure_mode_warns() {
     let url = server.https_url("/");
     let ca = ca.to_str().unwrap();
 
-    let gate = gate(&["--url", &url, "--ca", ca, "--failure-threshold", "1"]);
+    let gate = gate(&[
+        "--url",
+        &url,
+        "--ca",
+        ca,
+        "--failure-threshold",
+        "1",
+        "--deadline",
+        "30s",
+    ]);
     assert_eq!(gate.run.code, 1, "{}", gate.run.all_output());
-    let message = gate.check(0)["failure"]["message"]
-        .as_str()
-        .unwrap()
-        .to_lowercase();
+    let check = gate.check(0);
+    assert_eq!(check["outcome"], "failure-threshold");
+    let message = check["failure"]["message"].as_str().unwrap().to_lowercase();
     assert!(message.contains("expired"), "{message}");
+    // A refused certificate is a quick, definite failure, not a wait for the deadline.
+    assert_eq!(check["attempts"], 1);
+    let decided = gate.decided_ms();
+    assert!(decided < 3000, "{decided}");
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
 
-    let gate = crate::gate(&["--url", &url, "--insecure"]);
+    let gate = crate::gate(&["--url", &url, "--insecure", "--deadline", "30s"]);
     assert_eq!(gate.run.code, 0, "{}", gate.run.all_output());
     assert_eq!(gate.status(), "warn");
+    assert!(gate.check(0)["time_to_healthy_ms"].as_u64().unwrap() < 3000);
+    assert!(gate.elapsed < Duration::from_secs(10), "{:?}", gate.elapsed);
     let rules: Vec<&str> = gate.report["findings"]
         .as_array()
         .unwrap()
