@@ -4,6 +4,7 @@
 mod errors;
 mod formats;
 mod gate;
+mod tools;
 
 use std::path::{Path, PathBuf};
 
