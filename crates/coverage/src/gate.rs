@@ -471,8 +471,9 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
     // Mapping problems: listed, never dropped silently.
     if !loaded.unmapped.is_empty() {
         report.warn(format!(
-            "{} in the report maps to no file of the repository (still counted; see details.unmapped_files, or use --path-map)",
-            plural(loaded.unmapped.len() as u64, "file", "files")
+            "{} in the report {} to no file of the repository (still counted; see details.unmapped_files, or use --path-map)",
+            plural(loaded.unmapped.len() as u64, "file", "files"),
+            if loaded.unmapped.len() == 1 { "maps" } else { "map" }
         ));
         for path in loaded.unmapped.iter().take(50) {
             report.finding(
