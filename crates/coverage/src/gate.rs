@@ -711,13 +711,7 @@ fn sum<'a>(files: impl Iterator<Item = &'a FileCov>) -> Totals {
 
 /// Metrics of `totals`: absent, not zero, when the format has no such data.
 fn count_metrics(report: &mut ReportBuilder, totals: &Totals) {
-    for (name, counter) in [
-        ("lines", totals.lines),
-        ("branches", totals.branches),
-        ("functions", totals.functions),
-        ("statements", totals.statements),
-        ("regions", totals.regions),
-    ] {
+    for (name, counter) in totals.named() {
         if let Some(counter) = counter {
             report.metric(&format!("{name}_total"), counter.total);
             report.metric(&format!("{name}_covered"), counter.covered);
@@ -780,13 +774,7 @@ fn file_table(files: &BTreeMap<String, FileCov>) -> serde_json::Value {
         .map(|(path, totals)| {
             let mut row = serde_json::Map::new();
             row.insert("path".into(), (*path).clone().into());
-            for (name, counter) in [
-                ("lines", totals.lines),
-                ("statements", totals.statements),
-                ("branches", totals.branches),
-                ("functions", totals.functions),
-                ("regions", totals.regions),
-            ] {
+            for (name, counter) in totals.named() {
                 if let Some(c) = counter {
                     row.insert(name.into(), serde_json::json!({"total": c.total, "covered": c.covered, "missed": c.missed()}));
                 }

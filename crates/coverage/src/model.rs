@@ -61,6 +61,17 @@ impl Totals {
         add(&mut self.regions, other.regions);
     }
 
+    /// Every count with its metric name, in the order reports list them.
+    pub fn named(&self) -> [(&'static str, Option<Counter>); 5] {
+        [
+            ("lines", self.lines),
+            ("statements", self.statements),
+            ("branches", self.branches),
+            ("functions", self.functions),
+            ("regions", self.regions),
+        ]
+    }
+
     /// The line metric the gate checks: lines, or Go statements when the format has no lines.
     pub fn line_like(&self) -> Option<Counter> {
         self.lines.or(self.statements)

@@ -2,7 +2,7 @@
 
 use signoff_testkit::GitRepo;
 
-use crate::{coverage, fixture, metric, run_in};
+use crate::{coverage, fixture, metric, run_in, table_paths};
 
 const CALC: &str = include_str!("../fixtures/src/js/calc.js");
 
@@ -81,24 +81,41 @@ fn patch_coverage_against_a_base_revision_and_a_diff_file() {
 }
 
 #[test]
-fn small_changes_skip_the_patch_threshold_by_policy() {
+fn small_changes_skip_the_patch_threshold_by_policy_or_flag() {
     let (repo, base) = repo_with_change();
+    // The change has 3 changed executable lines, 1 covered: 33% against a minimum of 90.
     repo.write(
         "signoff.yml",
         "gates:\n  coverage: {patch: 90, patch_min_lines: 5}\n",
     );
     let report = fixture("js/lcov.info");
-    let (run, json) = run_in(
-        repo.path(),
-        &["--report", report.to_str().unwrap(), "--base", &base],
-    );
+    let report = report.to_str().unwrap();
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["--report", report, "--base", &base];
+        args.extend(extra);
+        run_in(repo.path(), &args)
+    };
+    let (run, json) = gate(&[]);
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(
-        json["details"]["patch_threshold_skipped"]
-            .as_str()
-            .unwrap()
-            .contains("patch_min_lines")
+    assert_eq!(
+        json["details"]["patch_threshold_skipped"],
+        "3 changed executable lines, fewer than the policy's patch_min_lines of 5"
     );
+    // The flag overrides the policy.
+    let (run, json) = gate(&["--patch-min-lines", "3"]);
+    assert_eq!(run.code, 1, "3 lines are enough: {}", run.all_output());
+    assert!(json["details"].get("patch_threshold_skipped").is_none());
+    assert_eq!(json["checks"][0]["name"], "patch");
+    repo.write("signoff.yml", "gates:\n  coverage: {patch: 90}\n");
+    let (run, json) = gate(&["--patch-min-lines", "4"]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(
+        json["details"]["patch_threshold_skipped"],
+        "3 changed executable lines, fewer than --patch-min-lines of 4"
+    );
+    let (run, _) = gate(&["--patch-min-lines", "lots"]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(run.stderr.contains("--patch-min-lines"), "{}", run.stderr);
 }
 
 #[test]
@@ -211,10 +228,7 @@ fn absolute_build_paths_map_to_repository_files() {
     let report = fixture("c/capture.info");
     let (run, json) = run_in(repo.path(), &["--report", report.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert_eq!(
-        json["details"]["files"]["worst_first"][0]["path"],
-        "src/stack.c"
-    );
+    assert_eq!(table_paths(&json), ["src/stack.c"]);
     assert!(json["details"].get("unmapped_files").is_none());
 }
 
@@ -278,57 +292,6 @@ fn the_file_table_lists_the_most_missed_lines_first() {
     .map(|(name, missed)| (name.to_owned(), missed));
     assert_eq!(rows, expected);
     assert_eq!(json["details"]["files"]["total"], 7);
-}
-
-#[test]
-fn the_patch_min_lines_flag_overrides_the_policy() {
-    let (repo, base) = repo_with_change();
-    // The change has 3 changed executable lines, 1 covered: 33% against a patch minimum
-    // of 90.
-    repo.write(
-        "signoff.yml",
-        "gates:\n  coverage: {patch: 90, patch_min_lines: 5}\n",
-    );
-    let report = fixture("js/lcov.info");
-    let report = report.to_str().unwrap();
-    let (run, json) = run_in(
-        repo.path(),
-        &[
-            "--report",
-            report,
-            "--base",
-            &base,
-            "--patch-min-lines",
-            "3",
-        ],
-    );
-    assert_eq!(run.code, 1, "3 lines are enough: {}", run.all_output());
-    assert!(json["details"].get("patch_threshold_skipped").is_none());
-    assert_eq!(json["checks"][0]["name"], "patch");
-
-    repo.write("signoff.yml", "gates:\n  coverage: {patch: 90}\n");
-    let (run, json) = run_in(
-        repo.path(),
-        &[
-            "--report",
-            report,
-            "--base",
-            &base,
-            "--patch-min-lines",
-            "4",
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.all_output());
-    assert_eq!(
-        json["details"]["patch_threshold_skipped"],
-        "3 changed executable lines, fewer than --patch-min-lines of 4"
-    );
-    let (run, _) = run_in(
-        repo.path(),
-        &["--report", report, "--patch-min-lines", "lots"],
-    );
-    assert_eq!(run.code, 2, "{}", run.all_output());
-    assert!(run.stderr.contains("--patch-min-lines"), "{}", run.stderr);
 }
 
 /// A repository with calc.js, and shapes.py under another name (lib/geometry.py).
@@ -397,12 +360,7 @@ fn files_that_map_nowhere_are_listed_warned_and_still_counted() {
         json["details"]["unmapped_files"],
         serde_json::json!(["test_shapes.py"])
     );
-    let paths: Vec<&str> = json["details"]["files"]["worst_first"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| row["path"].as_str().unwrap())
-        .collect();
+    let paths = table_paths(&json);
     assert!(paths.contains(&"lib/geometry.py"), "{paths:?}");
     assert!(paths.contains(&"calc.js"), "{paths:?}");
 }
@@ -431,10 +389,7 @@ fn windows_paths_map_to_repository_files() {
     let (run, json) = run_in(repo.path(), &["--report", windows]);
     assert_eq!(run.code, 0, "{}", run.all_output());
     assert_eq!(json["status"], "pass");
-    assert_eq!(
-        json["details"]["files"]["worst_first"][0]["path"],
-        "src/calc.js"
-    );
+    assert_eq!(table_paths(&json), ["src/calc.js"]);
     assert_eq!(metric(&json, "lines_covered"), Some(12));
     // The same through --path-map written with Windows separators.
     let (run, json) = run_in(
@@ -442,10 +397,7 @@ fn windows_paths_map_to_repository_files() {
         &["--report", windows, "--path-map", "D:\\a\\app\\app\\=."],
     );
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert_eq!(
-        json["details"]["files"]["worst_first"][0]["path"],
-        "src/calc.js"
-    );
+    assert_eq!(table_paths(&json), ["src/calc.js"]);
     assert!(json["details"].get("unmapped_files").is_none());
 }
 
