@@ -29,6 +29,16 @@ pub enum InputError {
         format: &'static str,
         message: String,
     },
+    /// A report of a format read whole that is larger than the gate reads.
+    #[error(
+        "{file} is {size} bytes, more than the {limit} bytes (1 GiB) the gate reads of a report in {format}, a format that must be read whole"
+    )]
+    TooLarge {
+        file: String,
+        format: &'static str,
+        size: u64,
+        limit: u64,
+    },
     /// A report that holds no instrumented line at all.
     #[error("{file} holds no coverage data ({what})")]
     Empty { file: String, what: String },
@@ -63,6 +73,7 @@ impl InputError {
             InputError::Truncated { .. } => {
                 "the file was cut short (a full disk, a cancelled job, a partial upload); regenerate it".into()
             }
+            InputError::TooLarge { .. } => "write the same coverage as lcov or XML, which the gate streams with no size limit (`llvm-cov export -format=lcov`, `c8`/`nyc --reporter=lcov`, `coverage lcov`, `gcovr --lcov` or `--cobertura`), or split the report per test suite and give each with --report".into(),
             InputError::Empty { .. } => "a report without instrumented lines means the tests ran without coverage or the report names no source files; check the coverage tool's include/exclude settings".into(),
             InputError::Unmapped { .. } => "rewrite the report's build paths with `--path-map FROM=TO` (for example `--path-map /home/runner/work/app/app=`), or run from the repository root or give --root".into(),
             InputError::Diff { .. } => "give a unified diff (`git diff BASE...HEAD > change.diff`) or a revision that exists with --base".into(),

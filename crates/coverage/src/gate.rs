@@ -10,7 +10,7 @@ use signoff_core::{Context, ReportBuilder};
 
 use crate::diff::Changes;
 use crate::error::{InputError, Shown};
-use crate::model::{Counter, FileCov, Totals};
+use crate::model::{self, Counter, FileCov, Totals};
 use crate::parse::{self, Format};
 use crate::patch::{self, Patch};
 use crate::paths::{self, Mapped, Mapper, PathMap};
@@ -81,62 +81,114 @@ struct Loaded {
     formats: Vec<(String, Format)>,
     unmapped: Vec<String>,
     ambiguous: Vec<(String, Vec<String>)>,
+    /// Files that two reports give as totals only: `(path, report used, report not used)`.
+    summary_conflicts: Vec<(String, String, String)>,
 }
 
+/// One report parsed and its paths mapped.
+struct OneReport {
+    shown: String,
+    format: Format,
+    declared: Option<Totals>,
+    files: Vec<(String, FileCov)>,
+    nowhere: Vec<String>,
+    ambiguous: Vec<(String, Vec<String>)>,
+    mapped_any: bool,
+}
+
+fn parse_and_map(report: &Path, mapper: &Mapper) -> Result<OneReport, InputError> {
+    let started = std::time::Instant::now();
+    let parsed = parse::parse_file(report)?;
+    tracing::debug!(
+        "parsed {} ({} files) in {:?}",
+        report.display(),
+        parsed.files.len(),
+        started.elapsed()
+    );
+    let mut out = OneReport {
+        shown: report.display().to_string(),
+        format: parsed.format,
+        declared: parsed.declared,
+        files: Vec::with_capacity(parsed.files.len()),
+        nowhere: Vec::new(),
+        ambiguous: Vec::new(),
+        mapped_any: false,
+    };
+    for (raw, file) in parsed.files {
+        let mapped = mapper.map(&raw, &parsed.sources);
+        match &mapped {
+            Mapped::Repo(_) | Mapped::Kept(_) => out.mapped_any = true,
+            Mapped::Nowhere(path) => out.nowhere.push(path.clone()),
+            Mapped::Ambiguous(path, options) => {
+                out.ambiguous.push((path.clone(), options.clone()));
+            }
+        }
+        out.files.push((mapped.key().to_owned(), file));
+    }
+    tracing::debug!("mapped {} in {:?}", out.shown, started.elapsed());
+    Ok(out)
+}
+
+/// Parses and maps every report in parallel (a large report is also cut into pieces
+/// parsed on every core), then merges them in the order given, so the totals and the
+/// error reported (the first failing report's) do not depend on timing.
 fn load(reports: &[PathBuf], mapper: &Mapper, root: &Path) -> Result<Loaded, InputError> {
+    use rayon::prelude::*;
     let mut loaded = Loaded {
         files: BTreeMap::new(),
         declared: None,
         formats: Vec::new(),
         unmapped: Vec::new(),
         ambiguous: Vec::new(),
+        summary_conflicts: Vec::new(),
     };
-    for report in reports {
-        let started = std::time::Instant::now();
-        let parsed = parse::parse_file(report)?;
-        tracing::debug!(
-            "parsed {} ({} files) in {:?}",
-            report.display(),
-            parsed.files.len(),
-            started.elapsed()
-        );
-        let shown = report.display().to_string();
-        let mut mapped_any = false;
-        let mut nowhere = Vec::new();
-        let count = parsed.files.len();
-        for (raw, file) in parsed.files {
-            let mapped = mapper.map(&raw, &parsed.sources);
-            match &mapped {
-                Mapped::Repo(_) | Mapped::Kept(_) => mapped_any = true,
-                Mapped::Nowhere(path) => nowhere.push(path.clone()),
-                Mapped::Ambiguous(path, options) => {
-                    loaded.ambiguous.push((path.clone(), options.clone()));
-                }
-            }
-            let key = mapped.key().to_owned();
+    let results: Vec<Result<OneReport, InputError>> = reports
+        .par_iter()
+        .map(|report| parse_and_map(report, mapper))
+        .collect();
+    // Which report each totals-only file came from, to say which one was used.
+    let mut summary_from: BTreeMap<String, String> = BTreeMap::new();
+    for result in results {
+        let one = result?;
+        if !one.mapped_any && mapper.has_repository {
+            return Err(InputError::Unmapped {
+                file: one.shown,
+                files: plural(one.files.len() as u64, "file", "files"),
+                root: mapper.root_shown.clone(),
+                example: one.nowhere.first().cloned().unwrap_or_default(),
+            });
+        }
+        for (key, file) in one.files {
             match loaded.files.get_mut(&key) {
-                Some(existing) => existing.merge(file),
+                Some(existing) => {
+                    if let (Some(mine), Some(theirs)) = (&existing.summary, &file.summary) {
+                        let earlier = summary_from.get(&key).cloned().unwrap_or_default();
+                        let (used, dropped) = if model::summary_wins(theirs, mine) {
+                            summary_from.insert(key.clone(), one.shown.clone());
+                            (one.shown.clone(), earlier)
+                        } else {
+                            (earlier, one.shown.clone())
+                        };
+                        loaded.summary_conflicts.push((key.clone(), used, dropped));
+                    }
+                    existing.merge(file);
+                }
                 None => {
+                    if file.summary.is_some() {
+                        summary_from.insert(key.clone(), one.shown.clone());
+                    }
                     loaded.files.insert(key, file);
                 }
             }
         }
-        if !mapped_any && mapper.has_repository {
-            return Err(InputError::Unmapped {
-                file: shown,
-                files: plural(count as u64, "file", "files"),
-                root: mapper.root_shown.clone(),
-                example: nowhere.first().cloned().unwrap_or_default(),
-            });
-        }
-        tracing::debug!("mapped in {:?}", started.elapsed());
-        loaded.unmapped.extend(nowhere);
-        if parsed.format == Format::GoCover {
+        loaded.unmapped.extend(one.nowhere);
+        loaded.ambiguous.extend(one.ambiguous);
+        if one.format == Format::GoCover {
             go_functions(&mut loaded.files, root);
         }
-        loaded.formats.push((shown, parsed.format));
+        loaded.formats.push((one.shown, one.format));
         loaded.declared = if reports.len() == 1 {
-            parsed.declared
+            one.declared
         } else {
             None
         };
@@ -248,7 +300,8 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
         report.detail("ignored_files", (before - loaded.files.len()) as u64);
     }
     let totals = with_declared(sum(loaded.files.values()), loaded.declared);
-    let Some(main) = totals.line_like().filter(|c| c.total > 0) else {
+    let unit = Unit::of(&loaded.formats);
+    let Some(main) = unit.counter(&totals).filter(|c| c.total > 0) else {
         return Err(InputError::Empty {
             file: args
                 .reports
@@ -259,25 +312,10 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             what: "no instrumented line is left after the policy's `ignore` globs".into(),
         });
     };
-    let line_word = if totals.lines.is_some() {
-        "lines"
-    } else {
-        "statements"
-    };
+    let line_word = unit.word(&totals);
 
-    // Metrics: absent, not zero, when the format has no such data.
     report.metric("files", loaded.files.len() as u64);
-    for (name, counter) in [
-        ("lines", totals.lines),
-        ("branches", totals.branches),
-        ("functions", totals.functions),
-        ("statements", totals.statements),
-    ] {
-        if let Some(counter) = counter {
-            report.metric(&format!("{name}_total"), counter.total);
-            report.metric(&format!("{name}_covered"), counter.covered);
-        }
-    }
+    count_metrics(report, &totals);
 
     // Overall thresholds.
     let threshold = |flag: Option<f64>, policy: Option<signoff_core::policy::Percent>| {
@@ -287,7 +325,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
         (
             "lines",
             threshold(args.lines, policy.lines),
-            totals.line_like(),
+            unit.counter(&totals),
             line_word,
         ),
         (
@@ -332,7 +370,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             .map(|(_, f)| f));
         let pattern = &rule.path.pattern;
         for (name, minimum, counter) in [
-            ("lines", rule.lines, group.line_like()),
+            ("lines", rule.lines, unit.counter(&group)),
             ("branches", rule.branches, group.branches),
             ("functions", rule.functions, group.functions),
         ] {
@@ -400,7 +438,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
 
     // Baseline.
     if let Some(path) = &args.baseline {
-        let base = baseline(path, &mapper)?;
+        let base = baseline(path, &mapper, unit)?;
         let max_drop = args
             .max_drop
             .or(policy.max_drop.map(|p| p.0))
@@ -433,8 +471,9 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
     // Mapping problems: listed, never dropped silently.
     if !loaded.unmapped.is_empty() {
         report.warn(format!(
-            "{} in the report maps to no file of the repository (still counted; see details.unmapped_files, or use --path-map)",
-            plural(loaded.unmapped.len() as u64, "file", "files")
+            "{} in the report {} to no file of the repository (still counted; see details.unmapped_files, or use --path-map)",
+            plural(loaded.unmapped.len() as u64, "file", "files"),
+            if loaded.unmapped.len() == 1 { "maps" } else { "map" }
         ));
         for path in loaded.unmapped.iter().take(50) {
             report.finding(
@@ -452,6 +491,23 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
                 .iter()
                 .take(MAX_UNMAPPED)
                 .cloned()
+                .collect::<Vec<_>>(),
+        );
+    }
+    if let Some((path, used, dropped)) = loaded.summary_conflicts.first() {
+        report.warn(format!(
+            "{} given as totals only by more than one report (`{path}`: {used} and {dropped}); totals cannot be merged line by line, so for each the report with more covered lines was used (see details.summary_conflicts), and the merged totals may be too low; give per-line reports (lcov, coverage-final.json, …) to merge shards",
+            plural(loaded.summary_conflicts.len() as u64, "file is", "files are"),
+        ));
+        report.detail(
+            "summary_conflicts",
+            loaded
+                .summary_conflicts
+                .iter()
+                .take(MAX_UNMAPPED)
+                .map(|(path, used, dropped)| {
+                    serde_json::json!({"path": path, "used": used, "not_used": dropped})
+                })
                 .collect::<Vec<_>>(),
         );
     }
@@ -496,7 +552,11 @@ fn report_patch(
     report.metric("patch_lines_total", patch.counter.total);
     report.metric("patch_lines_covered", patch.counter.covered);
     let minimum = args.patch.or(policy.patch.map(|p| p.0));
-    let min_lines = policy.patch_min_lines.unwrap_or(0);
+    let (min_lines, min_from) = match (args.patch_min_lines, policy.patch_min_lines) {
+        (Some(n), _) => (n, "--patch-min-lines"),
+        (None, Some(n)) => (n, "the policy's patch_min_lines"),
+        (None, None) => (0, ""),
+    };
     match patch.counter.percent() {
         Some(percent) => {
             summary.push(format!(
@@ -510,7 +570,7 @@ fn report_patch(
                     report.detail(
                         "patch_threshold_skipped",
                         format!(
-                            "{} changed executable lines, fewer than the policy's patch_min_lines of {min_lines}",
+                            "{} changed executable lines, fewer than {min_from} of {min_lines}",
                             patch.counter.total
                         ),
                     );
@@ -594,25 +654,26 @@ fn source_lines(text: &[u8], start: u32, end: u32) -> Option<String> {
     })
 }
 
-fn baseline(path: &Path, mapper: &Mapper) -> Result<Option<Counter>, InputError> {
+fn baseline(path: &Path, mapper: &Mapper, unit: Unit) -> Result<Option<Counter>, InputError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InputError::Read {
         file: shown.clone(),
         source,
     })?;
     if let Ok(report) = serde_json::from_slice::<GateReport>(&bytes) {
-        let total = report
-            .metric("lines_total")
-            .or(report.metric("statements_total"));
-        let covered = report
-            .metric("lines_covered")
-            .or(report.metric("statements_covered"));
-        return Ok(total
-            .zip(covered)
-            .map(|(t, c)| Counter::new(t as u64, c as u64)));
+        // The same count as now: Go's statements before its lines.
+        let names = match unit {
+            Unit::Statements => ["statements", "lines"],
+            Unit::Lines => ["lines", "statements"],
+        };
+        return Ok(names.iter().find_map(|name| {
+            let total = report.metric(&format!("{name}_total"))?;
+            let covered = report.metric(&format!("{name}_covered"))?;
+            Some(Counter::new(total as u64, covered as u64))
+        }));
     }
     let loaded = load(&[path.to_path_buf()], mapper, Path::new("."))?;
-    Ok(sum(loaded.files.values()).line_like())
+    Ok(unit.counter(&sum(loaded.files.values())))
 }
 
 /// The producing tool's totals where it declares them, the counted ones elsewhere.
@@ -628,15 +689,68 @@ fn with_declared(counted: Totals, declared: Option<Totals>) -> Totals {
             .statements
             .and(declared.statements)
             .or(counted.statements),
+        regions: declared.regions.or(counted.regions),
     }
 }
 
+/// The totals of `files`. Regions stay absent when any file that had them lost its count
+/// by being joined with another record: a partial count would mislead.
 fn sum<'a>(files: impl Iterator<Item = &'a FileCov>) -> Totals {
     let mut totals = Totals::default();
+    let mut regions_lost = false;
     for file in files {
-        totals.add(&file.totals());
+        let one = file.totals();
+        regions_lost |= file.has.regions && one.regions.is_none();
+        totals.add(&one);
+    }
+    if regions_lost {
+        totals.regions = None;
     }
     totals
+}
+
+/// Metrics of `totals`: absent, not zero, when the format has no such data.
+fn count_metrics(report: &mut ReportBuilder, totals: &Totals) {
+    for (name, counter) in totals.named() {
+        if let Some(counter) = counter {
+            report.metric(&format!("{name}_total"), counter.total);
+            report.metric(&format!("{name}_covered"), counter.covered);
+        }
+    }
+}
+
+/// The count the line threshold, the summary, the badge and the baseline use: for Go
+/// coverprofiles alone, statements (what `go test -cover` and `go tool cover -func`
+/// print; their lines are reported too); for every other report, lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Lines,
+    Statements,
+}
+
+impl Unit {
+    fn of(formats: &[(String, Format)]) -> Unit {
+        if !formats.is_empty() && formats.iter().all(|(_, f)| *f == Format::GoCover) {
+            Unit::Statements
+        } else {
+            Unit::Lines
+        }
+    }
+
+    fn counter(self, totals: &Totals) -> Option<Counter> {
+        match self {
+            Unit::Statements => totals.statements.or(totals.lines),
+            Unit::Lines => totals.line_like(),
+        }
+    }
+
+    fn word(self, totals: &Totals) -> &'static str {
+        match self {
+            Unit::Statements if totals.statements.is_some() => "statements",
+            _ if totals.lines.is_some() => "lines",
+            _ => "statements",
+        }
+    }
 }
 
 fn round(value: f64) -> f64 {
@@ -660,12 +774,7 @@ fn file_table(files: &BTreeMap<String, FileCov>) -> serde_json::Value {
         .map(|(path, totals)| {
             let mut row = serde_json::Map::new();
             row.insert("path".into(), (*path).clone().into());
-            for (name, counter) in [
-                ("lines", totals.lines),
-                ("statements", totals.statements),
-                ("branches", totals.branches),
-                ("functions", totals.functions),
-            ] {
+            for (name, counter) in totals.named() {
                 if let Some(c) = counter {
                     row.insert(name.into(), serde_json::json!({"total": c.total, "covered": c.covered, "missed": c.missed()}));
                 }
@@ -725,18 +834,7 @@ fn run_merge(
     {
         report.warn(format!("cannot hash {shown}: {error}"));
     }
-    let totals = sum(loaded.files.values());
-    for (name, counter) in [
-        ("lines", totals.lines),
-        ("branches", totals.branches),
-        ("functions", totals.functions),
-        ("statements", totals.statements),
-    ] {
-        if let Some(counter) = counter {
-            report.metric(&format!("{name}_total"), counter.total);
-            report.metric(&format!("{name}_covered"), counter.covered);
-        }
-    }
+    count_metrics(report, &sum(loaded.files.values()));
     report.metric("files", loaded.files.len() as u64);
     Ok(format!(
         "merged {} ({}) into {shown}",

@@ -37,7 +37,8 @@ pub struct Args {
     #[arg(long = "report", value_name = "FILE", num_args = 1..)]
     pub reports: Vec<PathBuf>,
 
-    /// Minimum line coverage, percent (Go: statements) [default: policy `lines`]
+    /// Minimum line coverage, percent (Go coverprofiles: statements, as `go test -cover`
+    /// prints) [default: policy `lines`]
     #[arg(long, value_name = "N", value_parser = percent)]
     pub lines: Option<f64>,
 
@@ -52,6 +53,11 @@ pub struct Args {
     /// Minimum coverage of the changed lines, percent [default: policy `patch`]
     #[arg(long, value_name = "N", value_parser = percent)]
     pub patch: Option<f64>,
+
+    /// No patch threshold when fewer than N changed lines are executable (small changes)
+    /// [default: policy `patch_min_lines`, else 0]
+    #[arg(long, value_name = "N")]
+    pub patch_min_lines: Option<u64>,
 
     /// Base revision: the changed lines are those added since its merge base with HEAD
     /// (including uncommitted changes) [default in a pull request: its base commit]

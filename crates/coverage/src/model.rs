@@ -43,6 +43,8 @@ pub struct Totals {
     pub functions: Option<Counter>,
     /// Go statements (`go tool cover -func`).
     pub statements: Option<Counter>,
+    /// llvm-cov code regions (`llvm-cov report`'s first columns).
+    pub regions: Option<Counter>,
 }
 
 impl Totals {
@@ -56,6 +58,18 @@ impl Totals {
         add(&mut self.branches, other.branches);
         add(&mut self.functions, other.functions);
         add(&mut self.statements, other.statements);
+        add(&mut self.regions, other.regions);
+    }
+
+    /// Every count with its metric name, in the order reports list them.
+    pub fn named(&self) -> [(&'static str, Option<Counter>); 5] {
+        [
+            ("lines", self.lines),
+            ("statements", self.statements),
+            ("branches", self.branches),
+            ("functions", self.functions),
+            ("regions", self.regions),
+        ]
     }
 
     /// The line metric the gate checks: lines, or Go statements when the format has no lines.
@@ -329,6 +343,7 @@ pub struct Has {
     pub branches: bool,
     pub functions: bool,
     pub statements: bool,
+    pub regions: bool,
 }
 
 impl Has {
@@ -338,6 +353,7 @@ impl Has {
             branches: self.branches || other.branches,
             functions: self.functions || other.functions,
             statements: self.statements || other.statements,
+            regions: self.regions || other.regions,
         }
     }
 }
@@ -345,7 +361,7 @@ impl Has {
 /// Coverage of one source file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileCov {
-    /// Lines for totals and patch coverage (for Go, derived from blocks: patch only).
+    /// Lines for totals and patch coverage (for Go, derived from blocks, see `parse::go`).
     pub lines: Lines,
     /// Branches being added, packed (see [`branch`]); [`FileCov::finish`] moves them into
     /// the compact encoding.
@@ -477,10 +493,9 @@ impl FileCov {
             self.names.dedup_by(|a, b| a.0 == b.0);
         }
         match (&mut self.summary, other.summary) {
-            // Two summaries of one file cannot be joined line by line; keep the better.
-            (Some(mine), Some(theirs))
-                if theirs.line_like().map(|c| c.covered) > mine.line_like().map(|c| c.covered) =>
-            {
+            // Two summaries of one file cannot be joined line by line: keep the one with
+            // more covered lines (the gate says so, see `summary_wins`).
+            (Some(mine), Some(theirs)) if summary_wins(&theirs, mine) => {
                 *mine = theirs;
             }
             (None, Some(theirs)) => self.summary = Some(theirs),
@@ -523,6 +538,9 @@ impl FileCov {
                     .unwrap_or_else(|| count_packed(&self.functions))
             }),
             statements,
+            // Regions cannot be rebuilt from the per-line data: only a single record's
+            // own count exists (see `gate::sum` for files whose records were joined).
+            regions: self.has.regions.then_some(declared.regions).flatten(),
         }
     }
 
@@ -543,6 +561,12 @@ impl FileCov {
     pub fn has_line_data(&self) -> bool {
         !self.lines.is_empty()
     }
+}
+
+/// Whether a file's totals-only summary `theirs` replaces `mine` when two reports give
+/// one for the same file: the one with more covered lines wins, the earlier on a tie.
+pub fn summary_wins(theirs: &Totals, mine: &Totals) -> bool {
+    theirs.line_like().map(|c| c.covered) > mine.line_like().map(|c| c.covered)
 }
 
 /// Files by path as the report wrote it.
@@ -590,6 +614,7 @@ mod tests {
             branches: true,
             functions: true,
             statements: false,
+            regions: false,
         });
         file.branches = vec![branch(5, 0, false), branch(5, 1, true), branch(5, 0, true)];
         file.functions = vec![

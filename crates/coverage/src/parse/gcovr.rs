@@ -63,6 +63,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             branches: true,
             functions: true,
             statements: false,
+            regions: false,
         });
         let mut per_line = std::collections::HashMap::<u32, u32>::new();
         for line in f.lines.iter().filter(|l| !l.noncode && !l.excluded) {
@@ -143,6 +144,7 @@ impl Numbers {
             branches: pair(self.branch_total, self.branch_covered),
             functions: pair(self.function_total, self.function_covered),
             statements: None,
+            regions: None,
         }
     }
 }
@@ -157,6 +159,7 @@ pub fn parse_summary(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             branches: totals.branches.is_some(),
             functions: totals.functions.is_some(),
             statements: false,
+            regions: false,
         });
         cov.summary = Some(Box::new(totals));
         model::insert(&mut files, f.filename, cov);

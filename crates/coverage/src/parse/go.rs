@@ -2,9 +2,13 @@
 //! `go tool cover -func` counts: statements, a block's statements covered when its count
 //! is above zero, duplicate blocks (several test binaries) joined.
 //!
-//! Line data for patch coverage: a line is measured when a block spans it and covered
-//! when any block spanning it ran. The profile has no functions (they need the source)
-//! and no lines in the line-count sense, so those metrics stay absent.
+//! Lines (reported as `lines_*` next to `statements_*`, and used for patch coverage): a
+//! line is measured when a block spans it, from the block's first line to its last
+//! (closing-brace lines included), and covered when any block spanning it has a count
+//! above zero, in any test binary. This is the convention of the Go-to-lcov converters
+//! (every line of a block gets the block's count); Go itself counts only statements, so
+//! the gate's line threshold for a Go profile stays on statements. The profile names no
+//! functions: the gate finds them in the source (see [`functions`]).
 
 use std::io::Read;
 
@@ -73,6 +77,7 @@ fn parse_piece(acc: &mut Acc, piece: Piece) {
                 let file = acc.files.entry(path).or_insert_with(|| {
                     FileCov::new(Has {
                         statements: true,
+                        lines: true,
                         ..Has::default()
                     })
                 });
@@ -134,13 +139,14 @@ mod tests {
     use crate::model::Counter;
 
     #[test]
-    fn statements_like_go_tool_cover_and_lines_for_patches() {
+    fn statements_like_go_tool_cover_and_lines_covered_by_any_block_that_ran() {
         let text = "mode: set\nm/a.go:3.10,5.2 2 1\nm/a.go:7.1,8.3 1 0\nm/a.go:7.1,8.3 1 1\nm/a.go:10.1,10.9 4 0\n";
         let parsed = parse(text.as_bytes(), Vec::new(), "c.out").unwrap();
         let file = &parsed.files["m/a.go"];
         let totals = file.totals();
         assert_eq!(totals.statements, Some(Counter::new(7, 3)));
-        assert_eq!(totals.lines, None);
+        // Lines 3-5, 7-8 and 10; 10 is the only one no block that ran spans.
+        assert_eq!(totals.lines, Some(Counter::new(6, 5)));
         assert_eq!(totals.functions, None);
         assert_eq!(file.lines.get(4), Some(true));
         assert_eq!(file.lines.get(8), Some(true));

@@ -69,6 +69,7 @@ pub fn parse_final(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             branches: true,
             functions: true,
             statements: true,
+            regions: false,
         });
         let statements = Counter::new(
             data.s.len() as u64,
@@ -148,6 +149,7 @@ impl Summary {
             branches: self.branches.as_ref().map(counter),
             functions: self.functions.as_ref().map(counter),
             statements: self.statements.as_ref().map(counter),
+            regions: None,
         }
     }
 }
@@ -167,6 +169,7 @@ pub fn parse_summary(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
             branches: summary.branches.is_some(),
             functions: summary.functions.is_some(),
             statements: summary.statements.is_some(),
+            regions: false,
         });
         cov.summary = Some(Box::new(summary.totals()));
         model::insert(&mut files, key, cov);

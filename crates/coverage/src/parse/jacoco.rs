@@ -3,6 +3,11 @@
 //! (for patch coverage and merging) comes from `<line nr mi ci mb cb>`: a line with
 //! instructions is covered when `ci > 0`. JaCoCo names files by package and source file
 //! name (`name/fraser/X.java`); path mapping finds them under the source roots.
+//!
+//! The document is streamed (a 64 KiB buffer and the current element), so its size is
+//! not limited by memory; errors give the line, counted as the parser consumes bytes.
+
+use std::io::{BufRead, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
@@ -10,9 +15,42 @@ use super::{Format, Parsed, num};
 use crate::error::InputError;
 use crate::model::{self, Counter, FileCov, Files, Has, Totals};
 
-pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
+/// A buffered reader that counts the newlines the XML parser has consumed.
+struct Counted<R> {
+    inner: R,
+    newlines: u64,
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.newlines += memchr::memchr_iter(b'\n', &out[..n]).count() as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Ok(buffered) = self.inner.fill_buf() {
+            let amount = amount.min(buffered.len());
+            self.newlines += memchr::memchr_iter(b'\n', &buffered[..amount]).count() as u64;
+        }
+        self.inner.consume(amount);
+    }
+}
+
+pub fn parse<R: Read>(input: R, head: Vec<u8>, file: &str) -> Result<Parsed, InputError> {
+    let input = Counted {
+        inner: std::io::BufReader::with_capacity(1 << 16, std::io::Cursor::new(head).chain(input)),
+        newlines: 0,
+    };
+    let mut reader = quick_xml::Reader::from_reader(input);
     reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut package = String::new();
     let mut class_source: Option<(String, String)> = None; // (path, class name)
@@ -21,23 +59,29 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
     let mut functions: Vec<(String, u64, Box<str>)> = Vec::new();
     let mut method: Option<String> = None;
     let mut declared = Totals::default();
-    let syntax = |reader: &quick_xml::Reader<&[u8]>, message: String| InputError::Syntax {
+    let syntax = |reader: &quick_xml::Reader<Counted<_>>, message: String| InputError::Syntax {
         file: file.to_owned(),
-        line: memchr::memchr_iter(
-            b'\n',
-            &bytes[..(reader.buffer_position() as usize).min(bytes.len())],
-        )
-        .count() as u64
-            + 1,
+        line: reader.get_ref().newlines + 1,
         format: "JaCoCo XML",
         message,
     };
     let mut closed = false;
     loop {
-        let event = match reader.read_event() {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
             Ok(event) => event,
+            Err(quick_xml::Error::Io(error)) => {
+                return Err(InputError::Read {
+                    file: file.to_owned(),
+                    source: std::io::Error::new(error.kind(), error.to_string()),
+                });
+            }
             Err(error) => {
-                if reader.buffer_position() >= bytes.len() as u64 {
+                let at_end = reader
+                    .get_mut()
+                    .fill_buf()
+                    .is_ok_and(|rest| rest.is_empty());
+                if at_end {
                     return Err(InputError::Truncated {
                         file: file.to_owned(),
                         format: "JaCoCo XML",
@@ -97,6 +141,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
                         branches: true,
                         functions: true,
                         statements: false,
+                        regions: false,
                     }),
                 ));
             }

@@ -1,7 +1,11 @@
 //! llvm-cov export JSON (`llvm-cov export -format=text`, cargo-llvm-cov `--json`),
-//! counted as `llvm-cov report` counts: each file's `summary` (lines, functions,
-//! branches) and the export's `totals`. Per-line data is rebuilt from the segments the way
-//! llvm's `LineCoverageStats` does, so patch coverage sees the lines `llvm-cov show` shows.
+//! counted as `llvm-cov report` counts: each file's `summary` (regions, lines, functions,
+//! branches) and the export's `totals`. Regions exist only as those counts (a region is a
+//! span of code with one execution count; the per-line data cannot rebuild them), so a
+//! file whose records are joined with another record has no region count any more, and
+//! the gate then reports no regions at all rather than a partial count. Per-line data is
+//! rebuilt from the segments the way llvm's `LineCoverageStats` does, so patch coverage
+//! sees the lines `llvm-cov show` shows.
 
 use serde::Deserialize;
 
@@ -47,6 +51,8 @@ struct Summary {
     functions: Option<Count>,
     #[serde(default)]
     branches: Option<Count>,
+    #[serde(default)]
+    regions: Option<Count>,
 }
 
 impl Summary {
@@ -57,6 +63,7 @@ impl Summary {
             functions: self.functions.map(c),
             branches: self.branches.map(c),
             statements: None,
+            regions: self.regions.map(c),
         }
     }
 }
@@ -127,6 +134,7 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed, InputError> {
                 branches: true,
                 functions: true,
                 statements: false,
+                regions: f.summary.is_some_and(|s| s.regions.is_some()),
             });
             let segments: Vec<Segment> = f.segments.iter().filter_map(|s| segment(s)).collect();
             lines_from_segments(&segments, &mut cov);

@@ -87,6 +87,11 @@ pub(crate) fn keeps_names() -> bool {
 /// How many bytes the detector looks at.
 const HEAD: usize = 64 * 1024;
 
+/// Largest report of a JSON format (Istanbul, coverage.py, llvm-cov export, gcovr): 1 GiB.
+/// Those parsers hold the whole document and build its data at several times its size;
+/// the streamed formats (lcov, Cobertura and JaCoCo XML, Go coverprofile) have no limit.
+pub const WHOLE_FILE_LIMIT: u64 = 1 << 30;
+
 /// Reads and parses the report at `path`.
 pub fn parse_file(path: &Path) -> Result<Parsed, InputError> {
     let shown = path.display().to_string();
@@ -111,18 +116,36 @@ pub fn parse_file(path: &Path) -> Result<Parsed, InputError> {
         Format::Lcov => lcov::parse(file, head, &shown),
         Format::Cobertura => cobertura::parse(file, head, &shown),
         Format::GoCover => go::parse(file, head, &shown),
+        Format::Jacoco => jacoco::parse(file, head, &shown),
         _ => {
+            let too_large = |size: u64| InputError::TooLarge {
+                file: shown.clone(),
+                format: format.name(),
+                size,
+                limit: WHOLE_FILE_LIMIT,
+            };
+            if let Ok(meta) = file.metadata()
+                && meta.len() > WHOLE_FILE_LIMIT
+            {
+                return Err(too_large(meta.len()));
+            }
             let mut bytes = head;
-            file.read_to_end(&mut bytes).map_err(read_error)?;
+            // A pipe has no length to check beforehand: stop one byte past the limit.
+            (&mut file)
+                .take(WHOLE_FILE_LIMIT + 1 - bytes.len() as u64)
+                .read_to_end(&mut bytes)
+                .map_err(read_error)?;
+            if bytes.len() as u64 > WHOLE_FILE_LIMIT {
+                return Err(too_large(bytes.len() as u64));
+            }
             match format {
-                Format::Jacoco => jacoco::parse(&bytes, &shown),
                 Format::IstanbulFinal => istanbul::parse_final(&bytes, &shown),
                 Format::IstanbulSummary => istanbul::parse_summary(&bytes, &shown),
                 Format::CoveragePy => coveragepy::parse(&bytes, &shown),
                 Format::LlvmCov => llvm::parse(&bytes, &shown),
                 Format::Gcovr => gcovr::parse(&bytes, &shown),
                 Format::GcovrSummary => gcovr::parse_summary(&bytes, &shown),
-                Format::Lcov | Format::Cobertura | Format::GoCover => {
+                Format::Lcov | Format::Cobertura | Format::GoCover | Format::Jacoco => {
                     lcov::parse(&bytes[..], Vec::new(), &shown)
                 }
             }

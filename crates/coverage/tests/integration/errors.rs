@@ -227,3 +227,90 @@ fn an_unknown_base_revision_says_how_to_fetch_it() {
         "{error}"
     );
 }
+
+#[test]
+fn jacoco_xml_is_streamed_and_its_errors_say_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = std::fs::read_to_string(fixture("jacoco/jacoco.xml")).unwrap();
+    expect_error(
+        dir.path(),
+        "cut.jacoco.xml",
+        &xml.as_bytes()[..xml.len() * 2 / 3],
+        "ends before the JaCoCo XML document is complete",
+    );
+    // One element a line (JaCoCo writes one long line), then a bad count on one of them.
+    let pretty = xml.replace("><", ">\n<");
+    let bad_line = pretty
+        .lines()
+        .position(|l| l.starts_with("<line nr=\"20\""))
+        .unwrap()
+        + 1;
+    let bad = pretty.replacen("<line nr=\"20\" mi=\"2\"", "<line nr=\"20\" mi=\"-2\"", 1);
+    assert_ne!(bad, pretty);
+    expect_error(
+        dir.path(),
+        "bad.jacoco.xml",
+        bad.as_bytes(),
+        &format!("bad.jacoco.xml:{bad_line}:"),
+    );
+}
+
+#[test]
+fn a_json_report_past_the_size_limit_is_an_error_naming_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.json");
+    // An llvm-cov export whose first 64 KiB look right, made 1 GiB + 1 byte long as a
+    // sparse file (no disk space used, nothing read past the check).
+    let mut head = b"{\"data\": [{\"files\": [{\"filename\": \"a.c\", \"segments\": [".to_vec();
+    head.resize(64 * 1024, b' ');
+    std::fs::write(&path, &head).unwrap();
+    let size = (1u64 << 30) + 1;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(size)
+        .unwrap();
+    let (run, json) = run_in(dir.path(), &["--report", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    let error = json["details"]["errors"][0].as_str().unwrap();
+    assert!(
+        error.contains(&format!(
+            "huge.json is {size} bytes, more than the 1073741824 bytes (1 GiB)"
+        )) && error.contains("llvm-cov-export-json")
+            && error.contains("llvm-cov export -format=lcov"),
+        "{error}"
+    );
+}
+
+#[test]
+fn of_several_bad_reports_the_first_given_is_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixture("js/lcov.info");
+    std::fs::write(
+        dir.path().join("first.info"),
+        "SF:a.c\nDA:x,1\nend_of_record\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("second.xml"), "<coverage><packages>").unwrap();
+    for _ in 0..3 {
+        let (run, json) = run_in(
+            dir.path(),
+            &[
+                "--report",
+                good.to_str().unwrap(),
+                "--report",
+                "first.info",
+                "--report",
+                "second.xml",
+            ],
+        );
+        assert_eq!(run.code, 2, "{}", run.all_output());
+        let errors = json["details"]["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].as_str().unwrap().contains("first.info:2:"),
+            "{errors:?}"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use signoff_testkit::GitRepo;
 
-use crate::{coverage, fixture, metric, run_in};
+use crate::{coverage, fixture, metric, run_in, table_paths};
 
 const CALC: &str = include_str!("../fixtures/src/js/calc.js");
 
@@ -81,24 +81,41 @@ fn patch_coverage_against_a_base_revision_and_a_diff_file() {
 }
 
 #[test]
-fn small_changes_skip_the_patch_threshold_by_policy() {
+fn small_changes_skip_the_patch_threshold_by_policy_or_flag() {
     let (repo, base) = repo_with_change();
+    // The change has 3 changed executable lines, 1 covered: 33% against a minimum of 90.
     repo.write(
         "signoff.yml",
         "gates:\n  coverage: {patch: 90, patch_min_lines: 5}\n",
     );
     let report = fixture("js/lcov.info");
-    let (run, json) = run_in(
-        repo.path(),
-        &["--report", report.to_str().unwrap(), "--base", &base],
-    );
+    let report = report.to_str().unwrap();
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["--report", report, "--base", &base];
+        args.extend(extra);
+        run_in(repo.path(), &args)
+    };
+    let (run, json) = gate(&[]);
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(
-        json["details"]["patch_threshold_skipped"]
-            .as_str()
-            .unwrap()
-            .contains("patch_min_lines")
+    assert_eq!(
+        json["details"]["patch_threshold_skipped"],
+        "3 changed executable lines, fewer than the policy's patch_min_lines of 5"
     );
+    // The flag overrides the policy.
+    let (run, json) = gate(&["--patch-min-lines", "3"]);
+    assert_eq!(run.code, 1, "3 lines are enough: {}", run.all_output());
+    assert!(json["details"].get("patch_threshold_skipped").is_none());
+    assert_eq!(json["checks"][0]["name"], "patch");
+    repo.write("signoff.yml", "gates:\n  coverage: {patch: 90}\n");
+    let (run, json) = gate(&["--patch-min-lines", "4"]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(
+        json["details"]["patch_threshold_skipped"],
+        "3 changed executable lines, fewer than --patch-min-lines of 4"
+    );
+    let (run, _) = gate(&["--patch-min-lines", "lots"]);
+    assert_eq!(run.code, 2, "{}", run.all_output());
+    assert!(run.stderr.contains("--patch-min-lines"), "{}", run.stderr);
 }
 
 #[test]
@@ -211,10 +228,7 @@ fn absolute_build_paths_map_to_repository_files() {
     let report = fixture("c/capture.info");
     let (run, json) = run_in(repo.path(), &["--report", report.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert_eq!(
-        json["details"]["files"]["worst_first"][0]["path"],
-        "src/stack.c"
-    );
+    assert_eq!(table_paths(&json), ["src/stack.c"]);
     assert!(json["details"].get("unmapped_files").is_none());
 }
 
@@ -244,4 +258,172 @@ fn outside_a_repository_build_paths_map_onto_the_diff() {
         json["details"]["patch"]["uncovered_lines"]["c/stack.c"],
         serde_json::json!([10, 11])
     );
+}
+
+#[test]
+fn the_file_table_lists_the_most_missed_lines_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = ["lcov/capture-all.info", "py/lcov.info", "js/lcov.info"].map(fixture);
+    let mut args = vec!["--report"];
+    args.extend(reports.iter().map(|p| p.to_str().unwrap()));
+    let (run, json) = run_in(dir.path(), &args);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let rows: Vec<(String, u64)> = json["details"]["files"]["worst_first"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let path = row["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_owned();
+            (name, row["lines"]["missed"].as_u64().unwrap())
+        })
+        .collect();
+    // Most missed first, ties by path: not the paths' own order (the absolute C paths
+    // would sort first).
+    let expected = [
+        ("calc.js", 5),
+        ("shapes.py", 4),
+        ("calc.c", 3),
+        ("calc.h", 1),
+        ("test_add.c", 1),
+        ("test_div.c", 1),
+        ("test_shapes.py", 0),
+    ]
+    .map(|(name, missed)| (name.to_owned(), missed));
+    assert_eq!(rows, expected);
+    assert_eq!(json["details"]["files"]["total"], 7);
+}
+
+/// A repository with calc.js, and shapes.py under another name (lib/geometry.py).
+fn repo_for_mapping() -> GitRepo {
+    let mut repo = GitRepo::new();
+    repo.write("calc.js", CALC);
+    repo.write(
+        "lib/geometry.py",
+        include_str!("../fixtures/src/py/shapes.py"),
+    );
+    repo.commit("js and python");
+    repo
+}
+
+/// One report with the JavaScript and the Python suites (c8's and coverage.py's lcov,
+/// one after the other, as a monorepo's CI concatenates them).
+fn two_suites(dir: &std::path::Path) -> String {
+    let mut text = std::fs::read_to_string(fixture("js/lcov.info")).unwrap();
+    text.push_str(&std::fs::read_to_string(fixture("py/lcov.info")).unwrap());
+    let path = dir.join("all.info");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn files_that_map_nowhere_are_listed_warned_and_still_counted() {
+    let repo = repo_for_mapping();
+    let dir = tempfile::tempdir().unwrap();
+    let report = two_suites(dir.path());
+    let (run, json) = run_in(repo.path(), &["--report", &report]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(json["status"], "warn");
+    assert_eq!(
+        json["details"]["unmapped_files"],
+        serde_json::json!(["shapes.py", "test_shapes.py"])
+    );
+    let unmapped: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unmapped-file")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(unmapped.len(), 2, "{unmapped:?}");
+    assert!(unmapped[0].contains("`shapes.py`"), "{unmapped:?}");
+    let warning = json["details"]["warnings"][0].as_str().unwrap();
+    assert!(
+        warning.starts_with("2 files in the report map to no file of the repository"),
+        "{warning}"
+    );
+    // Still counted: calc.js (17 lines) and the two Python files (16).
+    assert_eq!(metric(&json, "lines_total"), Some(17 + 16));
+
+    // --path-map maps shapes.py; test_shapes.py stays listed.
+    let (run, json) = run_in(
+        repo.path(),
+        &[
+            "--report",
+            &report,
+            "--path-map",
+            "shapes.py=lib/geometry.py",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(
+        json["details"]["unmapped_files"],
+        serde_json::json!(["test_shapes.py"])
+    );
+    let paths = table_paths(&json);
+    assert!(paths.contains(&"lib/geometry.py"), "{paths:?}");
+    assert!(paths.contains(&"calc.js"), "{paths:?}");
+}
+
+#[test]
+fn windows_paths_map_to_repository_files() {
+    let mut repo = GitRepo::new();
+    repo.write("src/calc.js", CALC);
+    repo.commit("js");
+    let dir = tempfile::tempdir().unwrap();
+    // c8's report as a Windows runner writes it: a drive letter and backslashes.
+    let text = std::fs::read_to_string(fixture("js/lcov.info")).unwrap();
+    let original = text
+        .lines()
+        .find(|l| l.starts_with("SF:"))
+        .unwrap()
+        .to_owned();
+    let windows = dir.path().join("windows.info");
+    std::fs::write(
+        &windows,
+        text.replace(&original, "SF:D:\\a\\app\\app\\src\\calc.js")
+            .replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let windows = windows.to_str().unwrap();
+    let (run, json) = run_in(repo.path(), &["--report", windows]);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(json["status"], "pass");
+    assert_eq!(table_paths(&json), ["src/calc.js"]);
+    assert_eq!(metric(&json, "lines_covered"), Some(12));
+    // The same through --path-map written with Windows separators.
+    let (run, json) = run_in(
+        repo.path(),
+        &["--report", windows, "--path-map", "D:\\a\\app\\app\\=."],
+    );
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert_eq!(table_paths(&json), ["src/calc.js"]);
+    assert!(json["details"].get("unmapped_files").is_none());
+}
+
+#[test]
+fn two_summaries_of_one_file_say_which_was_used() {
+    let mut repo = GitRepo::new();
+    repo.write("calc.js", CALC);
+    repo.commit("js");
+    // c8's and nyc's coverage-summary.json of the same tests: 12/17 and 4/6 lines.
+    let c8 = fixture("js/coverage-summary.json");
+    let nyc = fixture("nyc/coverage-summary.json");
+    let (c8, nyc) = (c8.to_str().unwrap(), nyc.to_str().unwrap());
+    for order in [[nyc, c8], [c8, nyc]] {
+        let (run, json) = run_in(repo.path(), &["--report", order[0], "--report", order[1]]);
+        assert_eq!(run.code, 0, "{}", run.all_output());
+        assert_eq!(json["status"], "warn");
+        assert_eq!(metric(&json, "lines_total"), Some(17));
+        assert_eq!(metric(&json, "lines_covered"), Some(12));
+        assert_eq!(
+            json["details"]["summary_conflicts"],
+            serde_json::json!([{"path": "calc.js", "used": c8, "not_used": nyc}])
+        );
+        let warning = json["details"]["warnings"][0].as_str().unwrap();
+        assert!(
+            warning.contains("cannot be merged line by line") && warning.contains(c8),
+            "{warning}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 mod errors;
 mod formats;
 mod gate;
+mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,14 @@ pub fn run_in(dir: &Path, args: &[&str]) -> (Run, serde_json::Value) {
         .run();
     let report = signoff_testkit::assert_valid_gate_report(&out.join("coverage.gate.json"));
     (run, report)
+}
+
+/// The paths of the report's per-file table, most missed lines first.
+pub fn table_paths(report: &serde_json::Value) -> Vec<&str> {
+    report["details"]["files"]["worst_first"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["path"].as_str()).collect())
+        .unwrap_or_default()
 }
 
 pub fn metric(report: &serde_json::Value, name: &str) -> Option<u64> {
