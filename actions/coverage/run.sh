@@ -15,8 +15,9 @@ for pattern in "${reports[@]}"; do
   if [ ${#matches[@]} -eq 0 ]; then args+=(--report "$pattern"); fi
   for file in "${matches[@]}"; do args+=(--report "$file"); done
 done
-for name in lines branches functions patch base diff baseline; do
+for name in lines branches functions patch patch-min-lines base diff baseline; do
   var="INPUT_${name^^}"
+  var="${var//-/_}"
   [ -z "${!var}" ] || args+=("--$name" "${!var}")
 done
 signoff_lines args --path-map "$INPUT_PATH_MAP"

@@ -94,6 +94,9 @@ pub(crate) struct CheckResult {
     pub decided_at: Duration,
     /// The last failed attempt.
     pub last_failure: Option<Attempt>,
+    /// The last attempt that failed an assertion: quoted even when a later attempt failed
+    /// without an answer (a timeout cut by the deadline, a refused connection).
+    pub last_assertion: Option<Attempt>,
     pub consecutive_successes: u32,
     pub samples: Option<Samples>,
     /// The server certificate's expiry, from the last TLS attempt.
@@ -127,6 +130,7 @@ pub(crate) async fn run(
         healthy_at: None,
         decided_at: Duration::ZERO,
         last_failure: None,
+        last_assertion: None,
         consecutive_successes: 0,
         samples: None,
         not_after: None,
@@ -153,6 +157,9 @@ pub(crate) async fn run(
             "attempt"
         );
         if !ok {
+            if attempt.failure.is_some() {
+                result.last_assertion = Some(attempt.clone());
+            }
             result.last_failure = Some(attempt.clone());
         }
         result.timeline.push(attempt);

@@ -514,23 +514,36 @@ fn check_details(check: &CheckPlan, result: &CheckResult) -> Value {
     if let Some(at) = result.healthy_at {
         object.insert("time_to_healthy_ms".into(), (at.as_millis() as u64).into());
     }
-    if let Some(attempt) = &result.last_failure {
-        if let Some(failure) = &attempt.failure {
+    let quoted = result
+        .last_failure
+        .as_ref()
+        .filter(|a| a.failure.is_some())
+        .or(result.last_assertion.as_ref());
+    if let Some((attempt, failure)) = quoted.and_then(|a| a.failure.as_ref().map(|f| (a, f))) {
+        let mut block = json!({
+            "expect": failure.expect,
+            "message": crate::excerpt::bounded(&failure.message, 300),
+            "body_excerpt": failure.excerpt,
+            "at_ms": attempt.at.as_millis() as u64,
+        });
+        // A later attempt failed without an answer: say so beside the quoted assertion.
+        if let (Some(last), Some(object)) = (&result.last_failure, block.as_object_mut())
+            && last.failure.is_none()
+            && let Some(error) = &last.error
+        {
             object.insert(
-                "failure".into(),
-                json!({
-                    "expect": failure.expect,
-                    "message": crate::excerpt::bounded(&failure.message, 300),
-                    "body_excerpt": failure.excerpt,
-                    "at_ms": attempt.at.as_millis() as u64,
-                }),
-            );
-        } else if let Some(error) = &attempt.error {
-            object.insert(
-                "failure".into(),
-                json!({"message": crate::excerpt::bounded(error, 300), "at_ms": attempt.at.as_millis() as u64}),
+                "last_error".into(),
+                crate::excerpt::bounded(error, 300).into(),
             );
         }
+        object.insert("failure".into(), block);
+    } else if let Some(attempt) = &result.last_failure
+        && let Some(error) = &attempt.error
+    {
+        object.insert(
+            "failure".into(),
+            json!({"message": crate::excerpt::bounded(error, 300), "at_ms": attempt.at.as_millis() as u64}),
+        );
     }
     if let Some(samples) = &result.samples {
         let mut sorted = samples.latencies.clone();
