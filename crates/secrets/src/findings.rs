@@ -41,6 +41,11 @@ pub fn build(rules: &'static Ruleset, mut located: Vec<Located>) -> Vec<Finding>
         if let Some(kind) = item.hit.decoded {
             builder = builder.detail("decoded", kind);
         }
+        if item.on_changed_line == Some(false) {
+            // Not on a line the range changed (or no longer in its head): a pull request
+            // shows it as a file annotation, not on a line of its diff.
+            builder = builder.detail("annotate_line", false);
+        }
         if let Some(commit) = &item.commit {
             builder = builder
                 .commit(commit.id.clone())
