@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use signoff_secrets::engine::Scanner;
+use signoff_secrets::rules::Ruleset;
 use signoff_secrets::rules::example::{Rng, expand};
 use signoff_testkit::{Cmd, Run};
 
@@ -105,6 +107,39 @@ fn needles(value: &str) -> Vec<String> {
         );
     }
     forms
+}
+
+/// The secret values the default rules extract from `text` (what a finding's preview and
+/// digest stand for): these, not whole example lines, are what must never be shown.
+pub fn secrets_in(text: &str) -> Vec<String> {
+    use std::sync::LazyLock;
+    static RULES: LazyLock<Ruleset> = LazyLock::new(|| Ruleset::default_rules().unwrap());
+    let scanner = Scanner {
+        rules: &RULES,
+        decode_depth: 0,
+    };
+    let mut values: Vec<String> = scanner
+        .scan(format!("{text}\n").as_bytes())
+        .hits
+        .into_iter()
+        .map(|hit| String::from_utf8(hit.secret).unwrap())
+        .collect();
+    values.sort();
+    values.dedup();
+    values
+}
+
+/// `value` and its base64, hex and percent encodings, as decoding tests plant them.
+pub fn with_encodings(value: &str) -> Vec<String> {
+    use base64::Engine as _;
+    vec![
+        value.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(value),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value),
+        hex::encode(value),
+        hex::encode_upper(value),
+        value.bytes().map(|b| format!("%{b:02X}")).collect(),
+    ]
 }
 
 /// Runs the gate on `path` with `args`, validating its report and SARIF.

@@ -4,45 +4,84 @@
 use signoff_secrets::rules::Ruleset;
 use signoff_secrets::rules::example::{Rng, expand};
 
-use crate::common::{aws_key_id, github_token, scan};
+use signoff_testkit::GitRepo;
+
+use crate::common::{aws_key_id, github_token, scan, secrets_in, with_encodings};
 
 #[test]
 fn finds_every_default_rule_example_and_never_shows_one() {
-    let dir = tempfile::tempdir().unwrap();
+    // Every rule's example, planted in its own file of a commit (and all of them encoded in
+    // base64, hex and percent form), is found by the tree, history and range scans, and
+    // no secret value, nor any encoding of it, shows in what any of them prints or writes.
+    use base64::Engine as _;
+    let mut repo = GitRepo::new();
+    repo.write("README.md", "nothing yet\n");
+    let base = repo.commit("base");
     let rules = Ruleset::default_rules().unwrap();
     let mut rng = Rng::new(42);
     let mut planted = Vec::new();
+    let mut values = Vec::new();
+    let mut encoded = [String::new(), String::new(), String::new()];
     for (index, detector) in rules.detectors.iter().enumerate() {
-        let value = expand(detector.example.as_deref().unwrap(), &mut rng, None);
-        std::fs::write(
-            dir.path().join(format!("f{index:03}.txt")),
-            format!("# {}\n{value}\n", detector.id),
-        )
-        .unwrap();
-        let lines = value.lines().count() as u64;
-        planted.push((detector.id, index, value, lines));
-    }
-    let outcome = scan(dir.path(), &["--mode", "tree"]);
-    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
-    assert_eq!(outcome.report["status"], "fail");
-    let findings = outcome.findings();
-    for (id, index, _, lines) in &planted {
-        let path = format!("f{index:03}.txt");
-        let at_example = |f: &&serde_json::Value| {
-            let line = f["location"]["line"].as_u64().unwrap_or(0);
-            f["rule"] == *id
-                && f["location"]["path"] == path.as_str()
-                && (2..2 + lines).contains(&line)
-        };
-        assert!(
-            findings.iter().any(|f| at_example(&f)),
-            "rule {id} not reported in {path}"
+        let example = expand(detector.example.as_deref().unwrap(), &mut rng, None);
+        repo.write(
+            &format!("f{index:03}.txt"),
+            format!("# {}\n{example}\n", detector.id),
         );
+        let secrets = secrets_in(&example);
+        assert!(
+            !secrets.is_empty(),
+            "{}: no secret in its example",
+            detector.id
+        );
+        values.extend(secrets.iter().flat_map(|s| with_encodings(s)));
+        let forms = [
+            base64::engine::general_purpose::STANDARD.encode(&example),
+            hex::encode(&example),
+            example.bytes().map(|b| format!("%{b:02X}")).collect(),
+        ];
+        for (file, form) in encoded.iter_mut().zip(forms) {
+            file.push_str(&format!("data = \"{form}\"\n"));
+            values.push(form);
+        }
+        let lines = example.lines().count() as u64;
+        planted.push((detector.id, index, lines));
     }
-    let values: Vec<String> = planted.into_iter().map(|(_, _, v, _)| v).collect();
-    outcome.assert_never_shows(&values);
-    let results = outcome.sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), findings.len());
+    for (name, text) in ["b64.txt", "hex.txt", "pct.txt"].iter().zip(&encoded) {
+        repo.write(&format!("encoded/{name}"), text);
+    }
+    repo.commit("every example");
+    for args in [
+        vec!["--mode", "tree"],
+        vec!["--mode", "history"],
+        vec!["--mode", "range", "--base", &base],
+    ] {
+        let outcome = scan(repo.path(), &args);
+        assert_eq!(
+            outcome.run.code,
+            1,
+            "{args:?}: {}",
+            outcome.run.all_output()
+        );
+        assert_eq!(outcome.report["status"], "fail");
+        let findings = outcome.findings();
+        for (id, index, lines) in &planted {
+            let path = format!("f{index:03}.txt");
+            let at_example = |f: &&serde_json::Value| {
+                let line = f["location"]["line"].as_u64().unwrap_or(0);
+                f["rule"] == *id
+                    && f["location"]["path"] == path.as_str()
+                    && (2..2 + lines).contains(&line)
+            };
+            assert!(
+                findings.iter().any(|f| at_example(&f)),
+                "{args:?}: rule {id} not reported in {path}"
+            );
+        }
+        outcome.assert_never_shows(&values);
+        let results = outcome.sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), findings.len());
+    }
 }
 
 #[test]
@@ -145,7 +184,9 @@ fn encoded_secrets_are_decoded() {
     assert!(decoded.contains(&("b64.yaml", "base64")), "{decoded:?}");
     assert!(decoded.contains(&("hex.txt", "hex")), "{decoded:?}");
     assert!(decoded.contains(&("pct.txt", "percent")), "{decoded:?}");
-    outcome.assert_never_shows(&[key]);
+    let mut values = with_encodings(&key);
+    values.extend([b64, hexed, percent]);
+    outcome.assert_never_shows(&values);
 }
 
 #[test]
