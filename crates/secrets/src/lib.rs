@@ -161,6 +161,18 @@ pub fn run(args: Args) -> GateReport {
             return report.finish("the secret-scan rules are invalid, so nothing was scanned");
         }
     };
+    if !rules.unknown_disabled.is_empty() {
+        let ids: Vec<String> = rules
+            .unknown_disabled
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
+        report.warn(format!(
+            "disabled rules {} match no rule in force, so nothing was disabled for them; check the ids in `[extend] disabledRules` of the gitleaks config and `disabled_rules` in signoff.yml (a gitleaks config may name gitleaks' ids; signoff's are the `rule` of its findings and listed in crates/secrets/src/rules/default.toml)",
+            ids.join(", ")
+        ));
+        report.detail("unknown_disabled_rules", rules.unknown_disabled.clone());
+    }
     let explicit_baseline = args
         .baseline
         .clone()

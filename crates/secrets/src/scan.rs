@@ -2,6 +2,7 @@
 //! `range.rs`. Each returns located hits (a hit, its path and, in git scopes, the commit
 //! that introduced it) and the counts of what was scanned and skipped.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -318,22 +319,35 @@ impl Setup<'_> {
         tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
         let introductions = log.introductions();
-        let mut located = Vec::new();
         let mut unattributed: Vec<ObjectId> = Vec::new();
-        for (oid, blob_hits) in hits.into_inner().unwrap_or_default() {
-            let Some(places) = introductions.get(&oid) else {
-                unattributed.push(oid);
+        let blob_hits = hits.into_inner().unwrap_or_default();
+        // Each secret at a path is judged once, at the oldest commit that has it there, as
+        // gitleaks judges the commit whose diff adds it: an allowlisted commit's secret is
+        // not reported again by later commits that only touch other lines of the file.
+        let mut placed: Vec<(u32, u32, &Hit)> = Vec::new();
+        for (oid, blob_hits) in &blob_hits {
+            let Some(places) = introductions.get(oid) else {
+                unattributed.push(*oid);
                 continue;
             };
             for &(commit, path) in places {
-                self.place(
-                    &blob_hits,
-                    &log.paths[path as usize],
-                    Some((commit, &log.commits[commit as usize])),
-                    stats,
-                    &mut located,
-                );
+                placed.extend(blob_hits.iter().map(|hit| (commit, path, hit)));
             }
+        }
+        placed.sort_by_key(|&(commit, path, hit)| (commit, path, hit.offset));
+        let mut seen: HashSet<(u32, u16, &[u8])> = HashSet::new();
+        placed.retain(|&(_, path, hit)| seen.insert((path, hit.rule, hit.secret.as_slice())));
+        let mut located = Vec::new();
+        for group in placed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (commit, path) = (group[0].0, group[0].1);
+            let group_hits: Vec<Hit> = group.iter().map(|&(_, _, hit)| hit.clone()).collect();
+            self.place(
+                &group_hits,
+                &log.paths[path as usize],
+                Some((commit, &log.commits[commit as usize])),
+                stats,
+                &mut located,
+            );
         }
         // With merges diffed too, a blob no commit introduced is reachable from no ref
         // (a dangling object left by a rewrite): it is not part of the history.
