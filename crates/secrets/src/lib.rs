@@ -225,6 +225,18 @@ pub fn run(args: Args) -> GateReport {
     let scanned = match mode {
         Mode::Tree => Ok(setup.tree()),
         Mode::History | Mode::Range => {
+            if !git::is_repository(&root) && root.join(".git").exists() {
+                let why = git::git_text(&root, &["rev-parse", "--git-dir"])
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                report.error(format!(
+                    "error: {} holds a .git that git cannot read ({why}), so `--mode {}` cannot read its history\n  = help: check that .git is readable by this user and intact (`git status`, `git fsck`), or use `--mode tree` to scan the files",
+                    root.display(),
+                    mode_name(mode)
+                ));
+                return report.finish("nothing was scanned: the repository is unreadable");
+            }
             if !git::is_repository(&root) {
                 report.error(format!(
                     "error: {} is not a git repository, so `--mode {}` cannot read its history\n  = help: use `--mode tree` to scan the files, or pass the repository's root",
