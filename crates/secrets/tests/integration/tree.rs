@@ -270,3 +270,50 @@ fn the_output_directory_inside_the_root_is_not_scanned() {
     let report = signoff_testkit::assert_valid_gate_report(&out.join("secret-scan.gate.json"));
     assert_eq!(report["metrics"]["files_scanned"], 1);
 }
+
+#[test]
+fn sarif_columns_count_utf16_code_units() {
+    // The report's column counts bytes; SARIF declares `utf16CodeUnits` and must count
+    // those: the key emoji is 4 bytes and 2 units, each Cyrillic letter 2 bytes and 1 unit.
+    let dir = tempfile::tempdir().unwrap();
+    let (token, other) = (github_token(501), github_token(502));
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        format!("plain = \"{token}\"\n🔑 ключ = \"{token}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.txt"),
+        format!("🔑 ключ = \"{other}\"\n"),
+    )
+    .unwrap();
+    let outcome = scan(dir.path(), &["--mode", "tree"]);
+    let run = &outcome.sarif["runs"][0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let finding = outcome
+        .findings()
+        .iter()
+        .find(|f| f["location"]["path"] == "other.txt")
+        .unwrap();
+    assert_eq!(finding["location"]["column"], 18);
+    assert_eq!(finding["details"]["column_utf16"], 12);
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "other.txt")
+        .unwrap();
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        12
+    );
+    // An ASCII line needs no second column.
+    let plain = outcome
+        .findings()
+        .iter()
+        .find(|f| f["location"]["path"] == "notes.txt")
+        .unwrap();
+    assert_eq!(plain["location"]["column"], 10);
+    assert!(plain["details"].get("column_utf16").is_none());
+    outcome.assert_never_shows(&[token, other]);
+}
