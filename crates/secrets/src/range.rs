@@ -82,14 +82,7 @@ impl Blobs {
         }
         let hits = match self.odb.read(oid) {
             Ok(Some((ObjectKind::Blob, data))) if data.len() as u64 <= setup.max_file_bytes => {
-                Stats::add(&stats.files, 1);
-                Stats::add(&stats.bytes, data.len() as u64);
-                let outcome = setup.scanner.scan(&data);
-                if outcome.binary {
-                    Stats::add(&stats.binary, 1);
-                }
-                Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-                outcome.hits
+                setup.scan_counted(&data, stats)
             }
             Ok(Some((ObjectKind::Blob, _))) => {
                 Stats::add(&stats.too_large, 1);

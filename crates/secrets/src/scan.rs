@@ -236,14 +236,7 @@ impl Setup<'_> {
                 return;
             }
         };
-        Stats::add(&stats.files, 1);
-        Stats::add(&stats.bytes, data.len() as u64);
-        let outcome = self.scanner.scan(&data);
-        if outcome.binary {
-            Stats::add(&stats.binary, 1);
-        }
-        Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-        for hit in outcome.hits {
+        for hit in self.scan_counted(&data, stats) {
             if self.keep(&hit, path, None, stats) {
                 out.push(Located {
                     hit,
@@ -254,6 +247,18 @@ impl Setup<'_> {
                 });
             }
         }
+    }
+
+    /// Scans one whole file or blob and counts it.
+    pub(crate) fn scan_counted(&self, data: &[u8], stats: &Stats) -> Vec<Hit> {
+        Stats::add(&stats.files, 1);
+        Stats::add(&stats.bytes, data.len() as u64);
+        let outcome = self.scanner.scan(data);
+        if outcome.binary {
+            Stats::add(&stats.binary, 1);
+        }
+        Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+        outcome.hits
     }
 
     /// Scans every blob reachable from any ref, once each, and attributes each hit to the

@@ -38,6 +38,28 @@ impl Outcome {
         self.report["findings"].as_array().unwrap()
     }
 
+    /// Each finding's values at the JSON `pointers` (within the finding), joined by spaces
+    /// (`-` where absent), sorted: compact to compare (`"github-pat app.py 9"`).
+    pub fn found(&self, pointers: &[&str]) -> Vec<String> {
+        let mut found: Vec<String> = self
+            .findings()
+            .iter()
+            .map(|f| {
+                let values: Vec<String> = pointers
+                    .iter()
+                    .map(|p| match f.pointer(p) {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(value) => value.to_string(),
+                        None => "-".to_owned(),
+                    })
+                    .collect();
+                values.join(" ")
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
     /// Asserts that no secret value appears on stdout, on stderr (the gate runs with
     /// `SIGNOFF_LOG=trace`), or in any file written into the output directory (at any
     /// depth) or for the runner. Each value is looked for as is, JSON-escaped (as the

@@ -33,20 +33,9 @@ fn merge_checkout(
     (base, head)
 }
 
-fn finding_places(outcome: &crate::common::Outcome) -> Vec<(String, String, String)> {
-    let mut places: Vec<(String, String, String)> = outcome
-        .findings()
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_owned(),
-                f["location"]["path"].as_str().unwrap().to_owned(),
-                f["location"]["commit"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    places.sort();
-    places
+/// "rule path commit" of every finding, sorted.
+fn finding_places(outcome: &crate::common::Outcome) -> Vec<String> {
+    outcome.found(&["/rule", "/location/path", "/location/commit"])
 }
 
 #[test]
@@ -54,7 +43,7 @@ fn merge_checkout_scans_only_what_the_pull_request_adds() {
     let mut repo = GitRepo::new();
     let (added, on_main) = (github_token(201), github_token(202));
     let (base, head) = merge_checkout(&mut repo, &added, Some(&on_main));
-    let expected = [("github-pat".to_owned(), "app.py".to_owned(), head.clone())];
+    let expected = [format!("github-pat app.py {head}")];
     // With the event's head, and without it (HEAD's second parent is then the head).
     for event_head in [Some(head.as_str()), None] {
         let actions = Actions::pull_request("pull_request", &base, event_head);
@@ -99,7 +88,7 @@ fn a_merge_adds_only_what_neither_parent_had() {
     let outcome = scan_in(repo.path(), &["--mode", "range", "--base", &base], None);
     assert_eq!(
         finding_places(&outcome),
-        [("github-pat".into(), "feature.env".into(), own_commit)],
+        [format!("github-pat feature.env {own_commit}")],
         "{}",
         outcome.run.all_output()
     );
@@ -209,24 +198,12 @@ fn annotations_sit_on_the_changed_lines_of_the_head() {
     let actions = Actions::pull_request("pull_request", &base, Some(&second));
     let outcome = scan_in(repo.path(), &[], Some(&actions));
     assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
-    let mut found: Vec<(String, u64, String)> = outcome
-        .findings()
-        .iter()
-        .map(|f| {
-            (
-                f["location"]["path"].as_str().unwrap().to_owned(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["location"]["commit"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    found.sort();
     assert_eq!(
-        found,
+        outcome.found(&["/location/path", "/location/line", "/location/commit"]),
         [
-            ("app.py".to_owned(), 9, first.clone()),
-            ("conf.env".to_owned(), 1, second.clone()),
-            ("other.env".to_owned(), 1, first.clone()),
+            format!("app.py 9 {first}"),
+            format!("conf.env 1 {second}"),
+            format!("other.env 1 {first}"),
         ]
     );
     let annotations: Vec<&str> = outcome
