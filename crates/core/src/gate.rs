@@ -453,14 +453,24 @@ pub fn annotations(report: &GateReport, path: &Path) -> Vec<Annotation> {
     out
 }
 
-/// The annotation for a finding.
+/// The annotation for a finding. A finding whose `details` say `"annotate_line": false` (a
+/// secret-scan finding on a line a pull request did not change) is annotated on its file
+/// only: GitHub shows line annotations on the pull request's diff.
 pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
     let level = match finding.severity {
         Severity::Critical | Severity::High => Level::Error,
         Severity::Medium => Level::Warning,
         Severity::Low | Severity::Info => Level::Notice,
     };
-    let location = finding.location.as_ref();
+    let file_only = finding.details.get("annotate_line") == Some(&serde_json::Value::Bool(false));
+    let location = finding.location.as_ref().map(|l| {
+        let mut l = l.clone();
+        if file_only {
+            (l.line, l.end_line, l.column) = (None, None, None);
+        }
+        l
+    });
+    let location = location.as_ref();
     Annotation {
         level,
         message: finding.message.clone(),
@@ -669,5 +679,36 @@ mod tests {
         let all = annotations(&b.finish("x"), Path::new("r.json"));
         assert_eq!(all.len(), 3);
         assert!(all.iter().all(|a| a.level == Level::Warning));
+    }
+
+    #[test]
+    fn findings_marked_file_only_lose_their_line_in_annotations() {
+        use crate::report::Location;
+        let mut finding = Finding {
+            rule: "github-pat".into(),
+            severity: Severity::Critical,
+            message: "m".into(),
+            location: Some(Location {
+                path: "src/a.rs".into(),
+                line: Some(7),
+                column: Some(3),
+                ..Default::default()
+            }),
+            fingerprint: "f".into(),
+            waived: false,
+            help: None,
+            details: Default::default(),
+        };
+        let on_line = annotation_for("secret-scan", &finding);
+        assert_eq!((on_line.line, on_line.col), (Some(7), Some(3)));
+        finding
+            .details
+            .insert("annotate_line".into(), serde_json::Value::Bool(false));
+        let file_only = annotation_for("secret-scan", &finding);
+        assert_eq!(file_only.file.as_deref(), Some("src/a.rs"));
+        assert_eq!(
+            (file_only.line, file_only.end_line, file_only.col),
+            (None, None, None)
+        );
     }
 }

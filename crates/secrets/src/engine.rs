@@ -105,6 +105,11 @@ impl Scanner<'_> {
                 ..Outcome::default()
             };
         }
+        // A gitleaks-config rule lets its regex see the whole file once its keyword is
+        // anywhere in it: the changed lines alone cannot tell.
+        if self.rules.needs_whole_file(data) {
+            return self.scan(data);
+        }
         // Dirty points: inserted bytes, and joins between runs that were not adjacent in the
         // base. Each grows to whole lines plus a margin, so every rule's context is rescanned.
         let mut dirty: Vec<(usize, usize)> = Vec::new();
@@ -175,6 +180,10 @@ impl Scanner<'_> {
         // Carry over base hits whose whole span was copied in one run and lies outside
         // the rescanned segments.
         for hit in base_hits {
+            // Without its keyword in this blob, a gitleaks-config rule's hit does not carry.
+            if !self.rules.detector(hit.rule).builtin {
+                continue;
+            }
             let Some(&(start, _, source)) = copies
                 .iter()
                 .find(|&&(_, len, source)| source <= hit.span.0 && hit.span.1 <= source + len)

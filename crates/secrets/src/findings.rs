@@ -34,12 +34,24 @@ pub fn build(rules: &'static Ruleset, mut located: Vec<Located>) -> Vec<Finding>
             );
         if item.hit.column > 0 {
             builder = builder.column(u64::from(item.hit.column));
+            // The report counts bytes; SARIF (and GitHub's code scanning) counts UTF-16
+            // code units. Only a line with non-ASCII text before the secret differs.
+            if let Some(units) = utf16_column(&item.hit.line_text, item.hit.column)
+                .filter(|&units| units != u64::from(item.hit.column))
+            {
+                builder = builder.detail("column_utf16", units);
+            }
         }
         if item.hit.lines > 1 {
             builder = builder.end_line(u64::from(item.hit.line + item.hit.lines - 1));
         }
         if let Some(kind) = item.hit.decoded {
             builder = builder.detail("decoded", kind);
+        }
+        if item.on_changed_line == Some(false) {
+            // Not on a line the range changed (or no longer in its head): a pull request
+            // shows it as a file annotation, not on a line of its diff.
+            builder = builder.detail("annotate_line", false);
         }
         if let Some(commit) = &item.commit {
             builder = builder
@@ -63,6 +75,13 @@ pub fn build(rules: &'static Ruleset, mut located: Vec<Located>) -> Vec<Finding>
         key(a).cmp(&key(b)).then_with(|| a.rule.cmp(&b.rule))
     });
     findings
+}
+
+/// The 1-based column in UTF-16 code units of the 1-based byte `column` of `line` (invalid
+/// UTF-8 counts one unit per replaced sequence, as an editor shows it).
+fn utf16_column(line: &[u8], column: u32) -> Option<u64> {
+    let before = line.get(..usize::try_from(column).ok()?.checked_sub(1)?)?;
+    Some(String::from_utf8_lossy(before).encode_utf16().count() as u64 + 1)
 }
 
 /// A redacted preview: a PEM block shows only its armour line, anything else the shared
@@ -109,4 +128,23 @@ fn help(item: &Located) -> String {
     format!(
         "Revoke and rotate this credential at its provider, then load it from the environment or a secret store.{history} If it is not a secret, add `signoff:allow` on the line, a baseline entry, or a waiver in signoff.yml."
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_columns_count_code_units_before_the_secret() {
+        let line = "🔑 ключ = \"tok\"".as_bytes();
+        let byte_column = line.iter().position(|&b| b == b't').unwrap() as u32 + 1;
+        assert_eq!(byte_column, 18);
+        // The key is two units, each Cyrillic letter one, each ASCII character one.
+        assert_eq!(utf16_column(line, byte_column), Some(12));
+        assert_eq!(utf16_column(b"ascii = tok", 9), Some(9));
+        // A broken sequence is one unit (U+FFFD), `(` one, `€` (3 bytes) one.
+        assert_eq!(utf16_column(b"\xc3(\xe2\x82\xac = tok", 9), Some(7));
+        assert_eq!(utf16_column(b"short", 40), None);
+        assert_eq!(utf16_column(b"any", 0), None);
+    }
 }

@@ -3,14 +3,15 @@
 //! commits after a base revision add (`--mode range`), and writes the gate report and
 //! SARIF 2.1.0.
 //!
-//! Stages: load (policy, rules, baseline) → scan (`scan.rs`, with the engine in
-//! `engine.rs`) → findings (`findings.rs`) → report and SARIF (`sarif.rs`).
+//! Stages: load (policy, rules, baseline) → scan (`scan.rs` and `range.rs`, with the
+//! engine in `engine.rs`) → findings (`findings.rs`) → report and SARIF (`sarif.rs`).
 
 pub mod baseline;
 pub mod decode;
 pub mod engine;
 pub mod findings;
 pub mod git;
+pub mod range;
 pub mod rules;
 pub mod sarif;
 pub mod scan;
@@ -160,6 +161,18 @@ pub fn run(args: Args) -> GateReport {
             return report.finish("the secret-scan rules are invalid, so nothing was scanned");
         }
     };
+    if !rules.unknown_disabled.is_empty() {
+        let ids: Vec<String> = rules
+            .unknown_disabled
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
+        report.warn(format!(
+            "disabled rules {} match no rule in force, so nothing was disabled for them; check the ids in `[extend] disabledRules` of the gitleaks config and `disabled_rules` in signoff.yml (a gitleaks config may name gitleaks' ids; signoff's are the `rule` of its findings and listed in crates/secrets/src/rules/default.toml)",
+            ids.join(", ")
+        ));
+        report.detail("unknown_disabled_rules", rules.unknown_disabled.clone());
+    }
     let explicit_baseline = args
         .baseline
         .clone()
@@ -212,6 +225,18 @@ pub fn run(args: Args) -> GateReport {
     let scanned = match mode {
         Mode::Tree => Ok(setup.tree()),
         Mode::History | Mode::Range => {
+            if !git::is_repository(&root) && root.join(".git").exists() {
+                let why = git::git_text(&root, &["rev-parse", "--git-dir"])
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                report.error(format!(
+                    "error: {} holds a .git that git cannot read ({why}), so `--mode {}` cannot read its history\n  = help: check that .git is readable by this user and intact (`git status`, `git fsck`), or use `--mode tree` to scan the files",
+                    root.display(),
+                    mode_name(mode)
+                ));
+                return report.finish("nothing was scanned: the repository is unreadable");
+            }
             if !git::is_repository(&root) {
                 report.error(format!(
                     "error: {} is not a git repository, so `--mode {}` cannot read its history\n  = help: use `--mode tree` to scan the files, or pass the repository's root",
@@ -220,9 +245,9 @@ pub fn run(args: Args) -> GateReport {
                 ));
                 return report.finish("nothing was scanned: not a git repository");
             }
-            if git::git_text(&root, &["rev-parse", "--is-shallow-repository"])
-                .is_ok_and(|s| s == "true")
-            {
+            let shallow = git::git_text(&root, &["rev-parse", "--is-shallow-repository"])
+                .is_ok_and(|s| s == "true");
+            if shallow {
                 report.warn(
                     "this is a shallow clone, so only the history it holds was scanned; fetch the whole history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)",
                 );
@@ -237,23 +262,48 @@ pub fn run(args: Args) -> GateReport {
                 }
                 setup.history()
             } else {
-                let Some(base) = args.base.clone().or(pr_base) else {
+                let Some(base) = args.base.clone().or(pr_base.clone()) else {
                     report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used");
                     return report.finish("nothing was scanned: no base revision for the range");
                 };
-                if git::git_text(
-                    &root,
-                    &["rev-parse", "--verify", "-q", &format!("{base}^{{commit}}")],
-                )
-                .is_err()
-                {
+                let present = range::resolve(&root, &base).is_some();
+                // A base named on the command line must exist; one from the event may be
+                // missing from a shallow clone (actions/checkout's default depth).
+                let required = args.base.is_some() && !shallow;
+                if !present && required {
                     report.error(format!(
                         "error: the base revision `{base}` is not in this repository\n  = help: fetch it (actions/checkout with `fetch-depth: 0`), or pass an existing commit with --base"
                     ));
                     return report.finish("nothing was scanned: the base revision is missing");
                 }
+                if !present {
+                    report.warn(format!(
+                        "the base revision `{base}` is not in this clone, so what the pull request adds cannot be told apart: every file of the commits the clone holds was scanned and no line annotation was made; fetch the history (actions/checkout with `fetch-depth: 0`) to scan only what the pull request adds"
+                    ));
+                    report.detail("base_missing", true);
+                }
+                let event_head = ctx
+                    .github
+                    .as_ref()
+                    .and_then(|g| g.pull_request.as_ref())
+                    .and_then(|pr| pr.head_sha.clone());
+                let plan = range::plan(
+                    &root,
+                    present.then_some(base.as_str()),
+                    event_head.as_deref(),
+                );
                 report.detail("base", base.clone());
-                setup.range(&base)
+                report.detail("head", plan.head.clone());
+                let scanned = setup.range(&plan);
+                if let Ok(scanned) = &scanned
+                    && Stats::get(&scanned.stats.commits) == 0
+                {
+                    report.warn(format!(
+                        "the range {base}..{} holds no commits, so nothing was scanned: HEAD is the base or behind it (as in a `pull_request_target` workflow, which checks out the base branch); check out the pull request's head (actions/checkout with `ref: ${{{{ github.event.pull_request.head.sha }}}}` and `fetch-depth: 0`), or pass an older --base",
+                        short_id(&plan.head)
+                    ));
+                }
+                scanned
             }
         }
     };
@@ -274,6 +324,15 @@ pub fn run(args: Args) -> GateReport {
         known,
         &baseline_path,
     )
+}
+
+/// The first 12 characters of a commit id (anything else unchanged).
+fn short_id(id: &str) -> &str {
+    if id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        &id[..12]
+    } else {
+        id
+    }
 }
 
 fn mode_name(mode: Mode) -> &'static str {

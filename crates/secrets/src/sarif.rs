@@ -59,7 +59,13 @@ pub fn render(rules: &Ruleset, findings: &[Finding], version: &str) -> String {
             let location = finding.location.clone().unwrap_or_default();
             let mut region = serde_json::Map::new();
             region.insert("startLine".into(), json!(location.line.unwrap_or(1)));
-            if let Some(column) = location.column {
+            // `columnKind` below is UTF-16 code units; the report's column counts bytes.
+            let column = finding
+                .details
+                .get("column_utf16")
+                .and_then(Value::as_u64)
+                .or(location.column);
+            if let Some(column) = column {
                 region.insert("startColumn".into(), json!(column));
             }
             if let Some(end) = location.end_line {

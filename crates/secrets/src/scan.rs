@@ -1,9 +1,8 @@
-//! The three scopes: the working tree, the full history and a range of commits. Each
-//! returns located hits (a hit, its path and, in git scopes, the commit that introduced it)
-//! and the counts of what was scanned and skipped.
+//! The scopes: the working tree and the full history here, a range of commits in
+//! `range.rs`. Each returns located hits (a hit, its path and, in git scopes, the commit
+//! that introduced it) and the counts of what was scanned and skipped.
 
-use std::collections::{HashMap, HashSet};
-
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use globset::GlobSet;
 
 use crate::engine::{Hit, Scanner};
-use crate::git::history::{CommitMeta, Log};
+use crate::git::history::{CommitMeta, Log, Merges};
 use crate::git::pack::Copies;
-use crate::git::{GitError, ObjectId, ObjectKind, Odb};
+use crate::git::{GitError, ObjectId, Odb};
 use crate::rules::{Candidate, Ruleset};
 
 /// A hit placed in the repository.
@@ -24,6 +23,9 @@ pub struct Located {
     pub commit: Option<CommitMeta>,
     /// Position of the commit in history, oldest first (`u32::MAX` when unknown).
     pub order: u32,
+    /// Range scans: whether the hit sits on a line the range changed, in the head's version
+    /// of the file (only those get line annotations in a pull request). `None` elsewhere.
+    pub on_changed_line: Option<bool>,
 }
 
 /// Counts of what a scan covered and skipped.
@@ -43,7 +45,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(counter: &AtomicU64, n: u64) {
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
         counter.fetch_add(n, Ordering::Relaxed);
     }
 
@@ -74,12 +76,12 @@ pub struct Scanned {
 }
 
 impl Setup<'_> {
-    fn excluded(&self, path: &str) -> bool {
+    pub(crate) fn excluded(&self, path: &str) -> bool {
         self.exclude.is_match(path) || self.rules.global.iter().any(|a| a.allows_path(path))
     }
 
     /// Applies what needs the path and commit: rule `path` filters and allowlists.
-    fn keep(&self, hit: &Hit, path: &str, commit: Option<&str>, stats: &Stats) -> bool {
+    pub(crate) fn keep(&self, hit: &Hit, path: &str, commit: Option<&str>, stats: &Stats) -> bool {
         let detector = self.rules.detector(hit.rule);
         if detector
             .path
@@ -107,7 +109,12 @@ impl Setup<'_> {
     }
 
     /// Findings for rules that match on the path alone.
-    fn path_only(&self, path: &str, commit: Option<&CommitMeta>, out: &mut Vec<Located>) {
+    pub(crate) fn path_only(
+        &self,
+        path: &str,
+        commit: Option<&CommitMeta>,
+        out: &mut Vec<Located>,
+    ) {
         for &rule in &self.rules.path_only {
             let detector = self.rules.detector(rule);
             if detector
@@ -133,6 +140,7 @@ impl Setup<'_> {
                     path: path.to_owned(),
                     commit: commit.cloned(),
                     order: u32::MAX,
+                    on_changed_line: None,
                 });
             }
         }
@@ -228,23 +236,29 @@ impl Setup<'_> {
                 return;
             }
         };
-        Stats::add(&stats.files, 1);
-        Stats::add(&stats.bytes, data.len() as u64);
-        let outcome = self.scanner.scan(&data);
-        if outcome.binary {
-            Stats::add(&stats.binary, 1);
-        }
-        Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-        for hit in outcome.hits {
+        for hit in self.scan_counted(&data, stats) {
             if self.keep(&hit, path, None, stats) {
                 out.push(Located {
                     hit,
                     path: path.to_owned(),
                     commit: None,
                     order: u32::MAX,
+                    on_changed_line: None,
                 });
             }
         }
+    }
+
+    /// Scans one whole file or blob and counts it.
+    pub(crate) fn scan_counted(&self, data: &[u8], stats: &Stats) -> Vec<Hit> {
+        Stats::add(&stats.files, 1);
+        Stats::add(&stats.bytes, data.len() as u64);
+        let outcome = self.scanner.scan(data);
+        if outcome.binary {
+            Stats::add(&stats.binary, 1);
+        }
+        Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+        outcome.hits
     }
 
     /// Scans every blob reachable from any ref, once each, and attributes each hit to the
@@ -254,7 +268,8 @@ impl Setup<'_> {
         let odb = Odb::open(self.root)?;
         let root = self.root.to_path_buf();
         // History metadata comes from git while the blobs are scanned.
-        let log_thread = std::thread::spawn(move || Log::read(&root, &["--all"]));
+        let log_thread =
+            std::thread::spawn(move || Log::read(&root, Merges::EachParent, &["--all"]));
         let scanned = Scanned::default();
         let stats = &scanned.stats;
         let hits: Mutex<Vec<(ObjectId, Vec<Hit>)>> = Mutex::new(Vec::new());
@@ -309,22 +324,35 @@ impl Setup<'_> {
         tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
         let introductions = log.introductions();
-        let mut located = Vec::new();
         let mut unattributed: Vec<ObjectId> = Vec::new();
-        for (oid, blob_hits) in hits.into_inner().unwrap_or_default() {
-            let Some(places) = introductions.get(&oid) else {
-                unattributed.push(oid);
+        let blob_hits = hits.into_inner().unwrap_or_default();
+        // Each secret at a path is judged once, at the oldest commit that has it there, as
+        // gitleaks judges the commit whose diff adds it: an allowlisted commit's secret is
+        // not reported again by later commits that only touch other lines of the file.
+        let mut placed: Vec<(u32, u32, &Hit)> = Vec::new();
+        for (oid, blob_hits) in &blob_hits {
+            let Some(places) = introductions.get(oid) else {
+                unattributed.push(*oid);
                 continue;
             };
             for &(commit, path) in places {
-                self.place(
-                    &blob_hits,
-                    &log.paths[path as usize],
-                    Some((commit, &log.commits[commit as usize])),
-                    stats,
-                    &mut located,
-                );
+                placed.extend(blob_hits.iter().map(|hit| (commit, path, hit)));
             }
+        }
+        placed.sort_by_key(|&(commit, path, hit)| (commit, path, hit.offset));
+        let mut seen: HashSet<(u32, u16, &[u8])> = HashSet::new();
+        placed.retain(|&(_, path, hit)| seen.insert((path, hit.rule, hit.secret.as_slice())));
+        let mut located = Vec::new();
+        for group in placed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let (commit, path) = (group[0].0, group[0].1);
+            let group_hits: Vec<Hit> = group.iter().map(|&(_, _, hit)| hit.clone()).collect();
+            self.place(
+                &group_hits,
+                &log.paths[path as usize],
+                Some((commit, &log.commits[commit as usize])),
+                stats,
+                &mut located,
+            );
         }
         // With merges diffed too, a blob no commit introduced is reachable from no ref
         // (a dangling object left by a rewrite): it is not part of the history.
@@ -346,7 +374,7 @@ impl Setup<'_> {
         })
     }
 
-    fn place(
+    pub(crate) fn place(
         &self,
         hits: &[Hit],
         path: &str,
@@ -365,87 +393,10 @@ impl Setup<'_> {
                     path: path.to_owned(),
                     commit: commit.map(|(_, c)| c.clone()),
                     order: commit.map_or(u32::MAX, |(order, _)| order),
+                    on_changed_line: None,
                 });
             }
         }
-    }
-
-    /// Scans what the commits after `base` add: each changed blob, less what its previous
-    /// version already held.
-    pub fn range(&self, base: &str) -> Result<Scanned, GitError> {
-        let odb = Odb::open(self.root)?;
-        let range = format!("{base}..HEAD");
-        let log = Log::read(self.root, &[&range])?;
-        let scanned = Scanned::default();
-        let stats = &scanned.stats;
-        Stats::add(&stats.commits, log.commits.len() as u64);
-        let mut located = Vec::new();
-        let mut problems = Vec::new();
-        let mut cache: HashMap<ObjectId, Vec<Hit>> = HashMap::new();
-        let mut scan_blob = |oid: &ObjectId, problems: &mut Vec<String>| -> Vec<Hit> {
-            if let Some(hits) = cache.get(oid) {
-                return hits.clone();
-            }
-            let hits = match odb.read(oid) {
-                Ok(Some((ObjectKind::Blob, data))) if data.len() as u64 <= self.max_file_bytes => {
-                    Stats::add(&stats.files, 1);
-                    Stats::add(&stats.bytes, data.len() as u64);
-                    let outcome = self.scanner.scan(&data);
-                    if outcome.binary {
-                        Stats::add(&stats.binary, 1);
-                    }
-                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-                    outcome.hits
-                }
-                Ok(Some((ObjectKind::Blob, _))) => {
-                    Stats::add(&stats.too_large, 1);
-                    Vec::new()
-                }
-                Ok(_) => {
-                    problems.push(format!("blob {oid} is missing from the object database"));
-                    Vec::new()
-                }
-                Err(error) => {
-                    problems.push(error.to_string());
-                    Vec::new()
-                }
-            };
-            cache.insert(*oid, hits.clone());
-            hits
-        };
-        for change in &log.changes {
-            let path = &log.paths[change.path as usize];
-            let commit = &log.commits[change.commit as usize];
-            self.path_only(path, Some(commit), &mut located);
-            let new_hits = scan_blob(&change.new, &mut problems);
-            if new_hits.is_empty() {
-                continue;
-            }
-            let before: HashSet<(u16, Vec<u8>)> = if change.old.is_null() {
-                HashSet::new()
-            } else {
-                scan_blob(&change.old, &mut problems)
-                    .into_iter()
-                    .map(|h| (h.rule, h.secret))
-                    .collect()
-            };
-            let added: Vec<Hit> = new_hits
-                .into_iter()
-                .filter(|h| !before.contains(&(h.rule, h.secret.clone())))
-                .collect();
-            self.place(
-                &added,
-                path,
-                Some((change.commit, commit)),
-                stats,
-                &mut located,
-            );
-        }
-        Ok(Scanned {
-            located,
-            stats: scanned.stats,
-            problems,
-        })
     }
 }
 

@@ -33,11 +33,25 @@ pub struct Log {
     pub paths: Vec<String>,
     /// Every change, oldest commit first.
     pub changes: Vec<Change>,
+    /// For changes a merge made (combined diffs), the blobs of the other parents at that
+    /// path (`Change::old` is the first parent's), by index into `changes`.
+    pub other_parents: HashMap<usize, Vec<ObjectId>>,
+}
+
+/// How merge commits are diffed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merges {
+    /// Against each parent (`-m`): then every reachable blob appears in some diff (an evil
+    /// merge's own blobs included), and a blob that appears in none is unreachable.
+    EachParent,
+    /// Combined (`-c`): only paths whose merged version differs from every parent's, so a
+    /// merge adds what neither side had, never what one side brought in.
+    Combined,
 }
 
 impl Log {
     /// Runs `git log` with `revisions` (for example `--all`, or `BASE..HEAD`), oldest first.
-    pub fn read(root: &Path, revisions: &[&str]) -> Result<Self, GitError> {
+    pub fn read(root: &Path, merges: Merges, revisions: &[&str]) -> Result<Self, GitError> {
         let mut args = vec![
             "-c",
             "core.quotePath=false",
@@ -45,10 +59,10 @@ impl Log {
             "--reverse",
             "--raw",
             "--no-renames",
-            // Merges too, against each parent: then every reachable blob appears in some
-            // diff (an evil merge's own blobs included), and a blob that appears in none is
-            // unreachable.
-            "-m",
+            match merges {
+                Merges::EachParent => "-m",
+                Merges::Combined => "-c",
+            },
             "--no-abbrev",
             "-z",
             "--no-color",
@@ -95,29 +109,45 @@ fn parse(out: &[u8]) -> Log {
             current = Some(log.commits.len() as u32 - 1);
             continue;
         }
-        let Some(raw) = token.strip_prefix(b":") else {
+        // ":<old mode> <new mode> <old id> <new id> <status>" then the path token; a
+        // combined diff of a merge with N parents starts with N colons and lists N old
+        // modes and ids.
+        let parents = token.iter().take_while(|&&b| b == b':').count();
+        if parents == 0 {
             continue;
-        };
-        // ":<old mode> <new mode> <old id> <new id> <status>" then the path token.
+        }
+        let raw = &token[parents..];
         let fields: Vec<&[u8]> = raw.split(|&b| b == b' ').collect();
         let path = tokens.next().unwrap_or_default();
-        let (Some(commit), [_, new_mode, old, new, status, ..]) = (current, fields.as_slice())
-        else {
+        let Some(commit) = current else { continue };
+        if fields.len() < 2 * parents + 3 {
             continue;
-        };
+        }
+        let (new_mode, olds, new, status) = (
+            fields[parents],
+            &fields[parents + 1..2 * parents + 1],
+            fields[2 * parents + 1],
+            fields[2 * parents + 2],
+        );
         // Only regular files and executables hold text; skip symlinks (120000) and
         // submodules (160000).
         if !new_mode.starts_with(b"100") || status.first() == Some(&b'D') {
             continue;
         }
-        let (Some(old), Some(new)) = (ObjectId::from_hex(old), ObjectId::from_hex(new)) else {
+        let olds: Option<Vec<ObjectId>> = olds.iter().map(|o| ObjectId::from_hex(o)).collect();
+        let (Some(olds), Some(new)) = (olds, ObjectId::from_hex(new)) else {
             continue;
         };
+        let old = olds[0];
         let next = path_ids.len() as u32;
         let path_id = *path_ids.entry(path.to_vec()).or_insert_with(|| {
             log.paths.push(String::from_utf8_lossy(path).into_owned());
             next
         });
+        if olds.len() > 1 {
+            log.other_parents
+                .insert(log.changes.len(), olds[1..].to_vec());
+        }
         log.changes.push(Change {
             commit,
             path: path_id,
@@ -149,5 +179,22 @@ mod tests {
         assert_eq!(log.paths, ["dir/ü <b>.txt"]);
         let intro = log.introductions();
         assert_eq!(intro[&ObjectId::from_hex(b.as_bytes()).unwrap()], [(1, 0)]);
+    }
+
+    #[test]
+    fn combined_merge_diffs_keep_every_parents_blob() {
+        let (a, b, c) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+        let text = format!(
+            "\x01m\0Ada\0ada@x\x002026-01-01T00:00:00Z\0\n::100644 100644 100644 {a} {b} {c} MM\0f.txt\0"
+        );
+        let log = parse(text.as_bytes());
+        assert_eq!(log.changes.len(), 1);
+        let change = log.changes[0];
+        assert_eq!(change.old, ObjectId::from_hex(a.as_bytes()).unwrap());
+        assert_eq!(change.new, ObjectId::from_hex(c.as_bytes()).unwrap());
+        assert_eq!(
+            log.other_parents[&0],
+            [ObjectId::from_hex(b.as_bytes()).unwrap()]
+        );
     }
 }

@@ -140,7 +140,9 @@ pub fn is_repository(root: &Path) -> bool {
 
 /// Whether the repository has at least one commit.
 pub fn has_commits(root: &Path) -> bool {
-    git_text(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_ok()
+    // HEAD's ref, not the commit object: a repository whose objects are corrupt has
+    // commits that cannot be read, which is an error to report, not "no commits yet".
+    git_text(root, &["rev-parse", "--verify", "-q", "HEAD"]).is_ok()
 }
 
 /// The object database: packs and loose objects of the repository and its alternates.
@@ -254,6 +256,26 @@ impl Odb {
 
     /// Reads one object, if present.
     pub fn read(&self, oid: &ObjectId) -> Result<Option<(ObjectKind, Vec<u8>)>, GitError> {
+        // Thin deltas resolve their bases through here; corrupt packs whose bases point at
+        // each other would recurse without end.
+        thread_local!(static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) });
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let result = if depth > 64 {
+            Err(GitError::Corrupt {
+                path: self.loose.first().cloned().unwrap_or_default(),
+                what: format!("the delta bases of {oid} run in a circle across packs"),
+            })
+        } else {
+            self.read_inner(oid)
+        };
+        DEPTH.with(|d| d.set(d.get() - 1));
+        result
+    }
+
+    fn read_inner(&self, oid: &ObjectId) -> Result<Option<(ObjectKind, Vec<u8>)>, GitError> {
         for dir in &self.loose {
             if let Some(found) = Self::read_loose_file(&Self::loose_path(dir, oid))? {
                 return Ok(Some(found));

@@ -91,10 +91,12 @@ impl Pack {
         };
         let count = be32(8 + 255 * 4) as usize;
         let names = 8 + 1024;
-        let crcs = names + count * 20;
-        let small = crcs + count * 4;
-        let large = small + count * 4;
-        if idx.len() < large + 40 {
+        let tables = count.checked_mul(28);
+        let Some(large) = tables.and_then(|t| t.checked_add(names)) else {
+            return Err(corrupt(idx_path, "the object count is impossible"));
+        };
+        let small = large - count * 4;
+        if idx.len() < large.saturating_add(40) {
             return Err(corrupt(idx_path, "the index is truncated"));
         }
         let mut oids = Vec::with_capacity(count);
@@ -113,7 +115,7 @@ impl Pack {
             } else {
                 u64::from(raw)
             };
-            if offset + 2 > len {
+            if offset.checked_add(2).is_none_or(|end| end > len) {
                 return Err(corrupt(
                     &pack_path,
                     "an object offset lies past the end of the pack",
@@ -166,7 +168,13 @@ impl Pack {
     /// and the delta base (an offset for OFS deltas, an id for REF deltas).
     fn header(&self, offset: u64) -> Result<(u8, u64, u64, Base), GitError> {
         let mut buf = [0u8; 32];
-        let n = (self.len - offset).min(32) as usize;
+        let n = self.len.saturating_sub(offset).min(32) as usize;
+        if n == 0 {
+            return Err(corrupt(
+                &self.path,
+                format!("an object offset {offset} lies past the end of the pack"),
+            ));
+        }
         self.read_exact_at(&mut buf[..n], offset)?;
         let mut i = 0;
         let mut byte = buf[0];
@@ -231,7 +239,18 @@ impl Pack {
 
     /// Inflates `size` bytes of zlib data starting at `data`, reading at most up to `end`.
     fn inflate(&self, data: u64, end: u64, size: u64) -> Result<Vec<u8>, GitError> {
-        let mut compressed = vec![0u8; (end.min(self.len) - data) as usize];
+        // A corrupt index can put the next object before this one's data.
+        let length = end
+            .min(self.len)
+            .checked_sub(data)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                corrupt(
+                    &self.path,
+                    format!("the object data at offset {data} overlaps the next object"),
+                )
+            })?;
+        let mut compressed = vec![0u8; length];
         self.read_exact_at(&mut compressed, data)?;
         inflate_exact(&compressed, size).ok_or_else(|| {
             corrupt(
@@ -261,13 +280,16 @@ impl Pack {
                 }
                 Base::Id(oid) => {
                     chain.push(self.inflate(data, end, size)?);
-                    let (kind, data) = match self.find(&oid) {
-                        Some(base_offset) => self.read_at(base_offset, resolve_ref)?,
-                        None => resolve_ref(&oid).ok_or_else(|| {
+                    // A base in this pack continues the chain here (so a corrupt pack whose
+                    // deltas loop meets the length limit below instead of recursing).
+                    if let Some(base_offset) = self.find(&oid) {
+                        at = base_offset;
+                    } else {
+                        let (kind, data) = resolve_ref(&oid).ok_or_else(|| {
                             corrupt(&self.path, format!("delta base {oid} is missing"))
-                        })?,
-                    };
-                    break (kind.code(), data);
+                        })?;
+                        break (kind.code(), data);
+                    }
                 }
             }
             if chain.len() > 10_000 {
@@ -513,7 +535,10 @@ impl<S: Send + Sync> Walk<'_, S> {
 
 /// Inflates a zlib stream that must produce exactly `size` bytes.
 pub fn inflate_exact(compressed: &[u8], size: u64) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(usize::try_from(size).ok()?.min(1 << 30));
+    // zlib expands at most about 1032:1, so a corrupt header's huge size reserves no more
+    // than the data could produce.
+    let bound = compressed.len().saturating_mul(1032).saturating_add(64);
+    let mut out = Vec::with_capacity(usize::try_from(size).ok()?.min(bound).min(1 << 30));
     let mut decoder = flate2::Decompress::new(true);
     loop {
         if out.len() == out.capacity() {
@@ -575,7 +600,8 @@ pub fn apply_delta_tracked(
     if base_size != base.len() as u64 {
         return None;
     }
-    let mut out = Vec::with_capacity(usize::try_from(result_size).ok()?.min(1 << 30));
+    let result_size = usize::try_from(result_size).ok()?;
+    let mut out = Vec::with_capacity(result_size.min(1 << 26));
     while at < delta.len() {
         let cmd = delta[at];
         at += 1;
@@ -610,8 +636,12 @@ pub fn apply_delta_tracked(
         } else {
             return None;
         }
+        // A corrupt delta must not grow the result past what it announced.
+        if out.len() > result_size {
+            return None;
+        }
     }
-    (out.len() as u64 == result_size).then_some(out)
+    (out.len() == result_size).then_some(out)
 }
 
 #[cfg(test)]
@@ -634,6 +664,8 @@ mod tests {
         assert!(apply_delta(b"x", &delta).is_none());
         assert!(apply_delta(base, &[12, 5, 0x91, 10, 5]).is_none());
         assert!(apply_delta(base, &[12, 1, 0]).is_none());
+        // A copy past the announced result size stops at once.
+        assert!(apply_delta(base, &[12, 2, 0x90, 7]).is_none());
     }
 
     #[test]
@@ -649,5 +681,7 @@ mod tests {
         );
         assert!(inflate_exact(&compressed[..compressed.len() / 2], 1000).is_none());
         assert!(inflate_exact(&compressed, 999).is_none());
+        // A corrupt header's absurd size is refused without reserving it.
+        assert!(inflate_exact(&compressed, u64::MAX).is_none());
     }
 }

@@ -4,6 +4,11 @@
 //! global allowlists with `paths`, `regexes`, `regexTarget`, `stopwords`, `commits`,
 //! `condition`, and `[extend] useDefault` / `disabledRules` — plus a few extensions used by
 //! the default ruleset (`severity`, `validate`, `example`, `multiline`, `generic`).
+//!
+//! Where gitleaks leaves a choice open, signoff decides: allowlist `commits` are whole
+//! commit ids compared in any case (as gitleaks does); a `disabledRules` id that no rule
+//! has disables nothing and makes the report `warn`, naming it, since a silent typo would
+//! leave running a rule the team meant to switch off.
 
 use serde::Deserialize;
 

@@ -91,10 +91,12 @@ impl Allowlist {
     pub fn allows(&self, candidate: &Candidate<'_>) -> bool {
         let mut results = Vec::with_capacity(4);
         if !self.commits.is_empty() {
+            // Whole commit ids, any case, as gitleaks compares them (a prefix such as
+            // `a` would allow a sixteenth of all commits).
             results.push(candidate.commit.is_some_and(|commit| {
                 self.commits
                     .iter()
-                    .any(|c| !c.is_empty() && commit.starts_with(c.as_str()))
+                    .any(|c| c.trim().eq_ignore_ascii_case(commit))
             }));
         }
         if !self.paths.is_empty() {
@@ -157,6 +159,25 @@ pub struct Ruleset {
     pub always: Vec<u16>,
     /// Detectors with only a `path`.
     pub path_only: Vec<u16>,
+    /// What tells whether a rule from a gitleaks config may fire in a file (see
+    /// [`Ruleset::needs_whole_file`]).
+    pub whole_file: WholeFile,
+    /// Ids that `[extend] disabledRules` or the policy's `disabled_rules` name but no rule
+    /// has: nothing was disabled for them (reported as a warning).
+    pub unknown_disabled: Vec<String>,
+}
+
+/// Rules from a gitleaks config run their regex over the whole file once any of their
+/// keywords appears anywhere in it (gitleaks' semantics), so a rescan of only a blob's
+/// changed lines cannot judge them.
+#[derive(Debug)]
+pub enum WholeFile {
+    /// No such rule: changed lines suffice.
+    Never,
+    /// Some such rule has no keyword: it runs on every file.
+    Always,
+    /// The keywords and prefixes of such rules, any case.
+    Keywords(AhoCorasick),
 }
 
 /// Where the rules come from.
@@ -234,13 +255,32 @@ impl Ruleset {
         let shown = sources
             .config
             .map_or_else(|| "<default rules>".to_owned(), |p| p.display().to_string());
+        let mut unknown_disabled: Vec<String> = disabled
+            .iter()
+            .filter(|id| !rules.iter().any(|rule| rule.id.trim() == id.as_str()))
+            .cloned()
+            .collect();
+        unknown_disabled.sort();
+        unknown_disabled.dedup();
         rules.retain(|rule| !disabled.contains(&rule.id));
-        compile(rules, allowlists, &shown)
+        let mut ruleset = compile(rules, allowlists, &shown)?;
+        ruleset.unknown_disabled = unknown_disabled;
+        Ok(ruleset)
     }
 
     /// The detector at `index`.
     pub fn detector(&self, index: u16) -> &Detector {
         &self.detectors[usize::from(index)]
+    }
+
+    /// Whether a rule from a gitleaks config may fire somewhere in `data`, so that only a
+    /// scan of the whole file finds what it finds.
+    pub fn needs_whole_file(&self, data: &[u8]) -> bool {
+        match &self.whole_file {
+            WholeFile::Never => false,
+            WholeFile::Always => true,
+            WholeFile::Keywords(keywords) => keywords.is_match(data),
+        }
     }
 }
 
@@ -332,6 +372,8 @@ fn compile(
     let mut literal_rules: Vec<Vec<u16>> = Vec::new();
     let mut always = Vec::new();
     let mut path_only = Vec::new();
+    let mut whole_file_words: Vec<String> = Vec::new();
+    let mut whole_file_always = false;
     for (index, detector) in detectors.iter().enumerate() {
         let index = index as u16;
         if detector.regex.is_none() {
@@ -340,6 +382,11 @@ fn compile(
         }
         if detector.keywords.is_empty() && detector.prefixes.is_empty() {
             always.push(index);
+            whole_file_always |= !detector.builtin;
+        }
+        if !detector.builtin {
+            whole_file_words.extend(detector.keywords.iter().cloned());
+            whole_file_words.extend(detector.prefixes.iter().map(|p| p.to_ascii_lowercase()));
         }
         for keyword in &detector.keywords {
             match keywords.iter().position(|k| k == keyword) {
@@ -384,6 +431,16 @@ fn compile(
                     .help("shorten or remove unusual keywords"),
             )
         })?;
+    let whole_file = if whole_file_always {
+        WholeFile::Always
+    } else if whole_file_words.is_empty() {
+        WholeFile::Never
+    } else {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&whole_file_words)
+            .map_or(WholeFile::Always, WholeFile::Keywords)
+    };
     Ok(Ruleset {
         detectors,
         global,
@@ -393,6 +450,8 @@ fn compile(
         literal_rules,
         always,
         path_only,
+        whole_file,
+        unknown_disabled: Vec::new(),
     })
 }
 

@@ -8,4 +8,5 @@ mod common;
 mod config;
 mod history;
 mod hostile;
+mod range;
 mod tree;

@@ -4,45 +4,84 @@
 use signoff_secrets::rules::Ruleset;
 use signoff_secrets::rules::example::{Rng, expand};
 
-use crate::common::{aws_key_id, github_token, scan};
+use signoff_testkit::GitRepo;
+
+use crate::common::{aws_key_id, github_token, scan, secrets_in, with_encodings};
 
 #[test]
 fn finds_every_default_rule_example_and_never_shows_one() {
-    let dir = tempfile::tempdir().unwrap();
+    // Every rule's example, planted in its own file of a commit (and all of them encoded in
+    // base64, hex and percent form), is found by the tree, history and range scans, and
+    // no secret value, nor any encoding of it, shows in what any of them prints or writes.
+    use base64::Engine as _;
+    let mut repo = GitRepo::new();
+    repo.write("README.md", "nothing yet\n");
+    let base = repo.commit("base");
     let rules = Ruleset::default_rules().unwrap();
     let mut rng = Rng::new(42);
     let mut planted = Vec::new();
+    let mut values = Vec::new();
+    let mut encoded = [String::new(), String::new(), String::new()];
     for (index, detector) in rules.detectors.iter().enumerate() {
-        let value = expand(detector.example.as_deref().unwrap(), &mut rng, None);
-        std::fs::write(
-            dir.path().join(format!("f{index:03}.txt")),
-            format!("# {}\n{value}\n", detector.id),
-        )
-        .unwrap();
-        let lines = value.lines().count() as u64;
-        planted.push((detector.id, index, value, lines));
-    }
-    let outcome = scan(dir.path(), &["--mode", "tree"]);
-    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
-    assert_eq!(outcome.report["status"], "fail");
-    let findings = outcome.findings();
-    for (id, index, _, lines) in &planted {
-        let path = format!("f{index:03}.txt");
-        let at_example = |f: &&serde_json::Value| {
-            let line = f["location"]["line"].as_u64().unwrap_or(0);
-            f["rule"] == *id
-                && f["location"]["path"] == path.as_str()
-                && (2..2 + lines).contains(&line)
-        };
-        assert!(
-            findings.iter().any(|f| at_example(&f)),
-            "rule {id} not reported in {path}"
+        let example = expand(detector.example.as_deref().unwrap(), &mut rng, None);
+        repo.write(
+            &format!("f{index:03}.txt"),
+            format!("# {}\n{example}\n", detector.id),
         );
+        let secrets = secrets_in(&example);
+        assert!(
+            !secrets.is_empty(),
+            "{}: no secret in its example",
+            detector.id
+        );
+        values.extend(secrets.iter().flat_map(|s| with_encodings(s)));
+        let forms = [
+            base64::engine::general_purpose::STANDARD.encode(&example),
+            hex::encode(&example),
+            example.bytes().map(|b| format!("%{b:02X}")).collect(),
+        ];
+        for (file, form) in encoded.iter_mut().zip(forms) {
+            file.push_str(&format!("data = \"{form}\"\n"));
+            values.push(form);
+        }
+        let lines = example.lines().count() as u64;
+        planted.push((detector.id, index, lines));
     }
-    let values: Vec<String> = planted.into_iter().map(|(_, _, v, _)| v).collect();
-    outcome.assert_never_shows(&values);
-    let results = outcome.sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), findings.len());
+    for (name, text) in ["b64.txt", "hex.txt", "pct.txt"].iter().zip(&encoded) {
+        repo.write(&format!("encoded/{name}"), text);
+    }
+    repo.commit("every example");
+    for args in [
+        vec!["--mode", "tree"],
+        vec!["--mode", "history"],
+        vec!["--mode", "range", "--base", &base],
+    ] {
+        let outcome = scan(repo.path(), &args);
+        assert_eq!(
+            outcome.run.code,
+            1,
+            "{args:?}: {}",
+            outcome.run.all_output()
+        );
+        assert_eq!(outcome.report["status"], "fail");
+        let findings = outcome.findings();
+        for (id, index, lines) in &planted {
+            let path = format!("f{index:03}.txt");
+            let at_example = |f: &&serde_json::Value| {
+                let line = f["location"]["line"].as_u64().unwrap_or(0);
+                f["rule"] == *id
+                    && f["location"]["path"] == path.as_str()
+                    && (2..2 + lines).contains(&line)
+            };
+            assert!(
+                findings.iter().any(|f| at_example(&f)),
+                "{args:?}: rule {id} not reported in {path}"
+            );
+        }
+        outcome.assert_never_shows(&values);
+        let results = outcome.sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), findings.len());
+    }
 }
 
 #[test]
@@ -145,7 +184,9 @@ fn encoded_secrets_are_decoded() {
     assert!(decoded.contains(&("b64.yaml", "base64")), "{decoded:?}");
     assert!(decoded.contains(&("hex.txt", "hex")), "{decoded:?}");
     assert!(decoded.contains(&("pct.txt", "percent")), "{decoded:?}");
-    outcome.assert_never_shows(&[key]);
+    let mut values = with_encodings(&key);
+    values.extend([b64, hexed, percent]);
+    outcome.assert_never_shows(&values);
 }
 
 #[test]
@@ -228,4 +269,51 @@ fn the_output_directory_inside_the_root_is_not_scanned() {
     assert_eq!(run.code, 0, "{}", run.all_output());
     let report = signoff_testkit::assert_valid_gate_report(&out.join("secret-scan.gate.json"));
     assert_eq!(report["metrics"]["files_scanned"], 1);
+}
+
+#[test]
+fn sarif_columns_count_utf16_code_units() {
+    // The report's column counts bytes; SARIF declares `utf16CodeUnits` and must count
+    // those: the key emoji is 4 bytes and 2 units, each Cyrillic letter 2 bytes and 1 unit.
+    let dir = tempfile::tempdir().unwrap();
+    let (token, other) = (github_token(501), github_token(502));
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        format!("plain = \"{token}\"\n🔑 ключ = \"{token}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.txt"),
+        format!("🔑 ключ = \"{other}\"\n"),
+    )
+    .unwrap();
+    let outcome = scan(dir.path(), &["--mode", "tree"]);
+    let run = &outcome.sarif["runs"][0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    let finding = outcome
+        .findings()
+        .iter()
+        .find(|f| f["location"]["path"] == "other.txt")
+        .unwrap();
+    assert_eq!(finding["location"]["column"], 18);
+    assert_eq!(finding["details"]["column_utf16"], 12);
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "other.txt")
+        .unwrap();
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        12
+    );
+    // An ASCII line needs no second column.
+    let plain = outcome
+        .findings()
+        .iter()
+        .find(|f| f["location"]["path"] == "notes.txt")
+        .unwrap();
+    assert_eq!(plain["location"]["column"], 10);
+    assert!(plain["details"].get("column_utf16").is_none());
+    outcome.assert_never_shows(&[token, other]);
 }
