@@ -372,6 +372,13 @@ fn scan(args: &Args) -> GateReport {
             plural(without_lock as u64, "manifest", "manifests")
         ));
     }
+    let skipped = open(checks::Rule::SkippedEntry);
+    if skipped > 0 {
+        report.warn(format!(
+            "{} not understood and left out of the SBOM",
+            plural(skipped as u64, "lockfile entry", "lockfile entries")
+        ));
+    }
     let unpinned = open(checks::Rule::UnpinnedRequirement);
     if unpinned > 0 {
         report.warn(format!(
