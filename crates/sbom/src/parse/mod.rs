@@ -263,7 +263,7 @@ pub fn parse_text(
         Kind::NugetLock => dotnet::parse(text),
         Kind::GradleLock => gradle::parse(text),
         Kind::PubspecLock => simple::parse_pubspec(text),
-        Kind::MixLock => simple::parse_mix(text),
+        Kind::MixLock => simple::parse_mix(ctx, rel, text),
         Kind::PackageResolved => simple::parse_package_resolved(text),
     }
 }
