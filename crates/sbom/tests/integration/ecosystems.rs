@@ -244,3 +244,152 @@ fn composer_lock() {
         "optional"
     );
 }
+
+/// The properties a component carries under `name`.
+fn property(component: &serde_json::Value, name: &str) -> Vec<String> {
+    component["properties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == name)
+        .map(|p| p["value"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A real multi-target `packages.lock.json` (see generate.sh for its origin).
+#[test]
+fn nuget_packages_lock() {
+    let outcome = described("nuget");
+    let lz4 = outcome.component("pkg:nuget/K4os.Compression.LZ4@1.2.16");
+    assert_eq!(lz4["scope"], "required");
+    assert_eq!(property(lz4, "signoff:dependency"), ["direct"]);
+    // contentHash is base64 SHA-512.
+    assert_eq!(lz4["hashes"][0]["alg"], "SHA-512");
+    assert_eq!(
+        lz4["hashes"][0]["content"],
+        "5cb35058d6b2c5e32077582fd2cea4672c0cd75930c3bad3ceede73c687c7d035b94719b16defd2c2d52935fd043c0c825bd907e5da9f9694b20e5824aeca2f3"
+    );
+    // Resolved to 1.1.0 for netstandard2.0 and 5.0.0 for net6.0: both are in the SBOM,
+    // and each framework's edges reach its own version.
+    assert_eq!(
+        outcome.depends_on("pkg:nuget/NETStandard.Library@2.0.3"),
+        ["pkg:nuget/Microsoft.NETCore.Platforms@1.1.0"]
+    );
+    assert!(
+        outcome
+            .depends_on("pkg:nuget/System.Text.Encoding.CodePages@5.0.0")
+            .contains(&"pkg:nuget/Microsoft.NETCore.Platforms@5.0.0".to_owned())
+    );
+    let transitive = outcome.component("pkg:nuget/Microsoft.NETCore.Platforms@5.0.0");
+    assert_eq!(property(transitive, "signoff:dependency"), ["transitive"]);
+    // A project reference is first-party code.
+    let project = outcome.component("pkg:nuget/arknightsresources.operators.models");
+    assert_eq!(property(project, "signoff:first-party"), ["true"]);
+    assert!(
+        outcome
+            .depends_on("pkg:nuget/arknightsresources.operators.models")
+            .contains(&"pkg:nuget/System.Text.Json@7.0.0".to_owned())
+    );
+}
+
+/// A real `gradle.lockfile`: production classpaths are runtime, test and tool
+/// configurations (checkstyle, jacoco) development-only.
+#[test]
+fn gradle_lockfile() {
+    let outcome = described("gradle");
+    let jsr305 = outcome.component("pkg:maven/com.google.code.findbugs/jsr305@3.0.2");
+    assert_eq!(jsr305["scope"], "required");
+    assert!(jsr305["hashes"].is_null(), "gradle.lockfile has no hashes");
+    for dev in [
+        "pkg:maven/org.junit.jupiter/junit-jupiter-api@5.9.2",
+        "pkg:maven/com.puppycrawl.tools/checkstyle@10.6.0",
+        "pkg:maven/org.jacoco/org.jacoco.agent@0.8.8",
+    ] {
+        assert_eq!(outcome.component(dev)["scope"], "optional", "{dev}");
+    }
+    assert_eq!(outcome.metric("dependencies"), 45);
+    assert_eq!(outcome.metric("dependencies_dev"), 43);
+}
+
+/// A real `pubspec.lock` of a Dart CLI: hosted packages with their sha256, dev ones
+/// optional, a git dependency with its repository.
+#[test]
+fn pubspec_lock() {
+    let outcome = described("pub");
+    let args = outcome.component("pkg:pub/args@2.4.2");
+    assert_eq!(args["scope"], "required");
+    assert_eq!(property(args, "signoff:dependency"), ["direct"]);
+    assert_eq!(args["hashes"][0]["alg"], "SHA-256");
+    assert_eq!(
+        args["hashes"][0]["content"],
+        "eef6c46b622e0494a36c5a12d10d77fb4e855501a91c1b9ef9339326e58f0596"
+    );
+    assert_eq!(
+        outcome.component("pkg:pub/build_runner@2.4.8")["scope"],
+        "optional"
+    );
+    assert_eq!(
+        property(
+            outcome.component("pkg:pub/analyzer@6.4.1"),
+            "signoff:dependency"
+        ),
+        ["transitive"]
+    );
+    // The Dart SDK itself is not a package.
+    assert!(!crate::summary(outcome.bom()).contains("pkg:pub/flutter"));
+}
+
+/// A real `mix.lock` with its `mix.exs`: outer checksums, the graph, and `only: :dev`
+/// from mix.exs reaching ex_doc's own dependencies.
+#[test]
+fn mix_lock() {
+    let outcome = described("mix");
+    let castore = outcome.component("pkg:hex/castore@0.1.19");
+    assert_eq!(castore["hashes"][0]["alg"], "SHA-256");
+    assert_eq!(
+        castore["hashes"][0]["content"],
+        "e96e0161a5dc82ef441da24d5fa74aefc40d920f3a6645d15e1f9f3e66bb2109"
+    );
+    assert_eq!(
+        outcome.depends_on("pkg:hex/makeup_elixir@0.16.0"),
+        ["pkg:hex/makeup@1.1.0", "pkg:hex/nimble_parsec@1.2.3"]
+    );
+    let ex_doc = outcome.component("pkg:hex/ex_doc@0.28.4");
+    assert_eq!(ex_doc["scope"], "optional");
+    assert_eq!(property(ex_doc, "signoff:dependency"), ["direct"]);
+    assert_eq!(
+        outcome.component("pkg:hex/earmark_parser@1.4.26")["scope"],
+        "optional"
+    );
+    let live_view = outcome.component("pkg:hex/phoenix_live_view@0.18.3");
+    assert_eq!(live_view["scope"], "required");
+    assert_eq!(
+        outcome.component("pkg:hex/phoenix@1.6.15")["scope"],
+        "required"
+    );
+    assert!(
+        outcome
+            .depends_on("pkg:hex/phoenix_live_view@0.18.3")
+            .contains(&"pkg:hex/phoenix@1.6.15".to_owned())
+    );
+}
+
+/// Real `Package.resolved` files, version 2 and version 1: the repository is the purl
+/// namespace, a branch pin is versioned by its commit.
+#[test]
+fn swiftpm_package_resolved() {
+    let outcome = described("swift");
+    let path_kit = outcome.component("pkg:swift/github.com/kylef/PathKit@1.0.1");
+    assert_eq!(path_kit["scope"], "required");
+    assert_eq!(
+        path_kit["externalReferences"][0]["url"],
+        "https://github.com/kylef/PathKit.git"
+    );
+    outcome.component(
+        "pkg:swift/github.com/apple/swift-driver@1b2b851ae4718caffa5f18fd1861bc0ddd1791a3",
+    );
+    assert_eq!(outcome.metric("dependencies"), 23);
+    let v1 = described("swift-v1");
+    v1.component("pkg:swift/github.com/JohnSundell/ShellOut@2.3.0");
+    assert_eq!(v1.metric("dependencies"), 16);
+}
