@@ -24,6 +24,29 @@ fn two_runs_are_identical_apart_from_timestamp_and_serial() {
     assert!(serial.starts_with("urn:uuid:"), "{serial}");
 }
 
+/// The schema check is strict and resolves the SPDX schema locally: an unknown property,
+/// an unknown hash algorithm and a licence id outside the SPDX list are each rejected.
+#[test]
+fn the_cyclonedx_schema_check_rejects_what_the_schema_forbids() {
+    let outcome = run_on(&fixture("composer"), &[]);
+    let valid = outcome.bom().clone();
+    assert!(crate::cyclonedx_errors(&valid).is_empty());
+    let mut extra = valid.clone();
+    extra["components"][0]["signoff"] = true.into();
+    let mut alg = valid.clone();
+    alg["components"][0]["hashes"] = serde_json::json!([{"alg": "SHA-999", "content": "00"}]);
+    let mut license = valid;
+    license["components"][0]["licenses"] =
+        serde_json::json!([{"license": {"id": "Not-An-SPDX-Id"}}]);
+    for (case, bom) in [("extra", extra), ("alg", alg), ("license", license)] {
+        let errors = crate::cyclonedx_errors(&bom);
+        assert!(
+            errors.iter().any(|e| e.contains("/components/0")),
+            "{case}: {errors:?}"
+        );
+    }
+}
+
 #[test]
 fn source_date_epoch_fixes_the_timestamp() {
     let out = tempfile::tempdir().unwrap();
@@ -34,9 +57,7 @@ fn source_date_epoch_fixes_the_timestamp() {
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .run();
     assert_eq!(run.code, 0, "{}", run.all_output());
-    let bom: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("sbom.cdx.json")).unwrap())
-            .unwrap();
+    let bom = crate::read_bom(&out.path().join("sbom.cdx.json"));
     assert_eq!(bom["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
     assert_eq!(
         bom["metadata"]["tools"]["components"][0]["name"],
