@@ -70,7 +70,7 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
     /// Compare two SBOMs (CycloneDX JSON files, or directories to describe first):
-    /// components added, removed and changed
+    /// components added, removed and changed; writes `sbom-diff.gate.json`
     Diff(diff::DiffArgs),
 }
 
@@ -90,7 +90,7 @@ impl GateArgs for Args {
 /// Runs the gate.
 pub fn run(args: Args) -> GateReport {
     match args.command {
-        Some(Command::Diff(diff)) => diff::run(&diff),
+        Some(Command::Diff(diff)) => diff::run(diff),
         None => scan(&args),
     }
 }

@@ -1,6 +1,8 @@
 //! The command line: formats, determinism, dev exclusion, deny and licence lists (flags
 //! and policy), and `diff`.
 
+use std::path::Path;
+
 use crate::{fixture, run_on, sbom};
 
 /// The BOM text without the two fields that differ between runs.
@@ -231,20 +233,34 @@ fn manifests_without_lockfile_warn() {
     );
 }
 
+/// Runs `diff OLD NEW --out OUT` and returns the run and its validated report.
+fn diff(old: &Path, new: &Path, out: &Path) -> (signoff_testkit::Run, serde_json::Value) {
+    let run = sbom()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .arg("--out")
+        .arg(out)
+        .run();
+    let gate = signoff_testkit::assert_valid_gate_report(&out.join("sbom-diff.gate.json"));
+    assert_eq!(gate["gate"], "sbom-diff");
+    (run, gate)
+}
+
 #[test]
 fn diff_of_two_sboms_counts_added_removed_and_changed() {
     let old = run_on(&fixture("npm-v1"), &[]);
+    // The new scan's own report and SBOM share the output directory with the diff.
     let new = run_on(&fixture("npm-v3"), &[]);
-    let out = tempfile::tempdir().unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(old.out.path().join("sbom.cdx.json"))
-        .arg(new.out.path().join("sbom.cdx.json"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, gate) = diff(
+        &old.out.path().join("sbom.cdx.json"),
+        &new.out.path().join("sbom.cdx.json"),
+        new.out.path(),
+    );
     assert_eq!(run.code, 0, "{}", run.all_output());
-    let gate = signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+    let scan = signoff_testkit::assert_valid_gate_report(&new.out.path().join("sbom.gate.json"));
+    assert_eq!(scan["gate"], "sbom", "the diff replaced the scan's report");
+    assert_eq!(scan, new.gate);
     // v3 adds the workspace member's is-number; both lock the same versions otherwise.
     assert_eq!(
         gate["details"]["added"],
@@ -257,28 +273,61 @@ fn diff_of_two_sboms_counts_added_removed_and_changed() {
 #[test]
 fn diff_of_directories_and_of_a_bad_file() {
     let out = tempfile::tempdir().unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(fixture("npm-v3"))
-        .arg(fixture("yarn-classic"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, _) = diff(&fixture("npm-v3"), &fixture("yarn-classic"), out.path());
     assert_eq!(run.code, 0, "{}", run.all_output());
     let bad = out.path().join("bad.json");
     std::fs::write(&bad, "{\"bomFormat\": \"SPDX\"}").unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(&bad)
-        .arg(fixture("npm-v3"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, gate) = diff(&bad, &fixture("npm-v3"), out.path());
     assert_eq!(run.code, 2, "{}", run.all_output());
+    assert_eq!(gate["status"], "error");
+    assert!(!out.path().join("sbom.gate.json").exists());
     assert!(
         run.stderr.contains("is not a CycloneDX document"),
         "{}",
         run.stderr
+    );
+}
+
+/// Audit: a lockfile that broke between the two directories read as "removes N"; it is a
+/// finding, the gate fails, and its packages are not counted as removed.
+#[test]
+fn diff_of_directories_reports_a_lockfile_that_cannot_be_parsed() {
+    let copy = |dir: &Path| {
+        for (case, file) in [
+            ("npm-v3", "package.json"),
+            ("npm-v3", "packages/util/package.json"),
+            ("npm-v3", "package-lock.json"),
+            ("cargo", "Cargo.toml"),
+            ("cargo", "app/Cargo.toml"),
+            ("cargo", "core/Cargo.toml"),
+            ("cargo", "Cargo.lock"),
+        ] {
+            let target = dir.join(file);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(fixture(case).join(file), target).unwrap();
+        }
+    };
+    let (old, new, out) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    copy(old.path());
+    copy(new.path());
+    std::fs::write(new.path().join("package-lock.json"), "{\"packages\": {").unwrap();
+    let (run, gate) = diff(old.path(), new.path(), out.path());
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_eq!(gate["status"], "fail");
+    assert_eq!(gate["metrics"]["removed"], 0, "{gate}");
+    let finding = &gate["findings"][0];
+    assert_eq!(finding["rule"], "lockfile-unparsable");
+    assert_eq!(
+        finding["location"]["path"],
+        new.path().join("package-lock.json").display().to_string()
+    );
+    assert_eq!(
+        gate["summary"],
+        "this change does not change the dependencies; 1 lockfile could not be read and is left out of the comparison"
     );
 }
 
