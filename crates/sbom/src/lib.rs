@@ -4,7 +4,8 @@
 //! Stages: [`discover`] finds lockfiles and manifests; [`parse`] reads each lockfile into
 //! a small graph (in parallel); [`graph`] merges them and decides first party, direct and
 //! dev-only the same way for every ecosystem; [`bom`] writes CycloneDX 1.6; [`checks`]
-//! turns what was seen into findings; [`diff`] compares two SBOMs.
+//! turns what was seen into findings ([`spdx`] judges licence expressions); [`diff`]
+//! compares two SBOMs.
 
 pub mod bom;
 pub mod checks;
@@ -14,6 +15,7 @@ pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod purl;
+pub mod spdx;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -209,6 +209,41 @@ fn policy_deny_and_licence_lists_with_a_waiver() {
     assert_eq!(check("disallowed-licenses"), false);
 }
 
+/// Audit: `(MIT OR GPL-3.0) AND BSD-4-Clause` passed an allow-list of MIT alone. The
+/// expression is evaluated (AND needs both sides); a malformed one is not allowed and the
+/// finding says why.
+#[test]
+fn licence_expressions_are_evaluated_and_malformed_ones_are_not_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["package.json", "packages/util/package.json"] {
+        let target = dir.path().join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixture("npm-v3").join(file), target).unwrap();
+    }
+    let mut lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("npm-v3").join("package-lock.json")).unwrap(),
+    )
+    .unwrap();
+    let packages = &mut lock["packages"];
+    packages["node_modules/ms"]["license"] = "(MIT OR GPL-3.0) AND BSD-4-Clause".into();
+    packages["node_modules/debug"]["license"] = "MIT OR".into();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        serde_json::to_string_pretty(&lock).unwrap(),
+    )
+    .unwrap();
+    let outcome = run_on(dir.path(), &["--allow-license", "MIT"]);
+    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
+    let messages: Vec<&str> = outcome.gate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "license-not-allowed")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    insta::assert_snapshot!(messages.join("\n"));
+}
+
 #[test]
 fn manifests_without_lockfile_warn() {
     let dir = tempfile::tempdir().unwrap();
