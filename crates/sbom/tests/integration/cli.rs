@@ -49,6 +49,73 @@ fn the_cyclonedx_schema_check_rejects_what_the_schema_forbids() {
     }
 }
 
+/// Copies every fixture into `root/<case>/`, in the given order of cases.
+fn copy_all_fixtures(root: &Path, reverse: bool) {
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    if reverse {
+        cases.reverse();
+    }
+    for case in cases {
+        let name = case.file_name().unwrap().to_owned();
+        let mut stack = vec![case.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let target = root.join(&name).join(path.strip_prefix(&case).unwrap());
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    std::fs::copy(&path, &target).unwrap();
+                }
+            }
+        }
+    }
+}
+
+/// Every ecosystem at once, in two copies of the repository made in opposite orders:
+/// with SOURCE_DATE_EPOCH the two SBOMs are byte-identical apart from the serial number.
+#[test]
+fn two_runs_on_every_fixture_at_once_are_byte_identical() {
+    let sboms: Vec<String> = [false, true]
+        .into_iter()
+        .map(|reverse| {
+            let base = tempfile::tempdir().unwrap();
+            let root = base.path().join("repo");
+            copy_all_fixtures(&root, reverse);
+            let out = tempfile::tempdir().unwrap();
+            let run = sbom()
+                .arg(&root)
+                .arg("--out")
+                .arg(out.path())
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .run();
+            assert!(run.code <= 1, "{}", run.all_output());
+            let gate =
+                signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+            assert_eq!(gate["metrics"]["lockfiles_unparsable"], 0, "{gate}");
+            let ecosystems = gate["details"]["ecosystems"].as_object().unwrap();
+            assert_eq!(
+                ecosystems.len(),
+                11,
+                "every ecosystem is in the SBOM: {gate}"
+            );
+            let path = out.path().join("sbom.cdx.json");
+            let bom = crate::read_bom(&path);
+            let serial = bom["serialNumber"].as_str().unwrap().to_owned();
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .replacen(&serial, "urn:uuid:serial", 1)
+        })
+        .collect();
+    assert!(sboms[0] == sboms[1], "the two SBOMs differ");
+}
+
 #[test]
 fn source_date_epoch_fixes_the_timestamp() {
     let out = tempfile::tempdir().unwrap();
