@@ -299,19 +299,7 @@ fn package(name: &str, version: &str, entry: &Entry) -> Package {
         package.hashes = Digest::integrity(integrity);
     }
     if let Some(resolved) = &entry.resolved {
-        package.origin = origin(resolved);
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
-        if let Origin::Git { url, rev } = &package.origin {
-            let vcs = match rev {
-                Some(rev) => format!("git+{url}@{rev}"),
-                None => format!("git+{url}"),
-            };
-            package.qualifiers.push(("vcs_url".into(), vcs));
-        }
+        package.set_origin(origin(resolved));
     }
     match &entry.license {
         Some(serde_json::Value::String(license)) => package.licenses.push(license.clone()),
@@ -437,7 +425,7 @@ pub fn parse_bun(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Pa
                 package.hashes = Digest::integrity(integrity);
             }
             if reference.contains("://") || reference.starts_with("github:") {
-                package.origin = origin(reference);
+                package.set_origin(origin(reference));
             }
             Node::package(package)
         };

@@ -128,13 +128,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         let mut package = Package::new(Ecosystem::Gem, &spec.name, &spec.version);
         package.origin = spec.origin.clone();
         match &spec.origin {
-            Origin::Git { url, rev } => {
-                let vcs = match rev {
-                    Some(rev) => format!("git+{url}@{rev}"),
-                    None => format!("git+{url}"),
-                };
-                package.qualifiers.push(("vcs_url".into(), vcs));
-            }
+            Origin::Git { url, rev } => package.set_git(url.clone(), rev.clone()),
             Origin::Url(url) => package
                 .qualifiers
                 .push(("repository_url".into(), url.clone())),

@@ -50,10 +50,7 @@ pub fn parse_pubspec(text: &str) -> Result<Graph, ParseError> {
         let first_party = match entry.source.as_str() {
             "git" => {
                 if let Some(url) = field("url") {
-                    package.origin = Origin::Git {
-                        url,
-                        rev: field("resolved-ref"),
-                    };
+                    package.set_git(url, field("resolved-ref"));
                 }
                 false
             }
@@ -122,7 +119,7 @@ pub fn parse_mix(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, Pars
             let url = strings.first().copied().unwrap_or_default().to_owned();
             let rev = strings.get(1).map(|s| (*s).to_owned());
             let mut package = Package::new(Ecosystem::Hex, key, rev.clone().unwrap_or_default());
-            package.origin = Origin::Git { url, rev };
+            package.set_git(url, rev);
             package
         } else {
             continue;

@@ -339,16 +339,11 @@ fn classic_node(block: &Block, first: &str) -> Result<Node, String> {
         {
             package.hashes.push(digest);
         }
-        package.origin = super::npm::origin(if url.starts_with("git") {
+        package.set_origin(super::npm::origin(if url.starts_with("git") {
             resolved
         } else {
             url
-        });
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
+        }));
     }
     Ok(Node::package(package))
 }
@@ -378,12 +373,7 @@ fn berry_node(block: &Block, first: &str) -> Result<Node, String> {
         package.origin = Origin::Path(rest.split("::").next().unwrap_or(rest).to_owned());
         return Ok(Node::root(Some(package)));
     } else if reference.contains("://") {
-        package.origin = super::npm::origin(reference);
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
+        package.set_origin(super::npm::origin(reference));
     }
     Ok(Node::package(package))
 }

@@ -335,6 +335,19 @@ fn pubspec_lock() {
         ),
         ["transitive"]
     );
+    // A git dependency: the repository and commit are the purl's vcs_url.
+    let common = outcome.bom()["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "common")
+        .unwrap();
+    assert_eq!(
+        qualifier(common["purl"].as_str().unwrap(), "vcs_url").as_deref(),
+        Some(
+            "git+https://github.com/eugenechyrski/localsend.git@590c925972268a959d27b4e6d75f02be1f85c72c"
+        )
+    );
     // The Dart SDK itself is not a package.
     assert!(!crate::summary(outcome.bom()).contains("pkg:pub/flutter"));
 }
@@ -392,4 +405,158 @@ fn swiftpm_package_resolved() {
     let v1 = described("swift-v1");
     v1.component("pkg:swift/github.com/JohnSundell/ShellOut@2.3.0");
     assert_eq!(v1.metric("dependencies"), 16);
+}
+
+/// The percent-decoded value of a purl qualifier.
+fn qualifier(purl: &str, key: &str) -> Option<String> {
+    let (_, qualifiers) = purl.split_once('?')?;
+    let value = qualifiers
+        .split('#')
+        .next()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&format!("{key}=")))?;
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' {
+            out.push(u8::from_str_radix(&value[index + 1..index + 3], 16).unwrap());
+            index += 3;
+        } else {
+            out.push(bytes[index]);
+            index += 1;
+        }
+    }
+    Some(String::from_utf8(out).unwrap())
+}
+
+/// A real npm lockfile with a git dependency and a tarball URL dependency (generate.sh
+/// made it offline: a local repository, a tarball served on localhost): per the purl spec
+/// they carry `vcs_url` (`git+URL@COMMIT`) and `download_url`; a registry package neither.
+#[test]
+fn npm_git_and_tarball_sources() {
+    let outcome = described("npm-sources");
+    let purls: Vec<&str> = outcome.bom()["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
+    let find = |name: &str| -> &str {
+        purls
+            .iter()
+            .find(|p| p.starts_with(&format!("pkg:npm/{name}@")))
+            .unwrap()
+    };
+    let git = find("git-dep");
+    assert!(git.starts_with("pkg:npm/git-dep@1.2.0?vcs_url="), "{git}");
+    assert_eq!(
+        qualifier(git, "vcs_url").as_deref(),
+        Some("git+file:///tmp/npmsrc/git-dep@800d524e68ee9092dc8580f942558c0e5a32aa26")
+    );
+    let tarball = find("tar-dep");
+    assert!(
+        tarball.starts_with("pkg:npm/tar-dep@2.0.0?download_url="),
+        "{tarball}"
+    );
+    assert_eq!(
+        qualifier(tarball, "download_url").as_deref(),
+        Some("http://127.0.0.1:8765/tar-dep-2.0.0.tgz")
+    );
+    assert_eq!(find("ms"), "pkg:npm/ms@2.1.2");
+    let references = outcome.component(git)["externalReferences"].clone();
+    assert_eq!(references[0]["type"], "vcs");
+    let references = outcome.component(tarball)["externalReferences"].clone();
+    assert_eq!(references[0]["type"], "distribution");
+    assert_eq!(
+        outcome.component(tarball)["hashes"][0]["alg"],
+        "SHA-512",
+        "the tarball's integrity"
+    );
+}
+
+/// A Cargo.lock that cargo itself writes at test time, offline, for a dependency on a
+/// local git repository: `vcs_url` names the repository and the locked commit.
+#[test]
+fn cargo_git_dependency() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str], cwd: &std::path::Path| {
+        let status = std::process::Command::new("git")
+            .args(args)
+            .current_dir(cwd)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+        String::from_utf8(status.stdout).unwrap().trim().to_owned()
+    };
+    let dep = dir.path().join("git-dep");
+    std::fs::create_dir_all(dep.join("src")).unwrap();
+    std::fs::write(
+        dep.join("Cargo.toml"),
+        "[package]\nname = \"git-dep\"\nversion = \"0.3.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    std::fs::write(dep.join("src/lib.rs"), "").unwrap();
+    git(&["init", "-q", "-b", "main"], &dep);
+    git(&["add", "."], &dep);
+    git(
+        &[
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.invalid",
+            "commit",
+            "-qm",
+            "git-dep 0.3.0",
+        ],
+        &dep,
+    );
+    let commit = git(&["rev-parse", "HEAD"], &dep);
+    let url = format!("file://{}", dep.display());
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    std::fs::write(
+        app.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ngit-dep = {{ git = \"{url}\" }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(app.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let cargo = std::process::Command::new(env!("CARGO"))
+        .args(["generate-lockfile", "--quiet"])
+        .current_dir(&app)
+        .env("CARGO_HOME", dir.path().join("cargo-home"))
+        .env("CARGO_NET_OFFLINE", "false")
+        .output()
+        .unwrap();
+    assert!(cargo.status.success(), "{cargo:?}");
+    let lock = std::fs::read_to_string(app.join("Cargo.lock")).unwrap();
+    assert!(lock.contains(&format!("git+{url}#{commit}")), "{lock}");
+
+    let outcome = run_on(&app, &[]);
+    assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
+    let component = outcome.bom()["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "git-dep")
+        .unwrap();
+    let purl = component["purl"].as_str().unwrap();
+    assert!(
+        purl.starts_with("pkg:cargo/git-dep@0.3.0?vcs_url="),
+        "{purl}"
+    );
+    assert_eq!(
+        qualifier(purl, "vcs_url"),
+        Some(format!("git+{url}@{commit}"))
+    );
+    assert_eq!(component["externalReferences"][0]["url"], url);
+    assert!(
+        outcome
+            .depends_on("pkg:cargo/app@0.1.0")
+            .contains(&purl.to_owned())
+    );
 }
