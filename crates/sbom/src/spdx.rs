@@ -153,21 +153,26 @@ impl Parser {
     }
 
     fn or(&mut self, depth: usize) -> Result<Expr, SpdxError> {
-        let mut left = self.and(depth)?;
-        while self.peek().is_some_and(|t| t.is_operator("OR")) {
-            self.at += 1;
-            let right = self.and(depth)?;
-            left = Expr::Or(Box::new(left), Box::new(right));
-        }
-        Ok(left)
+        self.chain(depth, "OR", Self::and, Expr::Or)
     }
 
     fn and(&mut self, depth: usize) -> Result<Expr, SpdxError> {
-        let mut left = self.with(depth)?;
-        while self.peek().is_some_and(|t| t.is_operator("AND")) {
+        self.chain(depth, "AND", Self::with, Expr::And)
+    }
+
+    /// `operand (OPERATOR operand)*`, grouped from the left.
+    fn chain(
+        &mut self,
+        depth: usize,
+        operator: &str,
+        operand: fn(&mut Self, usize) -> Result<Expr, SpdxError>,
+        join: fn(Box<Expr>, Box<Expr>) -> Expr,
+    ) -> Result<Expr, SpdxError> {
+        let mut left = operand(self, depth)?;
+        while self.peek().is_some_and(|t| t.is_operator(operator)) {
             self.at += 1;
-            let right = self.with(depth)?;
-            left = Expr::And(Box::new(left), Box::new(right));
+            let right = operand(self, depth)?;
+            left = join(Box::new(left), Box::new(right));
         }
         Ok(left)
     }

@@ -142,12 +142,7 @@ fn source_date_epoch_fixes_the_timestamp() {
 fn exclude_dev_drops_dev_only_packages() {
     let outcome = run_on(&fixture("npm-v3"), &["--exclude-dev"]);
     assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
-    let purls: Vec<&str> = outcome.bom()["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["purl"].as_str().unwrap())
-        .collect();
+    let purls = outcome.purls();
     assert!(!purls.contains(&"pkg:npm/%40types/ms@0.7.34"), "{purls:?}");
     assert!(purls.contains(&"pkg:npm/debug@4.3.4"));
     assert_eq!(outcome.metric("dependencies_dev"), 0);

@@ -42,12 +42,43 @@ impl Outcome {
 
     /// The component with this purl.
     pub fn component(&self, purl: &str) -> &Value {
+        self.find("purl", purl)
+    }
+
+    /// The first component whose `key` is `value`.
+    fn find(&self, key: &str, value: &str) -> &Value {
         self.bom()["components"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|c| c["purl"] == purl)
-            .unwrap_or_else(|| panic!("no component {purl} in\n{}", summary(self.bom())))
+            .find(|c| c[key] == value)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no component with {key} {value} in\n{}",
+                    summary(self.bom())
+                )
+            })
+    }
+
+    /// Every component's purl, in document order.
+    pub fn purls(&self) -> Vec<&str> {
+        self.bom()["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["purl"].as_str().unwrap())
+            .collect()
+    }
+
+    /// The component named `name` (whatever its version and qualifiers).
+    pub fn named(&self, name: &str) -> &Value {
+        self.find("name", name)
+    }
+
+    /// Asserts that the graph has an edge `from` → `to`.
+    pub fn assert_edge(&self, from: &str, to: &str) {
+        let on = self.depends_on(from);
+        assert!(on.iter().any(|d| d == to), "{from} -> {on:?} lacks {to}");
     }
 
     /// The purls a component depends on.
@@ -174,19 +205,22 @@ impl jsonschema::Retrieve for LocalSchemas {
     }
 }
 
+/// The values a component's properties carry under `name`.
+pub fn property(component: &Value, name: &str) -> Vec<String> {
+    component["properties"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == name)
+        .map(|p| p["value"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// A reviewable text form of a BOM: one line per component, then the graph.
 pub fn summary(bom: &Value) -> String {
     let mut lines = Vec::new();
     for component in bom["components"].as_array().unwrap() {
-        let property = |name: &str| -> Vec<String> {
-            component["properties"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|p| p["name"] == name)
-                .map(|p| p["value"].as_str().unwrap().to_owned())
-                .collect()
-        };
+        let property = |name: &str| property(component, name);
         let kind = if property("signoff:first-party").is_empty() {
             property("signoff:dependency").join(",")
         } else {
