@@ -10,6 +10,7 @@ use signoff_core::report::Finding;
 use crate::graph::Merged;
 use crate::model::{Note, NoteKind};
 use crate::parse::{Kind, ParseError, dir_of};
+use crate::spdx::{Expr, SpdxError};
 
 signoff_core::rules! {
     /// Rules of the SBOM gate.
@@ -255,13 +256,17 @@ pub fn denied(root: &std::path::Path, merged: &Merged, deny: &[PurlPattern]) -> 
 }
 
 /// Components whose recorded licence is not allowed. Returns the findings and how many
-/// components had licence data at all.
+/// components had licence data at all. A package with several licences (composer's list,
+/// npm's legacy `licenses`) may be used under any one of them.
 pub fn licenses(
     root: &std::path::Path,
     merged: &Merged,
     allow: &[String],
 ) -> (Vec<Finding>, usize) {
-    let allowed: BTreeSet<String> = allow.iter().map(|l| l.to_ascii_lowercase()).collect();
+    let allowed: BTreeSet<String> = allow
+        .iter()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .collect();
     let mut out = Vec::new();
     let mut with_data = 0;
     for component in merged.third_party() {
@@ -269,24 +274,43 @@ pub fn licenses(
             continue;
         }
         with_data += 1;
-        let ok = component
+        let verdicts: Vec<(&String, Verdict)> = component
             .package
             .licenses
             .iter()
-            .any(|expression| expression_allowed(expression, &allowed));
-        if ok {
+            .map(|license| (license, verdict(license, &allowed)))
+            .collect();
+        if verdicts.iter().any(|(_, v)| matches!(v, Verdict::Allowed)) {
             continue;
         }
         let (path, line) = place(root, component);
         let licenses = component.package.licenses.join(", ");
+        let malformed: Vec<String> = verdicts
+            .iter()
+            .filter_map(|(license, v)| match v {
+                Verdict::Malformed(error) => Some(format!(
+                    "`{license}` is not a valid SPDX expression ({error}), so it is not taken as allowed"
+                )),
+                _ => None,
+            })
+            .collect();
+        let message = match (verdicts.len(), malformed.as_slice()) {
+            (1, [only]) => format!("{}: {only}", component.purl),
+            (_, []) => format!(
+                "{} is licensed {licenses}, which is not on the allow-list",
+                component.purl
+            ),
+            (_, malformed) => format!(
+                "{} is licensed {licenses}, which is not on the allow-list; {}",
+                component.purl,
+                malformed.join("; ")
+            ),
+        };
         out.push(
             Finding::new(Rule::LicenseNotAllowed)
                 .at(path, line)
                 .identity(component.purl.clone())
-                .message(format!(
-                    "{} is licensed {licenses}, which is not on the allow-list",
-                    component.purl
-                ))
+                .message(message)
                 .help("replace the package, add the licence to `allow_licenses`, or waive the finding with a reason")
                 .detail("purl", component.purl.clone())
                 .detail("licenses", licenses)
@@ -296,22 +320,26 @@ pub fn licenses(
     (out, with_data)
 }
 
-/// Whether an SPDX expression is satisfied by the allowed ids: every `AND` term needs an
-/// allowed id, one allowed alternative of an `OR` suffices.
-fn expression_allowed(expression: &str, allowed: &BTreeSet<String>) -> bool {
-    let cleaned = expression.replace(['(', ')'], " ");
-    cleaned.split(" OR ").any(|alternative| {
-        alternative.split(" AND ").all(|term| {
-            let id = term
-                .split(" WITH ")
-                .next()
-                .unwrap_or(term)
-                .trim()
-                .trim_end_matches('+')
-                .to_ascii_lowercase();
-            allowed.contains(&id)
-        })
-    })
+/// What the allow-list says of one declared licence.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    NotAllowed,
+    /// Not an SPDX expression, so not taken as allowed.
+    Malformed(SpdxError),
+}
+
+/// Judges a declared licence: allowed when listed as written (a licence name such as
+/// `BSD License`, or a whole expression), else by its SPDX expression.
+fn verdict(license: &str, allowed: &BTreeSet<String>) -> Verdict {
+    if allowed.contains(&license.trim().to_ascii_lowercase()) {
+        return Verdict::Allowed;
+    }
+    match Expr::parse(license) {
+        Ok(expression) if expression.allowed_by(allowed) => Verdict::Allowed,
+        Ok(_) => Verdict::NotAllowed,
+        Err(error) => Verdict::Malformed(error),
+    }
 }
 
 #[cfg(test)]
@@ -319,19 +347,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spdx_expressions_are_judged_term_by_term() {
-        let allowed: BTreeSet<String> = ["mit", "apache-2.0"]
+    fn licences_are_judged_as_spdx_expressions() {
+        let allowed: BTreeSet<String> = ["mit", "apache-2.0", "bsd license"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert!(expression_allowed("MIT", &allowed));
-        assert!(expression_allowed("(MIT OR GPL-3.0)", &allowed));
-        assert!(!expression_allowed("MIT AND GPL-3.0", &allowed));
-        assert!(expression_allowed(
-            "Apache-2.0 WITH LLVM-exception",
-            &allowed
+        assert_eq!(verdict("MIT", &allowed), Verdict::Allowed);
+        assert_eq!(verdict("(MIT OR GPL-3.0)", &allowed), Verdict::Allowed);
+        assert_eq!(verdict("MIT AND GPL-3.0", &allowed), Verdict::NotAllowed);
+        assert_eq!(
+            verdict("(MIT OR GPL-3.0) AND BSD-4-Clause", &allowed),
+            Verdict::NotAllowed
+        );
+        assert_eq!(
+            verdict("Apache-2.0 WITH LLVM-exception", &allowed),
+            Verdict::Allowed
+        );
+        // A licence name listed as written.
+        assert_eq!(verdict("BSD License", &allowed), Verdict::Allowed);
+        assert!(matches!(
+            verdict("MIT OR", &allowed),
+            Verdict::Malformed(SpdxError::UnexpectedEnd { .. })
         ));
-        assert!(!expression_allowed("GPL-2.0+", &allowed));
     }
 
     #[test]

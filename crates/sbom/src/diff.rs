@@ -1,13 +1,21 @@
 //! `signoff-sbom diff OLD NEW`: the components a change adds, removes and changes. Each
 //! side is a CycloneDX JSON file, or a directory that is described first. Components are
 //! matched by purl without version; first-party components are left out.
+//!
+//! The comparison is its own gate, `sbom-diff`, written as `sbom-diff.gate.json`, so it
+//! never replaces the scan's `sbom.gate.json` in the same output directory. When a side is
+//! a directory, a lockfile that cannot be parsed there is a `lockfile-unparsable` finding
+//! and fails the gate, and the packages only that lockfile holds are left out of both
+//! sides: a broken lockfile must not read as "removes 40 dependencies".
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use signoff_core::report::GateReport;
+use signoff_core::report::{Check, GateReport, Op};
 use signoff_core::text::{plural, thousands};
-use signoff_core::{CommonArgs, ReportBuilder};
+use signoff_core::{CommonArgs, GateArgs, ReportBuilder, Tool};
+
+use crate::Described;
 
 /// Arguments of `diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,6 +28,25 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// The `sbom-diff` gate: `diff`'s arguments under their own gate id, so its report (and
+/// a crash report) is `sbom-diff.gate.json`.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "signoff-sbom diff")]
+pub struct DiffGate {
+    #[command(flatten)]
+    pub args: DiffArgs,
+}
+
+impl GateArgs for DiffGate {
+    const GATE: &'static str = "sbom-diff";
+    fn tool() -> Tool {
+        signoff_core::tool!()
+    }
+    fn common(&self) -> &CommonArgs {
+        &self.args.common
+    }
 }
 
 /// Package identity (purl without version) → versions.
@@ -36,28 +63,97 @@ pub struct Changes {
     pub changed: Vec<(String, Vec<String>, Vec<String>)>,
 }
 
-pub fn run(args: &DiffArgs) -> GateReport {
-    let root = args.new.parent().map(Path::to_path_buf).unwrap_or_default();
+/// Runs the comparison as the `sbom-diff` gate; a crash still gives an `sbom-diff` report.
+pub fn run(args: DiffArgs) -> GateReport {
+    signoff_core::gate::run_catching(DiffGate { args }, |gate| compare_sides(&gate.args))
+}
+
+fn compare_sides(args: &DiffArgs) -> GateReport {
     let root = if args.new.is_dir() {
         args.new.clone()
     } else {
-        root
+        args.new.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let (_ctx, mut report) = match signoff_core::Context::start::<crate::Args>(&args.common, &root)
-    {
+    let (_ctx, mut report) = match signoff_core::Context::start::<DiffGate>(&args.common, &root) {
         Ok(v) => v,
         Err(report) => return *report,
     };
-    let (old, new) = match (inventory(&args.old), inventory(&args.new)) {
+    let (old, new) = match (Side::load(&args.old), Side::load(&args.new)) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(error), _) | (_, Err(error)) => {
             report.error(error);
             return report.finish("an SBOM to compare could not be read, so nothing was compared");
         }
     };
-    let changes = compare(&old, &new);
+    // Lockfiles that failed on either side: what only they hold is not compared.
+    let mut findings = Vec::new();
+    let mut broken = BTreeSet::new();
+    for (side, path) in [(&old, &args.old), (&new, &args.new)] {
+        for (rel, kind, error) in side.failures() {
+            let shown = path.join(rel).display().to_string();
+            findings.push(crate::checks::unparsable(&shown, *kind, error));
+            broken.insert(rel.clone());
+        }
+    }
+    let changes = compare(&old.inventory(&broken), &new.inventory(&broken));
     record(&mut report, &changes);
-    report.finish(sentence(&changes))
+    report.check(
+        Check::new("unparsable-lockfiles", Op::Le, 0.0, findings.len() as f64)
+            .message("lockfiles that could not be read, so their packages were not compared"),
+    );
+    let mut summary = sentence(&changes);
+    if !broken.is_empty() {
+        summary.push_str(&format!(
+            "; {} could not be read and {} left out of the comparison",
+            plural(broken.len() as u64, "lockfile", "lockfiles"),
+            if broken.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    report.findings(findings);
+    report.finish(summary)
+}
+
+/// One side of the comparison.
+enum Side {
+    /// A directory, described from its lockfiles.
+    Directory(Box<Described>),
+    /// A CycloneDX document's third-party inventory.
+    Document(Inventory),
+}
+
+impl Side {
+    fn load(path: &Path) -> Result<Side, String> {
+        if path.is_dir() {
+            let described = crate::describe(path, &globset::GlobSet::empty());
+            return Ok(Side::Directory(Box::new(described)));
+        }
+        document_inventory(path).map(Side::Document)
+    }
+
+    fn failures(&self) -> &[(String, crate::parse::Kind, crate::parse::ParseError)] {
+        match self {
+            Side::Directory(described) => &described.failures,
+            Side::Document(_) => &[],
+        }
+    }
+
+    /// The third-party inventory, without the packages that only lockfiles in `broken`
+    /// (repository-relative paths) mention.
+    fn inventory(&self, broken: &BTreeSet<String>) -> Inventory {
+        let described = match self {
+            Side::Document(inventory) => return inventory.clone(),
+            Side::Directory(described) => described,
+        };
+        let mut out = Inventory::new();
+        for component in described.merged.third_party() {
+            if component.files.iter().all(|file| broken.contains(file)) {
+                continue;
+            }
+            let (package, version) = split_purl(&component.purl);
+            out.entry(package).or_default().insert(version);
+        }
+        out
+    }
 }
 
 fn record(report: &mut ReportBuilder, changes: &Changes) {
@@ -153,17 +249,9 @@ fn split_purl(purl: &str) -> (String, String) {
     }
 }
 
-/// The third-party inventory of a CycloneDX JSON file or a directory.
-fn inventory(path: &Path) -> Result<Inventory, String> {
+/// The third-party inventory of a CycloneDX JSON file.
+fn document_inventory(path: &Path) -> Result<Inventory, String> {
     let mut out = Inventory::new();
-    if path.is_dir() {
-        let described = crate::describe(path, &globset::GlobSet::empty());
-        for component in described.merged.third_party() {
-            let (package, version) = split_purl(&component.purl);
-            out.entry(package).or_default().insert(version);
-        }
-        return Ok(out);
-    }
     let shown = path.display();
     let text = crate::parse::read_text(path).map_err(|error| {
         format!(

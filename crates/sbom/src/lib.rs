@@ -4,7 +4,8 @@
 //! Stages: [`discover`] finds lockfiles and manifests; [`parse`] reads each lockfile into
 //! a small graph (in parallel); [`graph`] merges them and decides first party, direct and
 //! dev-only the same way for every ecosystem; [`bom`] writes CycloneDX 1.6; [`checks`]
-//! turns what was seen into findings; [`diff`] compares two SBOMs.
+//! turns what was seen into findings ([`spdx`] judges licence expressions); [`diff`]
+//! compares two SBOMs.
 
 pub mod bom;
 pub mod checks;
@@ -14,6 +15,7 @@ pub mod graph;
 pub mod model;
 pub mod parse;
 pub mod purl;
+pub mod spdx;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -70,7 +72,7 @@ pub struct Args {
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
     /// Compare two SBOMs (CycloneDX JSON files, or directories to describe first):
-    /// components added, removed and changed
+    /// components added, removed and changed; writes `sbom-diff.gate.json`
     Diff(diff::DiffArgs),
 }
 
@@ -90,7 +92,7 @@ impl GateArgs for Args {
 /// Runs the gate.
 pub fn run(args: Args) -> GateReport {
     match args.command {
-        Some(Command::Diff(diff)) => diff::run(&diff),
+        Some(Command::Diff(diff)) => diff::run(diff),
         None => scan(&args),
     }
 }
@@ -370,6 +372,13 @@ fn scan(args: &Args) -> GateReport {
         report.warn(format!(
             "{} without a lockfile: the versions of their dependencies are unknown",
             plural(without_lock as u64, "manifest", "manifests")
+        ));
+    }
+    let skipped = open(checks::Rule::SkippedEntry);
+    if skipped > 0 {
+        report.warn(format!(
+            "{} not understood and left out of the SBOM",
+            plural(skipped as u64, "lockfile entry", "lockfile entries")
         ));
     }
     let unpinned = open(checks::Rule::UnpinnedRequirement);

@@ -228,6 +228,38 @@ impl Package {
         self.origin = origin;
         self
     }
+
+    /// Marks the package as coming from a git repository, with the purl `vcs_url`
+    /// qualifier the purl spec gives such sources: `git+URL@REVISION` (`git+URL` when
+    /// the lockfile records no revision). `url` is without its `git+` prefix.
+    pub fn set_git(&mut self, url: impl Into<String>, rev: Option<String>) {
+        let url = url.into();
+        let vcs = match &rev {
+            Some(rev) => format!("git+{url}@{rev}"),
+            None => format!("git+{url}"),
+        };
+        self.qualifiers.retain(|(key, _)| key != "vcs_url");
+        self.qualifiers.push(("vcs_url".into(), vcs));
+        self.origin = Origin::Git { url, rev };
+    }
+
+    /// Marks the package as downloaded from `url` (a tarball, not a registry), with the
+    /// purl `download_url` qualifier.
+    pub fn set_download(&mut self, url: impl Into<String>) {
+        let url = url.into();
+        self.qualifiers.retain(|(key, _)| key != "download_url");
+        self.qualifiers.push(("download_url".into(), url.clone()));
+        self.origin = Origin::Url(url);
+    }
+
+    /// Sets an origin as read from a lockfile: git and URL origins get their qualifier.
+    pub fn set_origin(&mut self, origin: Origin) {
+        match origin {
+            Origin::Git { url, rev } => self.set_git(url, rev),
+            Origin::Url(url) => self.set_download(url),
+            other => self.origin = other,
+        }
+    }
 }
 
 /// Splits `@scope/name` into (`@scope`, `name`).

@@ -63,13 +63,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
                         Some((url, rev)) => (url, Some(rev.to_owned())),
                         None => (git, None),
                     };
-                    let url = url.split('?').next().unwrap_or(url).to_owned();
-                    let vcs = match &rev {
-                        Some(rev) => format!("git+{url}@{rev}"),
-                        None => format!("git+{url}"),
-                    };
-                    package.qualifiers.push(("vcs_url".into(), vcs));
-                    package.origin = Origin::Git { url, rev };
+                    package.set_git(url.split('?').next().unwrap_or(url), rev);
                 } else {
                     let url = source
                         .trim_start_matches("registry+")

@@ -1,6 +1,12 @@
-//! `gradle.lockfile`: `group:artifact:version=configuration,…` lines. A dependency only in
-//! test configurations is dev-only. Gradle records no edges, no hashes and nothing about
-//! which entries are direct here.
+//! `gradle.lockfile`: `group:artifact:version=configuration,…` lines. Gradle records no
+//! edges, no hashes and nothing about which entries are direct here.
+//!
+//! What ships is what the production classpaths hold: a dependency is a runtime one when
+//! some configuration holding it is a compile or runtime classpath outside tests
+//! (`compileClasspath`, `runtimeClasspath`, Android's `releaseRuntimeClasspath`). Those
+//! only in test classpaths or in tool configurations (`checkstyle`, `jacocoAnt`,
+//! `annotationProcessor`…) are development-only. Lines without configurations (the
+//! per-configuration lockfiles of Gradle 6) count as runtime.
 
 use super::ParseError;
 use crate::model::{Ecosystem, Graph, Node, Package};
@@ -29,17 +35,46 @@ pub fn parse(text: &str) -> Result<Graph, ParseError> {
         node.line = Some(index as u64 + 1);
         // The lockfile is the resolved set; it does not say which entries are direct.
         node.direct_hint = Some(false);
-        let dev = !configurations.is_empty()
-            && configurations
-                .split(',')
-                .all(|c| c.trim().to_ascii_lowercase().starts_with("test"));
         let at = graph.add(node);
-        if dev {
-            root.dev_deps.push(at);
-        } else {
+        if configurations.trim().is_empty() || configurations.split(',').any(is_production) {
             root.deps.push(at);
+        } else {
+            root.dev_deps.push(at);
         }
     }
     graph.add(root);
     Ok(graph)
+}
+
+/// Whether a configuration is a compile or runtime classpath of the shipped code.
+fn is_production(configuration: &str) -> bool {
+    let name = configuration.trim().to_ascii_lowercase();
+    (name.ends_with("compileclasspath") || name.ends_with("runtimeclasspath"))
+        && !name.contains("test")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_classpaths_are_runtime_and_the_rest_is_dev() {
+        for configuration in [
+            "compileClasspath",
+            "runtimeClasspath",
+            "releaseRuntimeClasspath",
+        ] {
+            assert!(is_production(configuration), "{configuration}");
+        }
+        for configuration in [
+            "testRuntimeClasspath",
+            "debugUnitTestRuntimeClasspath",
+            "integrationTestCompileClasspath",
+            "checkstyle",
+            "jacocoAnt",
+            "annotationProcessor",
+        ] {
+            assert!(!is_production(configuration), "{configuration}");
+        }
+    }
 }

@@ -236,7 +236,17 @@ pub fn read_text(path: &Path) -> Result<String, ParseError> {
 pub fn parse(ctx: &Context<'_>, rel: &str, kind: Kind) -> Result<Graph, ParseError> {
     let path: PathBuf = ctx.root.join(rel);
     let text = read_text(&path)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse_text(ctx, rel, kind, &text)
+}
+
+/// Parses the text of the lockfile at repository-relative `rel`.
+pub fn parse_text(
+    ctx: &Context<'_>,
+    rel: &str,
+    kind: Kind,
+    text: &str,
+) -> Result<Graph, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match kind {
         Kind::CargoLock => cargo::parse(ctx, rel, text),
         Kind::PackageLock => npm::parse(ctx, rel, text),
@@ -253,7 +263,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, kind: Kind) -> Result<Graph, ParseErr
         Kind::NugetLock => dotnet::parse(text),
         Kind::GradleLock => gradle::parse(text),
         Kind::PubspecLock => simple::parse_pubspec(text),
-        Kind::MixLock => simple::parse_mix(text),
+        Kind::MixLock => simple::parse_mix(ctx, rel, text),
         Kind::PackageResolved => simple::parse_package_resolved(text),
     }
 }
@@ -311,6 +321,111 @@ mod tests {
         assert_eq!(join("a/b", "../c.txt"), "a/c.txt");
         assert_eq!(join("", "./x/y"), "x/y");
         assert_eq!(join("a", "../../x"), "x");
+    }
+
+    /// Every fixture lockfile, cut short at many places and with multibyte characters
+    /// where ASCII was, and a few hand-made hostile texts, through every parser: an error
+    /// is fine, a panic is not (it would cost the SBOM of every other lockfile).
+    #[test]
+    fn no_parser_panics_on_mangled_lockfiles() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut texts: Vec<(String, String)> = [
+            "",
+            "\u{0}",
+            "é",
+            "\"é\":",
+            "é@npm:é:\n  version \"1\"\n",
+            "{\"dependencies\": {\"é\": {\"version\": \"npm:é\"}}}",
+            "{\"dependencies\": {\"x\": {\"version\": \"npm:\"}}}",
+            "{\"packages\": {\"node_modules/é\": {\"version\": \"npm:\"}}}",
+            "group do\nend\n",
+            "[[package]]\nname = \"é\"\nversion = \"\\u00\"\n",
+            "\"é\": {:hex, :é, \"é\", \"é\", [:mix], [{:é, \"é\"}], \"hexpm\", \"é\"},\n",
+            "é:é:é=é\n::\n=\n",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(index, t)| (format!("hand-made text #{index}"), (*t).to_owned()))
+        .collect();
+        let mut stack = vec![fixtures.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(&fixtures).unwrap().display().to_string();
+                if Kind::of(&rel).is_none() && !rel.ends_with(".json") {
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+                let step = (boundaries.len() / 48).max(1);
+                for &cut in boundaries.iter().step_by(step) {
+                    texts.push((format!("{rel} cut at {cut}"), text[..cut].to_owned()));
+                }
+                for (from, to) in [("\"", "\"é"), ("@", "@é"), (":", ":é"), ("1", "é")] {
+                    texts.push((format!("{rel} {from} -> {to}"), text.replace(from, to)));
+                }
+            }
+        }
+        let kinds = [
+            Kind::CargoLock,
+            Kind::PackageLock,
+            Kind::YarnLock,
+            Kind::PnpmLock,
+            Kind::BunLock,
+            Kind::PoetryLock,
+            Kind::UvLock,
+            Kind::PipfileLock,
+            Kind::Requirements,
+            Kind::GoMod,
+            Kind::GemfileLock,
+            Kind::ComposerLock,
+            Kind::NugetLock,
+            Kind::GradleLock,
+            Kind::PubspecLock,
+            Kind::MixLock,
+            Kind::PackageResolved,
+        ];
+        let root = tempfile::tempdir().unwrap();
+        let ctx = Context {
+            root: root.path(),
+            manifests: &[],
+        };
+        let mut panics = Vec::new();
+        for (name, text) in &texts {
+            for kind in kinds {
+                let outcome = std::panic::catch_unwind(|| {
+                    let graph = parse_text(&ctx, kind.as_str(), kind, text);
+                    if let Ok(graph) = graph {
+                        let mut merged = crate::graph::Merged::default();
+                        merged.add(kind.as_str(), &graph);
+                        let meta = crate::bom::Meta {
+                            name: "x".into(),
+                            version: None,
+                            timestamp: "2024-01-01T00:00:00Z".into(),
+                            tool_name: "t".into(),
+                            tool_version: "0".into(),
+                        };
+                        let bom = crate::bom::build(&merged, &meta);
+                        crate::bom::validate(&bom);
+                        let _ = crate::bom::write(bom, crate::bom::Format::Json);
+                    }
+                });
+                if outcome.is_err() {
+                    panics.push(format!("{kind:?} on {name}"));
+                }
+            }
+        }
+        assert!(
+            panics.is_empty(),
+            "parsers panicked:\n{}",
+            panics.join("\n")
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 
 use super::{Context, ParseError, dir_of, join};
-use crate::model::{Digest, Graph, Node, Origin, Package};
+use crate::model::{Digest, Graph, Node, Note, NoteKind, Origin, Package};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,21 +78,38 @@ fn lenient<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<S
 
 pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
     let lock: Lock = super::json(text)?;
+    let mut notes = Vec::new();
     let entries = match (lock.packages, lock.dependencies) {
         (Some(packages), _) if !packages.is_empty() => packages,
-        (_, Some(dependencies)) => flatten_v1(ctx, rel, lock.name, lock.version, dependencies),
+        (_, Some(dependencies)) => {
+            let root = Root {
+                name: lock.name,
+                version: lock.version,
+            };
+            flatten_v1(ctx, rel, text, root, dependencies, &mut notes)
+        }
         _ => BTreeMap::new(),
     };
-    Ok(build(&entries))
+    let mut graph = build(&entries);
+    graph.notes = notes;
+    Ok(graph)
+}
+
+/// The name and version a v1 lockfile gives its project.
+struct Root {
+    name: Option<String>,
+    version: Option<String>,
 }
 
 /// Turns v1's nested tree into v2's `packages` form.
+/// Entries it cannot read (an alias without its package) become notes.
 fn flatten_v1(
     ctx: &Context<'_>,
     rel: &str,
-    name: Option<String>,
-    version: Option<String>,
+    text: &str,
+    Root { name, version }: Root,
     dependencies: BTreeMap<String, V1Entry>,
+    notes: &mut Vec<Note>,
 ) -> BTreeMap<String, Entry> {
     let mut out = BTreeMap::new();
     let manifest = ctx
@@ -122,9 +139,27 @@ fn flatten_v1(
         } else {
             format!("{parent}/node_modules/{name}")
         };
-        let (real_name, version) = match entry.version.as_deref().and_then(alias) {
-            Some((real, version)) => (Some(real.to_owned()), Some(version.to_owned())),
-            None => (None, entry.version.clone()),
+        let (real_name, version) = match entry.version.as_deref() {
+            Some(spec) if spec.starts_with("npm:") => match alias(spec) {
+                Some((real, version)) => (Some(real.to_owned()), Some(version.to_owned())),
+                None => {
+                    notes.push(Note {
+                        kind: NoteKind::Skipped,
+                        line: line_of_string(text, spec),
+                        message: format!(
+                            "`{key}` has the version `{spec}`, an alias without the package it names (`npm:name@version`); skipped"
+                        ),
+                    });
+                    stack.extend(
+                        entry
+                            .dependencies
+                            .into_iter()
+                            .map(|(child, child_entry)| (key.clone(), child, child_entry)),
+                    );
+                    continue;
+                }
+            },
+            _ => (None, entry.version.clone()),
         };
         out.insert(
             key.clone(),
@@ -148,11 +183,22 @@ fn flatten_v1(
     out
 }
 
-/// `npm:real-name@1.2.3` → (`real-name`, `1.2.3`).
+/// The line of the first JSON string equal to `value`, if any.
+fn line_of_string(text: &str, value: &str) -> Option<u64> {
+    let quoted = serde_json::to_string(value).ok()?;
+    text.find(&quoted)
+        .map(|offset| super::line_of(text, offset))
+}
+
+/// `npm:real-name@1.2.3` → (`real-name`, `1.2.3`); `None` unless both parts are there.
+/// The first character is skipped when looking for the `@` (a scope's), whatever its
+/// width: lockfile text is untrusted.
 fn alias(version: &str) -> Option<(&str, &str)> {
     let spec = version.strip_prefix("npm:")?;
-    let at = spec[1..].find('@')? + 1;
-    Some((&spec[..at], &spec[at + 1..]))
+    let first = spec.chars().next()?.len_utf8();
+    let at = spec.get(first..)?.find('@')? + first;
+    let (name, version) = (spec.get(..at)?, spec.get(at + 1..)?);
+    (!version.is_empty()).then_some((name, version))
 }
 
 /// The package name a `packages` key installs (`a/node_modules/@s/b` → `@s/b`).
@@ -253,19 +299,7 @@ fn package(name: &str, version: &str, entry: &Entry) -> Package {
         package.hashes = Digest::integrity(integrity);
     }
     if let Some(resolved) = &entry.resolved {
-        package.origin = origin(resolved);
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
-        if let Origin::Git { url, rev } = &package.origin {
-            let vcs = match rev {
-                Some(rev) => format!("git+{url}@{rev}"),
-                None => format!("git+{url}"),
-            };
-            package.qualifiers.push(("vcs_url".into(), vcs));
-        }
+        package.set_origin(origin(resolved));
     }
     match &entry.license {
         Some(serde_json::Value::String(license)) => package.licenses.push(license.clone()),
@@ -391,7 +425,7 @@ pub fn parse_bun(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Pa
                 package.hashes = Digest::integrity(integrity);
             }
             if reference.contains("://") || reference.starts_with("github:") {
-                package.origin = origin(reference);
+                package.set_origin(origin(reference));
             }
             Node::package(package)
         };
@@ -478,6 +512,21 @@ mod tests {
         );
         assert_eq!(alias("npm:@scope/x@1.0.0"), Some(("@scope/x", "1.0.0")));
         assert_eq!(alias("4.2.3"), None);
+    }
+
+    #[test]
+    fn malformed_aliases_are_none_not_a_panic() {
+        for spec in [
+            "npm:",
+            "npm:@",
+            "npm:é",
+            "npm:éé@",
+            "npm:x@",
+            "npm:@scope/x",
+        ] {
+            assert_eq!(alias(spec), None, "{spec}");
+        }
+        assert_eq!(alias("npm:é@1.0.0"), Some(("é", "1.0.0")));
     }
 
     #[test]

@@ -149,23 +149,9 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
                 package.hashes = Digest::integrity(integrity);
             }
             if let Some(repo) = &resolution.repo {
-                let rev = resolution.commit.clone();
-                let vcs = match &rev {
-                    Some(rev) => format!("git+{repo}@{rev}"),
-                    None => format!("git+{repo}"),
-                };
-                package.qualifiers.push(("vcs_url".into(), vcs));
-                package.origin = Origin::Git {
-                    url: repo.clone(),
-                    rev,
-                };
+                package.set_git(repo.clone(), resolution.commit.clone());
             } else if let Some(tarball) = &resolution.tarball {
-                package.origin = super::npm::origin(tarball);
-                if let Origin::Url(url) = &package.origin {
-                    package
-                        .qualifiers
-                        .push(("download_url".into(), url.clone()));
-                }
+                package.set_origin(super::npm::origin(tarball));
             }
         }
         let mut node = Node::package(package);

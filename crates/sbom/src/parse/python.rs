@@ -15,18 +15,6 @@ fn pypi(name: &str, version: &str) -> Package {
     Package::new(Ecosystem::Pypi, pep503(name), version)
 }
 
-fn git_origin(package: &mut Package, url: &str, rev: Option<String>) {
-    let vcs = match &rev {
-        Some(rev) => format!("git+{url}@{rev}"),
-        None => format!("git+{url}"),
-    };
-    package.qualifiers.push(("vcs_url".into(), vcs));
-    package.origin = Origin::Git {
-        url: url.to_owned(),
-        rev,
-    };
-}
-
 // ---------------------------------------------------------------- poetry.lock
 
 #[derive(Deserialize)]
@@ -79,13 +67,8 @@ pub fn parse_poetry(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, P
         }
         if let Some(source) = &entry.source {
             match source.kind.as_str() {
-                "git" => git_origin(&mut package, &source.url, source.resolved_reference.clone()),
-                "url" => {
-                    package
-                        .qualifiers
-                        .push(("download_url".into(), source.url.clone()));
-                    package.origin = Origin::Url(source.url.clone());
-                }
+                "git" => package.set_git(source.url.clone(), source.resolved_reference.clone()),
+                "url" => package.set_download(source.url.clone()),
                 "directory" | "file" => package.origin = Origin::Path(source.url.clone()),
                 "legacy" if !source.url.starts_with("https://pypi.org/") => {
                     package
@@ -297,14 +280,9 @@ pub fn parse_uv(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Par
                         None => (value.as_str(), None),
                     };
                     let url = url.split('?').next().unwrap_or(url);
-                    git_origin(&mut package, url, rev);
+                    package.set_git(url, rev);
                 }
-                "url" => {
-                    package
-                        .qualifiers
-                        .push(("download_url".into(), value.clone()));
-                    package.origin = Origin::Url(value.clone());
-                }
+                "url" => package.set_download(value.clone()),
                 "editable" | "virtual" | "directory" | "path" => {
                     package.origin = Origin::Path(value.clone());
                     first_party = kind != "path" || value == ".";
@@ -405,7 +383,7 @@ pub fn parse_pipfile(text: &str) -> Result<Graph, ParseError> {
                 }
             }
             if let Some(git) = &entry.git {
-                git_origin(&mut package, git, entry.r#ref.clone());
+                package.set_git(git, entry.r#ref.clone());
             }
             let node = Node::package(package);
             let index = graph.add(node);

@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use super::{Context, ParseError, dir_of, join};
-use crate::model::{Digest, Ecosystem, Graph, Node, NoteKind, Origin, Package};
+use crate::model::{Digest, Ecosystem, Graph, Node, NoteKind, Package};
 use crate::purl::pep503;
 
 /// Deepest `-r` chain followed.
@@ -291,17 +291,9 @@ fn url_package(name: &str, url: &str) -> Package {
         if let Some(rev) = &rev {
             package.version = rev.clone();
         }
-        let vcs = match &rev {
-            Some(rev) => format!("git+{url}@{rev}"),
-            None => format!("git+{url}"),
-        };
-        package.qualifiers.push(("vcs_url".into(), vcs));
-        package.origin = Origin::Git { url, rev };
+        package.set_git(url, rev);
     } else {
-        package
-            .qualifiers
-            .push(("download_url".into(), url.to_owned()));
-        package.origin = Origin::Url(url.to_owned());
+        package.set_download(url);
     }
     package
 }
@@ -309,6 +301,7 @@ fn url_package(name: &str, url: &str) -> Package {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Origin;
 
     fn one(line: &str) -> (Option<Package>, Graph) {
         let mut graph = Graph::default();

@@ -128,13 +128,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         let mut package = Package::new(Ecosystem::Gem, &spec.name, &spec.version);
         package.origin = spec.origin.clone();
         match &spec.origin {
-            Origin::Git { url, rev } => {
-                let vcs = match rev {
-                    Some(rev) => format!("git+{url}@{rev}"),
-                    None => format!("git+{url}"),
-                };
-                package.qualifiers.push(("vcs_url".into(), vcs));
-            }
+            Origin::Git { url, rev } => package.set_git(url.clone(), rev.clone()),
             Origin::Url(url) => package
                 .qualifiers
                 .push(("repository_url".into(), url.clone())),
@@ -187,8 +181,12 @@ fn gemfile_dev_only(text: &str) -> HashSet<String> {
     let mut stack: Vec<bool> = Vec::new(); // per open block: is it a dev-only group?
     for raw in text.lines() {
         let line = raw.split('#').next().unwrap_or("").trim();
-        if line.starts_with("group ") && line.ends_with(" do") {
-            let groups = &line["group ".len()..line.len() - 3];
+        // `group do` (no group named) overlaps the two affixes: no slicing by length.
+        if let Some(groups) = line
+            .strip_prefix("group ")
+            .and_then(|rest| rest.strip_suffix("do"))
+            .filter(|groups| groups.is_empty() || groups.ends_with(' '))
+        {
             stack.push(only_dev_groups(groups));
             continue;
         }
@@ -246,6 +244,14 @@ mod tests {
         assert!(dev.contains("pry"));
         assert!(!dev.contains("rails"));
         assert!(!dev.contains("pg"));
+    }
+
+    #[test]
+    fn a_group_without_names_is_not_a_panic() {
+        let dev =
+            gemfile_dev_only("group do\n  gem \"x\"\nend\ngroup :test do\n  gem \"y\"\nend\n");
+        assert!(!dev.contains("x"));
+        assert!(dev.contains("y"));
     }
 
     #[test]

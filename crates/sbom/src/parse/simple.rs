@@ -1,11 +1,11 @@
-//! Lockfiles that list packages without edges: Dart `pubspec.lock`, Elixir `mix.lock`
-//! (which does carry edges, read here) and SwiftPM `Package.resolved`.
+//! Smaller lockfiles: Dart `pubspec.lock` and SwiftPM `Package.resolved` (which list
+//! packages without edges) and Elixir `mix.lock` (which carries edges and checksums).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use super::ParseError;
+use super::{Context, ParseError, dir_of, join};
 use crate::model::{Alg, Digest, Ecosystem, Graph, Node, Origin, Package};
 
 // ---------------------------------------------------------------- pubspec.lock
@@ -50,10 +50,7 @@ pub fn parse_pubspec(text: &str) -> Result<Graph, ParseError> {
         let first_party = match entry.source.as_str() {
             "git" => {
                 if let Some(url) = field("url") {
-                    package.origin = Origin::Git {
-                        url,
-                        rev: field("resolved-ref"),
-                    };
+                    package.set_git(url, field("resolved-ref"));
                 }
                 false
             }
@@ -84,7 +81,11 @@ pub fn parse_pubspec(text: &str) -> Result<Graph, ParseError> {
 
 /// `mix.lock` is an Elixir map literal:
 /// `"name": {:hex, :name, "1.0.0", "inner", [:mix], [{:dep, "~> 1.0", [hex: :dep, …]}], "hexpm", "outer"},`
-pub fn parse_mix(text: &str) -> Result<Graph, ParseError> {
+///
+/// The lock does not say which packages the project asks for, nor which only for
+/// development: the `mix.exs` beside it does (`{:ex_doc, "~> 0.28", only: :dev}`).
+/// Without one, the packages nothing else depends on are taken as the direct ones.
+pub fn parse_mix(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
     let mut graph = Graph::default();
     let mut root = Node::root(None);
     let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -118,7 +119,7 @@ pub fn parse_mix(text: &str) -> Result<Graph, ParseError> {
             let url = strings.first().copied().unwrap_or_default().to_owned();
             let rev = strings.get(1).map(|s| (*s).to_owned());
             let mut package = Package::new(Ecosystem::Hex, key, rev.clone().unwrap_or_default());
-            package.origin = Origin::Git { url, rev };
+            package.set_git(url, rev);
             package
         } else {
             continue;
@@ -144,11 +145,80 @@ pub fn parse_mix(text: &str) -> Result<Graph, ParseError> {
             }
         }
     }
-    // mix.lock does not name the project's own dependencies: the packages nothing else
-    // depends on are its direct ones.
-    root.deps = (0..graph.nodes.len()).filter(|&i| !depended[i]).collect();
+    let declared = ctx
+        .read_text(&join(dir_of(rel), "mix.exs"))
+        .map(|text| mix_exs_deps(&text))
+        .unwrap_or_default();
+    for (name, dev) in declared {
+        if let Some(&at) = by_name.get(&name) {
+            if dev {
+                root.dev_deps.push(at);
+            } else {
+                root.deps.push(at);
+            }
+        }
+    }
+    if root.deps.is_empty() && root.dev_deps.is_empty() {
+        root.deps = (0..graph.nodes.len()).filter(|&i| !depended[i]).collect();
+    }
     graph.add(root);
     Ok(graph)
+}
+
+/// The dependencies a `mix.exs` declares, in order, each with whether it is only for
+/// `:dev` and `:test`. Reads every `{:name, …}` tuple; names the lock does not have (an
+/// `{:ok, value}` in code) are ignored by the caller.
+fn mix_exs_deps(text: &str) -> Vec<(String, bool)> {
+    let code: String = text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (start, _) in code.match_indices("{:") {
+        let Some(rest) = code.get(start + 2..) else {
+            continue;
+        };
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (Some(name), Some(after)) = (rest.get(..end), rest.get(end..)) else {
+            continue;
+        };
+        if name.is_empty() || !after.trim_start().starts_with(',') {
+            continue;
+        }
+        let mut depth = 1usize;
+        let body_end = after
+            .char_indices()
+            .find(|&(_, c)| {
+                match c {
+                    '{' | '[' => depth += 1,
+                    '}' | ']' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                depth == 0
+            })
+            .map_or(after.len(), |(index, _)| index);
+        let body = after.get(..body_end).unwrap_or(after);
+        let dev = body.split_once("only:").is_some_and(|(_, only)| {
+            let only = only.trim_start();
+            let list = match only.strip_prefix('[') {
+                Some(list) => list.split(']').next().unwrap_or(""),
+                None => only.split([',', '}', ' ']).next().unwrap_or(""),
+            };
+            let envs: Vec<&str> = list
+                .split(',')
+                .map(|env| env.trim().trim_start_matches(':'))
+                .filter(|env| !env.is_empty())
+                .collect();
+            !envs.is_empty() && envs.iter().all(|env| matches!(*env, "dev" | "test"))
+        });
+        if !out.iter().any(|(known, _)| known == name) {
+            out.push((name.to_owned(), dev));
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------- Package.resolved
@@ -225,4 +295,26 @@ pub fn parse_package_resolved(text: &str) -> Result<Graph, ParseError> {
     }
     graph.add(root);
     Ok(graph)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mix_exs_tells_dev_only_dependencies() {
+        let deps = mix_exs_deps(
+            "defp deps do\n  [\n    # {:old, \"1.0\"},\n    {:ex_doc, \"~> 0.28\", only: :dev, runtime: false},\n    {:credo, \"~> 1.7\", only: [:dev, :test]},\n    {:plug, \"~> 1.14\", only: [:dev, :prod]},\n    {:jason,\n     \"~> 1.0\", optional: true}\n  ]\nend\n{:ok, pid}\n",
+        );
+        assert_eq!(
+            deps,
+            [
+                ("ex_doc".to_owned(), true),
+                ("credo".to_owned(), true),
+                ("plug".to_owned(), false),
+                ("jason".to_owned(), false),
+                ("ok".to_owned(), false),
+            ]
+        );
+    }
 }

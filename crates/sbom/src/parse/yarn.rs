@@ -106,10 +106,12 @@ fn blocks(text: &str) -> Result<Vec<Block>, ParseError> {
     Ok(out)
 }
 
-/// `name@range` → `name` (the `@` of a scope is not the separator).
+/// `name@range` → `name` (the `@` of a scope is not the separator). The first character
+/// is skipped whatever its width: lockfile text is untrusted.
 fn descriptor_name(descriptor: &str) -> &str {
-    match descriptor[1.min(descriptor.len())..].find('@') {
-        Some(at) => &descriptor[..at + 1],
+    let first = descriptor.chars().next().map_or(0, char::len_utf8);
+    match descriptor.get(first..).and_then(|rest| rest.find('@')) {
+        Some(at) => descriptor.get(..at + first).unwrap_or(descriptor),
         None => descriptor,
     }
 }
@@ -138,13 +140,16 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         } else {
             classic_node(block, first)
         };
-        let Some(mut node) = node else {
-            graph.note(
-                NoteKind::Skipped,
-                Some(block.line),
-                format!("entry `{first}` has no version; skipped"),
-            );
-            continue;
+        let mut node = match node {
+            Ok(node) => node,
+            Err(reason) => {
+                graph.note(
+                    NoteKind::Skipped,
+                    Some(block.line),
+                    format!("entry `{first}` {reason}; skipped"),
+                );
+                continue;
+            }
         };
         node.line = Some(block.line);
         let index = graph.add(node);
@@ -298,13 +303,27 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
     Ok(graph)
 }
 
-fn classic_node(block: &Block, first: &str) -> Option<Node> {
-    let version = block.fields.get("version")?;
+/// Why an entry is left out of the SBOM.
+const NO_VERSION: &str = "has no version";
+
+fn classic_node(block: &Block, first: &str) -> Result<Node, String> {
+    let version = block.fields.get("version").ok_or(NO_VERSION)?;
     // `alias@npm:real-name@1.0.0` installs `real-name`.
     let name = descriptor_name(first);
-    let name = match first[name.len()..].strip_prefix("@npm:") {
-        Some(real) if real.len() > 1 && real[1..].contains('@') => descriptor_name(real),
-        _ => name,
+    let name = match first
+        .get(name.len()..)
+        .and_then(|r| r.strip_prefix("@npm:"))
+    {
+        Some(real) => {
+            let real_name = descriptor_name(real);
+            if real_name.is_empty() || real_name.len() == real.len() {
+                return Err(
+                    "is an alias without the package it names (`alias@npm:name@range`)".to_owned(),
+                );
+            }
+            real_name
+        }
+        None => name,
     };
     let mut package = Package::npm(name, version.clone());
     if let Some(integrity) = block.fields.get("integrity") {
@@ -320,21 +339,16 @@ fn classic_node(block: &Block, first: &str) -> Option<Node> {
         {
             package.hashes.push(digest);
         }
-        package.origin = super::npm::origin(if url.starts_with("git") {
+        package.set_origin(super::npm::origin(if url.starts_with("git") {
             resolved
         } else {
             url
-        });
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
+        }));
     }
-    Some(Node::package(package))
+    Ok(Node::package(package))
 }
 
-fn berry_node(block: &Block, first: &str) -> Option<Node> {
+fn berry_node(block: &Block, first: &str) -> Result<Node, String> {
     let resolution = block
         .fields
         .get("resolution")
@@ -342,11 +356,11 @@ fn berry_node(block: &Block, first: &str) -> Option<Node> {
         .unwrap_or(first);
     let name = descriptor_name(resolution);
     let reference = resolution.get(name.len() + 1..).unwrap_or_default();
-    let version = block.fields.get("version")?.clone();
+    let version = block.fields.get("version").ok_or(NO_VERSION)?.clone();
     let mut package = Package::npm(name, version);
     if let Some(path) = reference.strip_prefix("workspace:") {
         package.origin = Origin::Path(path.to_owned());
-        return Some(Node::root(Some(package)));
+        return Ok(Node::root(Some(package)));
     }
     if reference.starts_with("npm:") || reference.starts_with("patch:") {
         // The registry (a patched package keeps the identity of what it patches).
@@ -357,16 +371,11 @@ fn berry_node(block: &Block, first: &str) -> Option<Node> {
     {
         // Linked local code is first party.
         package.origin = Origin::Path(rest.split("::").next().unwrap_or(rest).to_owned());
-        return Some(Node::root(Some(package)));
+        return Ok(Node::root(Some(package)));
     } else if reference.contains("://") {
-        package.origin = super::npm::origin(reference);
-        if let Origin::Url(url) = &package.origin {
-            package
-                .qualifiers
-                .push(("download_url".into(), url.clone()));
-        }
+        package.set_origin(super::npm::origin(reference));
     }
-    Some(Node::package(package))
+    Ok(Node::package(package))
 }
 
 #[cfg(test)]
@@ -378,6 +387,21 @@ mod tests {
         assert_eq!(descriptor_name("@babel/core@^7.0.0"), "@babel/core");
         assert_eq!(descriptor_name("lodash@npm:^4"), "lodash");
         assert_eq!(descriptor_name("x"), "x");
+        assert_eq!(descriptor_name("é@1"), "é");
+        assert_eq!(descriptor_name("éé"), "éé");
+        assert_eq!(descriptor_name(""), "");
+    }
+
+    #[test]
+    fn a_malformed_alias_is_a_skipped_entry_not_a_panic() {
+        for header in ["x@npm:é", "x@npm:", "x@npm:@", "é@npm:é"] {
+            let text = format!("# yarn lockfile v1\n\n\"{header}\":\n  version \"1.0.0\"\n");
+            let error = classic_node(&blocks(&text).unwrap()[0], header).unwrap_err();
+            assert!(error.contains("alias"), "{header}: {error}");
+        }
+        let block = &blocks("\"a@npm:é@1\":\n  version \"1.0.0\"\n").unwrap()[0];
+        let node = classic_node(block, "a@npm:é@1").unwrap();
+        assert_eq!(node.package.unwrap().name, "é");
     }
 
     #[test]

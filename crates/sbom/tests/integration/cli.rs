@@ -1,6 +1,8 @@
 //! The command line: formats, determinism, dev exclusion, deny and licence lists (flags
 //! and policy), and `diff`.
 
+use std::path::Path;
+
 use crate::{fixture, run_on, sbom};
 
 /// The BOM text without the two fields that differ between runs.
@@ -24,6 +26,96 @@ fn two_runs_are_identical_apart_from_timestamp_and_serial() {
     assert!(serial.starts_with("urn:uuid:"), "{serial}");
 }
 
+/// The schema check is strict and resolves the SPDX schema locally: an unknown property,
+/// an unknown hash algorithm and a licence id outside the SPDX list are each rejected.
+#[test]
+fn the_cyclonedx_schema_check_rejects_what_the_schema_forbids() {
+    let outcome = run_on(&fixture("composer"), &[]);
+    let valid = outcome.bom().clone();
+    assert!(crate::cyclonedx_errors(&valid).is_empty());
+    let mut extra = valid.clone();
+    extra["components"][0]["signoff"] = true.into();
+    let mut alg = valid.clone();
+    alg["components"][0]["hashes"] = serde_json::json!([{"alg": "SHA-999", "content": "00"}]);
+    let mut license = valid;
+    license["components"][0]["licenses"] =
+        serde_json::json!([{"license": {"id": "Not-An-SPDX-Id"}}]);
+    for (case, bom) in [("extra", extra), ("alg", alg), ("license", license)] {
+        let errors = crate::cyclonedx_errors(&bom);
+        assert!(
+            errors.iter().any(|e| e.contains("/components/0")),
+            "{case}: {errors:?}"
+        );
+    }
+}
+
+/// Copies every fixture into `root/<case>/`, in the given order of cases.
+fn copy_all_fixtures(root: &Path, reverse: bool) {
+    let mut cases: Vec<std::path::PathBuf> = std::fs::read_dir(fixture(""))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    cases.sort();
+    if reverse {
+        cases.reverse();
+    }
+    for case in cases {
+        let name = case.file_name().unwrap().to_owned();
+        let mut stack = vec![case.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let target = root.join(&name).join(path.strip_prefix(&case).unwrap());
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+                    std::fs::copy(&path, &target).unwrap();
+                }
+            }
+        }
+    }
+}
+
+/// Every ecosystem at once, in two copies of the repository made in opposite orders:
+/// with SOURCE_DATE_EPOCH the two SBOMs are byte-identical apart from the serial number.
+#[test]
+fn two_runs_on_every_fixture_at_once_are_byte_identical() {
+    let sboms: Vec<String> = [false, true]
+        .into_iter()
+        .map(|reverse| {
+            let base = tempfile::tempdir().unwrap();
+            let root = base.path().join("repo");
+            copy_all_fixtures(&root, reverse);
+            let out = tempfile::tempdir().unwrap();
+            let run = sbom()
+                .arg(&root)
+                .arg("--out")
+                .arg(out.path())
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .run();
+            assert!(run.code <= 1, "{}", run.all_output());
+            let gate =
+                signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+            assert_eq!(gate["metrics"]["lockfiles_unparsable"], 0, "{gate}");
+            let ecosystems = gate["details"]["ecosystems"].as_object().unwrap();
+            assert_eq!(
+                ecosystems.len(),
+                11,
+                "every ecosystem is in the SBOM: {gate}"
+            );
+            let path = out.path().join("sbom.cdx.json");
+            let bom = crate::read_bom(&path);
+            let serial = bom["serialNumber"].as_str().unwrap().to_owned();
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .replacen(&serial, "urn:uuid:serial", 1)
+        })
+        .collect();
+    assert!(sboms[0] == sboms[1], "the two SBOMs differ");
+}
+
 #[test]
 fn source_date_epoch_fixes_the_timestamp() {
     let out = tempfile::tempdir().unwrap();
@@ -34,9 +126,7 @@ fn source_date_epoch_fixes_the_timestamp() {
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .run();
     assert_eq!(run.code, 0, "{}", run.all_output());
-    let bom: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.path().join("sbom.cdx.json")).unwrap())
-            .unwrap();
+    let bom = crate::read_bom(&out.path().join("sbom.cdx.json"));
     assert_eq!(bom["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
     assert_eq!(
         bom["metadata"]["tools"]["components"][0]["name"],
@@ -52,12 +142,7 @@ fn source_date_epoch_fixes_the_timestamp() {
 fn exclude_dev_drops_dev_only_packages() {
     let outcome = run_on(&fixture("npm-v3"), &["--exclude-dev"]);
     assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
-    let purls: Vec<&str> = outcome.bom()["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["purl"].as_str().unwrap())
-        .collect();
+    let purls = outcome.purls();
     assert!(!purls.contains(&"pkg:npm/%40types/ms@0.7.34"), "{purls:?}");
     assert!(purls.contains(&"pkg:npm/debug@4.3.4"));
     assert_eq!(outcome.metric("dependencies_dev"), 0);
@@ -186,6 +271,41 @@ fn policy_deny_and_licence_lists_with_a_waiver() {
     assert_eq!(check("disallowed-licenses"), false);
 }
 
+/// Audit: `(MIT OR GPL-3.0) AND BSD-4-Clause` passed an allow-list of MIT alone. The
+/// expression is evaluated (AND needs both sides); a malformed one is not allowed and the
+/// finding says why.
+#[test]
+fn licence_expressions_are_evaluated_and_malformed_ones_are_not_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["package.json", "packages/util/package.json"] {
+        let target = dir.path().join(file);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(fixture("npm-v3").join(file), target).unwrap();
+    }
+    let mut lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("npm-v3").join("package-lock.json")).unwrap(),
+    )
+    .unwrap();
+    let packages = &mut lock["packages"];
+    packages["node_modules/ms"]["license"] = "(MIT OR GPL-3.0) AND BSD-4-Clause".into();
+    packages["node_modules/debug"]["license"] = "MIT OR".into();
+    std::fs::write(
+        dir.path().join("package-lock.json"),
+        serde_json::to_string_pretty(&lock).unwrap(),
+    )
+    .unwrap();
+    let outcome = run_on(dir.path(), &["--allow-license", "MIT"]);
+    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
+    let messages: Vec<&str> = outcome.gate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "license-not-allowed")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    insta::assert_snapshot!(messages.join("\n"));
+}
+
 #[test]
 fn manifests_without_lockfile_warn() {
     let dir = tempfile::tempdir().unwrap();
@@ -210,20 +330,34 @@ fn manifests_without_lockfile_warn() {
     );
 }
 
+/// Runs `diff OLD NEW --out OUT` and returns the run and its validated report.
+fn diff(old: &Path, new: &Path, out: &Path) -> (signoff_testkit::Run, serde_json::Value) {
+    let run = sbom()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .arg("--out")
+        .arg(out)
+        .run();
+    let gate = signoff_testkit::assert_valid_gate_report(&out.join("sbom-diff.gate.json"));
+    assert_eq!(gate["gate"], "sbom-diff");
+    (run, gate)
+}
+
 #[test]
 fn diff_of_two_sboms_counts_added_removed_and_changed() {
     let old = run_on(&fixture("npm-v1"), &[]);
+    // The new scan's own report and SBOM share the output directory with the diff.
     let new = run_on(&fixture("npm-v3"), &[]);
-    let out = tempfile::tempdir().unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(old.out.path().join("sbom.cdx.json"))
-        .arg(new.out.path().join("sbom.cdx.json"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, gate) = diff(
+        &old.out.path().join("sbom.cdx.json"),
+        &new.out.path().join("sbom.cdx.json"),
+        new.out.path(),
+    );
     assert_eq!(run.code, 0, "{}", run.all_output());
-    let gate = signoff_testkit::assert_valid_gate_report(&out.path().join("sbom.gate.json"));
+    let scan = signoff_testkit::assert_valid_gate_report(&new.out.path().join("sbom.gate.json"));
+    assert_eq!(scan["gate"], "sbom", "the diff replaced the scan's report");
+    assert_eq!(scan, new.gate);
     // v3 adds the workspace member's is-number; both lock the same versions otherwise.
     assert_eq!(
         gate["details"]["added"],
@@ -236,28 +370,61 @@ fn diff_of_two_sboms_counts_added_removed_and_changed() {
 #[test]
 fn diff_of_directories_and_of_a_bad_file() {
     let out = tempfile::tempdir().unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(fixture("npm-v3"))
-        .arg(fixture("yarn-classic"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, _) = diff(&fixture("npm-v3"), &fixture("yarn-classic"), out.path());
     assert_eq!(run.code, 0, "{}", run.all_output());
     let bad = out.path().join("bad.json");
     std::fs::write(&bad, "{\"bomFormat\": \"SPDX\"}").unwrap();
-    let run = sbom()
-        .arg("diff")
-        .arg(&bad)
-        .arg(fixture("npm-v3"))
-        .arg("--out")
-        .arg(out.path())
-        .run();
+    let (run, gate) = diff(&bad, &fixture("npm-v3"), out.path());
     assert_eq!(run.code, 2, "{}", run.all_output());
+    assert_eq!(gate["status"], "error");
+    assert!(!out.path().join("sbom.gate.json").exists());
     assert!(
         run.stderr.contains("is not a CycloneDX document"),
         "{}",
         run.stderr
+    );
+}
+
+/// Audit: a lockfile that broke between the two directories read as "removes N"; it is a
+/// finding, the gate fails, and its packages are not counted as removed.
+#[test]
+fn diff_of_directories_reports_a_lockfile_that_cannot_be_parsed() {
+    let copy = |dir: &Path| {
+        for (case, file) in [
+            ("npm-v3", "package.json"),
+            ("npm-v3", "packages/util/package.json"),
+            ("npm-v3", "package-lock.json"),
+            ("cargo", "Cargo.toml"),
+            ("cargo", "app/Cargo.toml"),
+            ("cargo", "core/Cargo.toml"),
+            ("cargo", "Cargo.lock"),
+        ] {
+            let target = dir.join(file);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(fixture(case).join(file), target).unwrap();
+        }
+    };
+    let (old, new, out) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    copy(old.path());
+    copy(new.path());
+    std::fs::write(new.path().join("package-lock.json"), "{\"packages\": {").unwrap();
+    let (run, gate) = diff(old.path(), new.path(), out.path());
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_eq!(gate["status"], "fail");
+    assert_eq!(gate["metrics"]["removed"], 0, "{gate}");
+    let finding = &gate["findings"][0];
+    assert_eq!(finding["rule"], "lockfile-unparsable");
+    assert_eq!(
+        finding["location"]["path"],
+        new.path().join("package-lock.json").display().to_string()
+    );
+    assert_eq!(
+        gate["summary"],
+        "this change does not change the dependencies; 1 lockfile could not be read and is left out of the comparison"
     );
 }
 

@@ -64,6 +64,64 @@ fn truncated_json_is_a_finding_with_its_line() {
     );
 }
 
+/// Runs on `dir`, expects a warning gate whose `skipped-entry` findings sit on `path` at
+/// `lines` (ascending), and the good Cargo.lock's packages still in the SBOM. Returns the outcome.
+fn skips_entries(dir: &Path, path: &str, lines: &[u64]) -> crate::Outcome {
+    let outcome = run_on(dir, &[]);
+    assert_eq!(outcome.run.code, 0, "{}", outcome.run.all_output());
+    assert!(!outcome.run.all_output().contains("panicked"));
+    assert_eq!(outcome.gate["status"], "warn", "{}", outcome.gate);
+    let skipped: Vec<&serde_json::Value> = outcome.gate["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "skipped-entry")
+        .collect();
+    let mut found: Vec<u64> = skipped
+        .iter()
+        .map(|f| {
+            assert_eq!(f["location"]["path"], path, "{f}");
+            f["location"]["line"].as_u64().unwrap()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, lines, "{}", outcome.gate);
+    outcome.component("pkg:cargo/itoa@1.0.11");
+    outcome
+}
+
+/// Audit: `"version": "npm:"` (or a multibyte character after `npm:`) made the v1 reader
+/// slice inside a character and crash the gate, so no SBOM was written for any lockfile.
+#[test]
+fn an_npm_alias_without_its_package_is_a_finding_not_a_crash() {
+    let dir = repo_with_good_lockfile();
+    let lock = std::fs::read_to_string(fixture("npm-v1").join("package-lock.json")).unwrap();
+    let lock = lock
+        .replacen("\"version\": \"0.7.34\"", "\"version\": \"npm:\"", 1)
+        .replacen("\"version\": \"8.0.0\"", "\"version\": \"npm:é\"", 1);
+    write(dir.path(), "web/package-lock.json", &lock);
+    let line = |needle: &str| lock.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+    let mut lines = [line("npm:é"), line("\"npm:\"")];
+    lines.sort();
+    let outcome = skips_entries(dir.path(), "web/package-lock.json", &lines);
+    // The rest of that lockfile is still there.
+    outcome.component("pkg:npm/debug@4.3.4");
+    outcome.component("pkg:npm/string-width@4.2.3");
+}
+
+/// Audit: a yarn alias header whose target starts with a multibyte character crashed the
+/// classic reader the same way.
+#[test]
+fn a_yarn_alias_without_its_package_is_a_finding_not_a_crash() {
+    let dir = repo_with_good_lockfile();
+    let lock = std::fs::read_to_string(fixture("yarn-classic").join("yarn.lock")).unwrap();
+    let lock = lock.replacen("emoji-regex@^8.0.0:", "\"emoji-regex@npm:é\":", 1);
+    write(dir.path(), "web/yarn.lock", &lock);
+    let line = lock.lines().position(|l| l.contains("npm:é")).unwrap() as u64 + 1;
+    let outcome = skips_entries(dir.path(), "web/yarn.lock", &[line]);
+    outcome.component("pkg:npm/debug@4.3.4");
+}
+
 #[test]
 fn deeply_nested_json_is_bounded() {
     let dir = repo_with_good_lockfile();
