@@ -163,6 +163,7 @@ pub fn title(id: &str) -> String {
         "sbom" => "SBOM".into(),
         "coverage" => "Coverage".into(),
         "health-check" => "Health check".into(),
+        "sbom-diff" => "Dependency changes".into(),
         other => other.to_owned(),
     }
 }
@@ -457,6 +458,12 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
         "sbom" => match sum("components") {
             Some(n) => signoff_core::text::plural(n as u64, "component", "components"),
             None => findings_text(open),
+        },
+        "sbom-diff" => match (sum("added"), sum("removed"), sum("changed")) {
+            (Some(added), Some(removed), Some(changed)) => {
+                format!("+{} −{} ~{}", added as u64, removed as u64, changed as u64)
+            }
+            _ => findings_text(open),
         },
         "health-check" => match (sum("checks_healthy"), sum("checks_total")) {
             (Some(healthy), Some(total)) => format!("{healthy} of {total} checks healthy"),

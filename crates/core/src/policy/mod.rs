@@ -42,8 +42,15 @@ pub fn today() -> jiff::civil::Date {
         .date()
 }
 
-/// The gates signoff ships, by id.
-pub const BUILTIN_GATES: &[&str] = &["secret-scan", "sbom", "coverage", "health-check"];
+/// The gates signoff ships, by id. `sbom-diff` is what `signoff-sbom diff` writes: the
+/// dependencies a change adds, removes and changes.
+pub const BUILTIN_GATES: &[&str] = &[
+    "secret-scan",
+    "sbom",
+    "coverage",
+    "health-check",
+    "sbom-diff",
+];
 
 /// File names looked up in the repository root, in order.
 pub const FILE_NAMES: &[&str] = &["signoff.yml", "signoff.yaml", ".github/signoff.yml"];
