@@ -446,14 +446,17 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
         (!values.is_empty()).then(|| values.iter().sum())
     };
     match id {
-        "coverage" => match (sum("lines_covered"), sum("lines_total")) {
-            (Some(covered), Some(total)) if total > 0.0 && reports.len() == 1 => {
-                format!("{:.1}% of lines", covered * 100.0 / total)
-            }
-            (Some(covered), Some(total)) if total > 0.0 => {
-                format!("{:.1}% of lines (shards summed)", covered * 100.0 / total)
-            }
-            _ => findings_text(open),
+        // Go profiles count statements, not lines.
+        "coverage" => match [("lines", "lines"), ("statements", "statements")]
+            .iter()
+            .find_map(|(metric, word)| {
+                let covered = sum(&format!("{metric}_covered"))?;
+                let total = sum(&format!("{metric}_total")).filter(|t| *t > 0.0)?;
+                Some((covered * 100.0 / total, *word))
+            }) {
+            Some((percent, word)) if reports.len() == 1 => format!("{percent:.1}% of {word}"),
+            Some((percent, word)) => format!("{percent:.1}% of {word} (shards summed)"),
+            None => findings_text(open),
         },
         "sbom" => match sum("components") {
             Some(n) => signoff_core::text::plural(n as u64, "component", "components"),

@@ -2,13 +2,13 @@
 //! `go tool cover -func` counts: statements, a block's statements covered when its count
 //! is above zero, duplicate blocks (several test binaries) joined.
 //!
-//! Lines (reported as `lines_*` next to `statements_*`, and used for patch coverage): a
-//! line is measured when a block spans it, from the block's first line to its last
-//! (closing-brace lines included), and covered when any block spanning it has a count
-//! above zero, in any test binary. This is the convention of the Go-to-lcov converters
-//! (every line of a block gets the block's count); Go itself counts only statements, so
-//! the gate's line threshold for a Go profile stays on statements. The profile names no
-//! functions: the gate finds them in the source (see [`functions`]).
+//! Line data, for patch coverage only: a line is measured when a block spans it, from the
+//! block's first line to its last (closing-brace lines included), and covered when any block
+//! spanning it has a count above zero, in any test binary (the convention of the Go-to-lcov
+//! converters and of diff-cover). Go itself counts statements, not lines, so `lines_*`
+//! metrics stay absent for a Go profile, as `go tool cover` has no such number; the gate's
+//! line threshold applies to statements. The profile names no functions: the gate finds
+//! them in the source (see [`functions`]).
 
 use std::io::Read;
 
@@ -77,7 +77,6 @@ fn parse_piece(acc: &mut Acc, piece: Piece) {
                 let file = acc.files.entry(path).or_insert_with(|| {
                     FileCov::new(Has {
                         statements: true,
-                        lines: true,
                         ..Has::default()
                     })
                 });
@@ -145,8 +144,9 @@ mod tests {
         let file = &parsed.files["m/a.go"];
         let totals = file.totals();
         assert_eq!(totals.statements, Some(Counter::new(7, 3)));
-        // Lines 3-5, 7-8 and 10; 10 is the only one no block that ran spans.
-        assert_eq!(totals.lines, Some(Counter::new(6, 5)));
+        // No line totals (Go counts statements), but line data for patches: lines 3-5,
+        // 7-8 and 10; 10 is the only one no block that ran spans.
+        assert_eq!(totals.lines, None);
         assert_eq!(totals.functions, None);
         assert_eq!(file.lines.get(4), Some(true));
         assert_eq!(file.lines.get(8), Some(true));
