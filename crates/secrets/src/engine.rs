@@ -234,36 +234,39 @@ impl Scanner<'_> {
         // (rule, window start, window end)
         let mut windows: Vec<(u16, usize, usize)> = Vec::new();
         // Keywords come in order; a rule gets one window per line however many of its
-        // keywords the line holds.
-        for (automaton, triggered) in [
-            (&rules.prefilter, &rules.keyword_rules),
-            (&rules.literals, &rules.literal_rules),
-        ] {
-            let (mut start, mut end) = (usize::MAX, 0);
-            let mut on_line: Vec<u16> = Vec::new();
-            for hit in automaton.find_overlapping_iter(data) {
+        // keywords the line holds. Prefixes are found case-insensitively with the keywords
+        // (one pass over the bytes) and must then match their exact spelling.
+        let (mut start, mut end) = (usize::MAX, 0);
+        let mut on_line: Vec<u16> = Vec::new();
+        for hit in rules.prefilter.find_overlapping_iter(data) {
+            let trigger = &rules.triggers[hit.pattern().as_usize()];
+            let matched = &data[hit.start()..hit.end()];
+            let exact = trigger
+                .exact
+                .iter()
+                .filter(|(spelling, _)| **spelling == *matched)
+                .flat_map(|(_, rules)| rules);
+            for &rule in trigger.any_case.iter().chain(exact) {
                 if hit.start() < start || hit.start() > end {
                     (start, end) = line_bounds(data, hit.start(), hit.end());
                     on_line.clear();
                 }
-                for &rule in &triggered[hit.pattern().as_usize()] {
-                    if on_line.contains(&rule) {
-                        continue;
-                    }
-                    on_line.push(rule);
-                    let detector = rules.detector(rule);
-                    if !detector.builtin {
-                        // gitleaks semantics: a keyword anywhere lets the regex see the file.
-                        windows.push((rule, 0, data.len()));
-                    } else if detector.multiline {
-                        // Multi-line rules look a few lines back (a name above its value)
-                        // and far ahead (a key's body).
-                        let back = lines_back(data, start, MULTILINE_LINES_BACK);
-                        let ahead = line_end(data, (hit.end() + MULTILINE_REACH).min(data.len()));
-                        windows.push((rule, back, ahead));
-                    } else {
-                        windows.push((rule, start, end));
-                    }
+                if on_line.contains(&rule) {
+                    continue;
+                }
+                on_line.push(rule);
+                let detector = rules.detector(rule);
+                if !detector.builtin {
+                    // gitleaks semantics: a keyword anywhere lets the regex see the file.
+                    windows.push((rule, 0, data.len()));
+                } else if detector.multiline {
+                    // Multi-line rules look a few lines back (a name above its value)
+                    // and far ahead (a key's body).
+                    let back = lines_back(data, start, MULTILINE_LINES_BACK);
+                    let ahead = line_end(data, (hit.end() + MULTILINE_REACH).min(data.len()));
+                    windows.push((rule, back, ahead));
+                } else {
+                    windows.push((rule, start, end));
                 }
             }
         }

@@ -148,13 +148,11 @@ impl Allowlist {
 pub struct Ruleset {
     pub detectors: Vec<Detector>,
     pub global: Vec<Allowlist>,
-    /// Keywords of every detector, lower-cased, searched case-insensitively.
+    /// Keywords (any case) and prefixes (exact case) of every detector in one automaton
+    /// searched case-insensitively, so each byte is looked at once.
     pub prefilter: AhoCorasick,
     /// For each prefilter pattern, the detectors it triggers.
-    pub keyword_rules: Vec<Vec<u16>>,
-    /// Case-sensitive trigger literals of every detector, and the detectors each triggers.
-    pub literals: AhoCorasick,
-    pub literal_rules: Vec<Vec<u16>>,
+    pub triggers: Vec<Trigger>,
     /// Detectors without keywords: they run on every file.
     pub always: Vec<u16>,
     /// Detectors with only a `path`.
@@ -165,6 +163,14 @@ pub struct Ruleset {
     /// Ids that `[extend] disabledRules` or the policy's `disabled_rules` name but no rule
     /// has: nothing was disabled for them (reported as a warning).
     pub unknown_disabled: Vec<String>,
+}
+
+/// What one prefilter pattern triggers: detectors whose keyword it is (any case), and
+/// detectors whose case-sensitive prefix it is, by the exact spelling that must match.
+#[derive(Debug, Default)]
+pub struct Trigger {
+    pub any_case: Vec<u16>,
+    pub exact: Vec<(Box<[u8]>, Vec<u16>)>,
 }
 
 /// Rules from a gitleaks config run their regex over the whole file once any of their
@@ -366,14 +372,24 @@ fn compile(
             Problem::file("too many rules").help("keep fewer than 65,535 rules"),
         ));
     }
-    let mut keywords: Vec<String> = Vec::new();
-    let mut keyword_rules: Vec<Vec<u16>> = Vec::new();
-    let mut literals: Vec<String> = Vec::new();
-    let mut literal_rules: Vec<Vec<u16>> = Vec::new();
+    // Patterns lower-cased; a keyword and a prefix that differ only in case share one.
+    let mut patterns: Vec<String> = Vec::new();
+    let mut triggers: Vec<Trigger> = Vec::new();
     let mut always = Vec::new();
     let mut path_only = Vec::new();
     let mut whole_file_words: Vec<String> = Vec::new();
     let mut whole_file_always = false;
+    let slot = |text: &str, patterns: &mut Vec<String>, triggers: &mut Vec<Trigger>| {
+        let lower = text.to_ascii_lowercase();
+        match patterns.iter().position(|p| *p == lower) {
+            Some(at) => at,
+            None => {
+                patterns.push(lower);
+                triggers.push(Trigger::default());
+                triggers.len() - 1
+            }
+        }
+    };
     for (index, detector) in detectors.iter().enumerate() {
         let index = index as u16;
         if detector.regex.is_none() {
@@ -389,46 +405,32 @@ fn compile(
             whole_file_words.extend(detector.prefixes.iter().map(|p| p.to_ascii_lowercase()));
         }
         for keyword in &detector.keywords {
-            match keywords.iter().position(|k| k == keyword) {
-                Some(at) => keyword_rules[at].push(index),
-                None => {
-                    keywords.push(keyword.clone());
-                    keyword_rules.push(vec![index]);
-                }
-            }
+            let at = slot(keyword, &mut patterns, &mut triggers);
+            triggers[at].any_case.push(index);
         }
         for literal in &detector.prefixes {
-            match literals.iter().position(|k| k == literal) {
-                Some(at) => literal_rules[at].push(index),
-                None => {
-                    literals.push(literal.clone());
-                    literal_rules.push(vec![index]);
-                }
+            let at = slot(literal, &mut patterns, &mut triggers);
+            let exact = &mut triggers[at].exact;
+            match exact
+                .iter_mut()
+                .find(|(bytes, _)| **bytes == *literal.as_bytes())
+            {
+                Some((_, rules)) => rules.push(index),
+                None => exact.push((literal.as_bytes().into(), vec![index])),
             }
         }
     }
-    let literals = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&literals)
-        .map_err(|error| {
-            ConfigError::one(
-                file,
-                Problem::file(format!("cannot build the prefix index: {error}"))
-                    .help("shorten or remove unusual prefixes"),
-            )
-        })?;
     let prefilter = AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::Standard)
         // A full DFA: one table lookup per byte, the fastest overlapping search.
         .kind(Some(AhoCorasickKind::DFA))
-        .build(&keywords)
+        .build(&patterns)
         .map_err(|error| {
             ConfigError::one(
                 file,
                 Problem::file(format!("cannot build the keyword index: {error}"))
-                    .help("shorten or remove unusual keywords"),
+                    .help("shorten or remove unusual keywords and prefixes"),
             )
         })?;
     let whole_file = if whole_file_always {
@@ -445,9 +447,7 @@ fn compile(
         detectors,
         global,
         prefilter,
-        keyword_rules,
-        literals,
-        literal_rules,
+        triggers,
         always,
         path_only,
         whole_file,
