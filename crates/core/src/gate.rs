@@ -612,20 +612,12 @@ mod tests {
     #[test]
     fn finding_annotations_map_severity_and_skip_urls() {
         use crate::report::Location;
-        let finding = Finding {
-            rule: "r".into(),
-            severity: Severity::High,
-            message: "m".into(),
-            location: Some(Location {
-                path: "https://x/health".into(),
-                line: Some(2),
-                ..Default::default()
-            }),
-            fingerprint: "f".into(),
-            waived: false,
-            help: None,
-            details: Default::default(),
-        };
+        let mut finding = finding(Severity::High, 0);
+        finding.location = Some(Location {
+            path: "https://x/health".into(),
+            line: Some(2),
+            ..Default::default()
+        });
         let annotation = annotation_for("health-check", &finding);
         assert_eq!(annotation.level, Level::Error);
         assert_eq!(annotation.file, None);
@@ -684,21 +676,13 @@ mod tests {
     #[test]
     fn findings_marked_file_only_lose_their_line_in_annotations() {
         use crate::report::Location;
-        let mut finding = Finding {
-            rule: "github-pat".into(),
-            severity: Severity::Critical,
-            message: "m".into(),
-            location: Some(Location {
-                path: "src/a.rs".into(),
-                line: Some(7),
-                column: Some(3),
-                ..Default::default()
-            }),
-            fingerprint: "f".into(),
-            waived: false,
-            help: None,
-            details: Default::default(),
-        };
+        let mut finding = finding(Severity::Critical, 0);
+        finding.location = Some(Location {
+            path: "src/a.rs".into(),
+            line: Some(7),
+            column: Some(3),
+            ..Default::default()
+        });
         let on_line = annotation_for("secret-scan", &finding);
         assert_eq!((on_line.line, on_line.col), (Some(7), Some(3)));
         finding

@@ -99,6 +99,19 @@ impl Scenario {
         run
     }
 
+    /// Runs the report and checks its exit code and the verdict on its first line.
+    pub fn run_expecting(&self, verdict: &str) -> Run {
+        let run = self.run();
+        let code = if verdict == "REJECTED" { 1 } else { 0 };
+        assert_eq!(run.code, code, "{}", run.all_output());
+        assert!(
+            run.stdout.starts_with(&format!("signoff: {verdict} ")),
+            "{}",
+            run.stdout
+        );
+        run
+    }
+
     pub fn report_md(&self) -> String {
         normalize(
             &std::fs::read_to_string(self.out().join("report.md")).unwrap(),

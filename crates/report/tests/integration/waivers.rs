@@ -48,13 +48,7 @@ fn a_waiver_that_expired_since_the_gate_ran_rejects() {
     let s = Scenario::new()
         .policy(&policy)
         .gate("secret-scan.gate.json", &scan);
-    let run = s.run();
-    assert_eq!(run.code, 1, "{}", run.all_output());
-    assert!(
-        run.stdout.starts_with("signoff: REJECTED"),
-        "{}",
-        run.stdout
-    );
+    s.run_expecting("REJECTED");
     let json = s.signoff_json();
     assert_eq!(json["gates"][0]["status"], "fail", "{json:#}");
     assert_eq!(json["waivers"]["expired"][0]["findings"], 1);
@@ -75,13 +69,7 @@ fn a_gate_waiver_the_policy_does_not_hold_rejects() {
     let s = Scenario::new()
         .policy("required: [secret-scan]\n")
         .gate("secret-scan.gate.json", &scan_with_waived_finding(true));
-    let run = s.run();
-    assert_eq!(run.code, 1, "{}", run.all_output());
-    assert!(
-        run.stdout.starts_with("signoff: REJECTED"),
-        "{}",
-        run.stdout
-    );
+    s.run_expecting("REJECTED");
 }
 
 #[test]
@@ -89,13 +77,7 @@ fn a_finding_the_gate_baselined_is_a_condition() {
     let s = Scenario::new()
         .policy("required: [secret-scan]\n")
         .gate("secret-scan.gate.json", &scan_with_waived_finding(false));
-    let run = s.run();
-    assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(
-        run.stdout.starts_with("signoff: APPROVED WITH CONDITIONS"),
-        "{}",
-        run.stdout
-    );
+    s.run_expecting("APPROVED WITH CONDITIONS");
     assert!(
         s.report_md()
             .contains("1 finding is accepted by the gate's baseline or suppressions"),
@@ -126,13 +108,7 @@ fn an_active_policy_waiver_waives_what_the_gate_left_open() {
     let with = Scenario::new()
         .policy("required: [sbom]\nwaivers:\n  - gate: sbom\n    rule: unpinned-requirement\n    path: \"requirements-*.txt\"\n    reason: dev-only tools float on purpose\n    expires: 2099-12-31\n")
         .gate("sbom.gate.json", &sbom);
-    let run = with.run();
-    assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(
-        run.stdout.starts_with("signoff: APPROVED WITH CONDITIONS"),
-        "{}",
-        run.stdout
-    );
+    with.run_expecting("APPROVED WITH CONDITIONS");
     let json = with.signoff_json();
     assert_eq!(json["gates"][0]["score"], 100, "{json:#}");
     assert_eq!(json["waivers"]["in_force"][0]["findings"], 1);
