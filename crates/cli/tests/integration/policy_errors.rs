@@ -28,7 +28,7 @@ const MALFORMED: &[(&str, &str)] = &[
     ("waiver-without-target.yml", "waiver-without-target.yml:2:5"),
     ("duplicate-key.yml", "duplicate-key.yml:2:1"),
     ("unclosed-flow.yml", "unclosed-flow.yml:2:21"),
-    ("alias-bomb.yml", "alias-bomb.yml:1:1"),
+    ("alias-bomb.yml", "alias-bomb.yml:3:4028"),
     ("binary-garbage.yml", "binary-garbage.yml:1:1"),
     ("latin1.yml", "latin1.yml:2:6"),
 ];
