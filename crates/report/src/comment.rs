@@ -57,6 +57,30 @@ struct Comment {
     id: u64,
     #[serde(default)]
     body: Option<String>,
+    #[serde(default)]
+    user: Option<Author>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Author {
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+}
+
+impl Comment {
+    /// A sticky comment opens with the marker; a reply that quotes it does not.
+    fn is_sticky(&self, marker: &str) -> bool {
+        self.body
+            .as_deref()
+            .is_some_and(|b| b.trim_start().starts_with(marker))
+    }
+
+    fn by_bot(&self) -> bool {
+        self.user
+            .as_ref()
+            .and_then(|u| u.kind.as_deref())
+            .is_some_and(|k| k == "Bot")
+    }
 }
 
 /// What the upsert did.
@@ -175,11 +199,18 @@ async fn upsert_async(target: &Target, key: &str, markdown: &str) -> Result<Post
                 action: "listing comments",
                 message: format!("unexpected answer: {e}"),
             })?;
-        if let Some(found) = comments
-            .iter()
-            .find(|c| c.body.as_deref().is_some_and(|b| b.contains(&marker)))
-        {
-            existing = Some(found.id);
+        // A bot's sticky comment (the workflow token's) wins over one a person wrote with
+        // the marker; a person's counts only when no bot's exists (a personal token).
+        for comment in comments.iter().filter(|c| c.is_sticky(&marker)) {
+            if comment.by_bot() {
+                existing = Some((comment.id, true));
+                break;
+            }
+            if existing.is_none() {
+                existing = Some((comment.id, false));
+            }
+        }
+        if existing.is_some_and(|(_, bot)| bot) {
             break;
         }
         if pages >= MAX_PAGES {
@@ -187,7 +218,7 @@ async fn upsert_async(target: &Target, key: &str, markdown: &str) -> Result<Post
         }
     }
     let payload = serde_json::json!({ "body": body });
-    match existing {
+    match existing.map(|(id, _)| id) {
         Some(id) => {
             let updated: Comment = client
                 .patch(format!("{base}/comments/{id}"), Some(&payload))

@@ -62,7 +62,11 @@ fn github(
             }
             ("POST", "/repos/acme/shop/issues/7/comments") => {
                 let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
-                let comment = json!({"id": 1000 + comments.len(), "body": body["body"]});
+                let comment = json!({
+                    "id": 1000 + comments.len(),
+                    "body": body["body"],
+                    "user": {"login": "github-actions[bot]", "type": "Bot"},
+                });
                 comments.push(comment.clone());
                 Response::json(201, comment)
             }
@@ -151,6 +155,36 @@ fn creates_the_comment_once_then_updates_it() {
         .iter()
         .any(|r| r.body_text().contains("test-token"));
     assert!(!token_leaked);
+}
+
+#[test]
+fn only_the_bots_sticky_comment_is_edited_not_a_person_quoting_or_copying_the_marker() {
+    let person = |id: u64, body: String| json!({"id": id, "body": body, "user": {"login": "mallory", "type": "User"}});
+    let comments = vec![
+        person(1, format!("> {MARKER}\n> Sign-off: REJECTED\n\nwhy?")),
+        person(2, format!("{MARKER}\nSign-off: APPROVED (trust me)")),
+        json!({"id": 3, "body": "LGTM"}),
+        json!({"id": 4, "body": format!("{MARKER}\nold report"),
+               "user": {"login": "github-actions[bot]", "type": "Bot"}}),
+    ];
+    let (server, store) = github(comments, None);
+    let s = approved();
+    let run = run_in_pull_request(&s, &server.url);
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    let comments = store.lock().unwrap();
+    assert_eq!(comments.len(), 4, "nothing new was created");
+    let bots = comments[3]["body"].as_str().unwrap();
+    assert!(
+        bots.contains("Sign-off: APPROVED") && !bots.contains("old report"),
+        "{bots}"
+    );
+    assert!(
+        comments[1]["body"]
+            .as_str()
+            .unwrap()
+            .ends_with("(trust me)")
+    );
+    assert!(comments[0]["body"].as_str().unwrap().ends_with("why?"));
 }
 
 #[test]
