@@ -241,11 +241,7 @@ fn judge_waivers(reports: &mut [Loaded], policy: &Policy, today: jiff::civil::Da
     for loaded in reports {
         let gate = loaded.report.gate.clone();
         for finding in &mut loaded.report.findings {
-            let path = finding.location.as_ref().map(|l| l.path.as_str());
-            let active = policy.waivers.iter().find(|waiver| {
-                waiver.is_active(today)
-                    && waiver.matches(&gate, &finding.rule, path, &finding.fingerprint)
-            });
+            let active = policy.waiver_for(&gate, finding, today);
             let by_policy = finding.details.contains_key("waiver");
             match (finding.waived, by_policy, active) {
                 (true, true, None) => {
@@ -257,16 +253,7 @@ fn judge_waivers(reports: &mut [Loaded], policy: &Policy, today: jiff::civil::Da
                     *judged.stale.entry(gate.clone()).or_default() += 1;
                 }
                 (true, false, None) => *judged.accepted.entry(gate.clone()).or_default() += 1,
-                (false, _, Some(waiver)) => {
-                    finding.waived = true;
-                    finding.details.insert(
-                        "waiver".into(),
-                        serde_json::json!({
-                            "reason": waiver.reason,
-                            "expires": waiver.expires.to_string(),
-                        }),
-                    );
-                }
+                (false, _, Some(waiver)) => waiver.mark(finding),
                 _ => {}
             }
         }

@@ -116,6 +116,16 @@ impl Waiver {
         today <= self.expires.0
     }
 
+    /// Marks `finding` waived by this waiver, recording its reason and expiry in the
+    /// finding's details (`details.waiver`).
+    pub fn mark(&self, finding: &mut Finding) {
+        finding.waived = true;
+        finding.details.insert(
+            "waiver".into(),
+            serde_json::json!({"reason": self.reason, "expires": self.expires.to_string()}),
+        );
+    }
+
     /// Whether the waiver covers a finding of `gate` with this rule, path and fingerprint.
     pub fn matches(&self, gate: &str, rule: &str, path: Option<&str>, fingerprint: &str) -> bool {
         if self.gate != gate {
@@ -245,21 +255,26 @@ impl Policy {
     ) -> usize {
         let mut waived = 0;
         for finding in findings.iter_mut().filter(|finding| !finding.waived) {
-            let path = finding.location.as_ref().map(|l| l.path.as_str());
-            let waiver = self.waivers.iter().find(|waiver| {
-                waiver.is_active(today)
-                    && waiver.matches(gate, &finding.rule, path, &finding.fingerprint)
-            });
-            if let Some(waiver) = waiver {
-                finding.waived = true;
-                finding.details.insert(
-                    "waiver".into(),
-                    serde_json::json!({"reason": waiver.reason, "expires": waiver.expires.to_string()}),
-                );
+            if let Some(waiver) = self.waiver_for(gate, finding, today) {
+                waiver.mark(finding);
                 waived += 1;
             }
         }
         waived
+    }
+
+    /// The waiver in force on `today` that covers `finding` of `gate`, if any.
+    pub fn waiver_for(
+        &self,
+        gate: &str,
+        finding: &Finding,
+        today: jiff::civil::Date,
+    ) -> Option<&Waiver> {
+        let path = finding.location.as_ref().map(|l| l.path.as_str());
+        self.waivers.iter().find(|waiver| {
+            waiver.is_active(today)
+                && waiver.matches(gate, &finding.rule, path, &finding.fingerprint)
+        })
     }
 
     /// Whether `gate` is a built-in gate or an external one this policy declares.
