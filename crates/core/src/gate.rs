@@ -462,15 +462,10 @@ pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
         Severity::Medium => Level::Warning,
         Severity::Low | Severity::Info => Level::Notice,
     };
-    let file_only = finding.details.get("annotate_line") == Some(&serde_json::Value::Bool(false));
-    let location = finding.location.as_ref().map(|l| {
-        let mut l = l.clone();
-        if file_only {
-            (l.line, l.end_line, l.column) = (None, None, None);
-        }
-        l
-    });
-    let location = location.as_ref();
+    let location = finding.location.as_ref();
+    // The line, unless the finding asks to be annotated on its file only.
+    let on_line = location
+        .filter(|_| finding.details.get("annotate_line") != Some(&serde_json::Value::Bool(false)));
     Annotation {
         level,
         message: finding.message.clone(),
@@ -478,9 +473,9 @@ pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
         file: location
             .map(|l| l.path.clone())
             .filter(|p| !p.contains("://")),
-        line: location.and_then(|l| l.line),
-        end_line: location.and_then(|l| l.end_line),
-        col: location.and_then(|l| l.column),
+        line: on_line.and_then(|l| l.line),
+        end_line: on_line.and_then(|l| l.end_line),
+        col: on_line.and_then(|l| l.column),
     }
 }
 

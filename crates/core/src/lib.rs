@@ -6,8 +6,10 @@
 //! - [`policy`]: `signoff.yml`, read through [`yaml`] with errors from [`diag`].
 //! - [`github`]: context, annotations, outputs, job summary.
 //! - [`gate`]: common flags, run context, report builder and the gate `main`.
+//! - [`diff`]: the lines a unified diff adds.
 
 pub mod diag;
+pub mod diff;
 pub mod finding;
 pub mod fingerprint;
 pub mod fs;

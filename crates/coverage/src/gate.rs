@@ -300,8 +300,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
         report.detail("ignored_files", (before - loaded.files.len()) as u64);
     }
     let totals = with_declared(sum(loaded.files.values()), loaded.declared);
-    let unit = Unit::of(&loaded.formats);
-    let Some(main) = unit.counter(&totals).filter(|c| c.total > 0) else {
+    let Some(main) = totals.line_like().filter(|c| c.total > 0) else {
         return Err(InputError::Empty {
             file: args
                 .reports
@@ -312,7 +311,11 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             what: "no instrumented line is left after the policy's `ignore` globs".into(),
         });
     };
-    let line_word = unit.word(&totals);
+    let line_word = if totals.lines.is_some() {
+        "lines"
+    } else {
+        "statements"
+    };
 
     report.metric("files", loaded.files.len() as u64);
     count_metrics(report, &totals);
@@ -325,7 +328,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
         (
             "lines",
             threshold(args.lines, policy.lines),
-            unit.counter(&totals),
+            totals.line_like(),
             line_word,
         ),
         (
@@ -370,7 +373,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             .map(|(_, f)| f));
         let pattern = &rule.path.pattern;
         for (name, minimum, counter) in [
-            ("lines", rule.lines, unit.counter(&group)),
+            ("lines", rule.lines, group.line_like()),
             ("branches", rule.branches, group.branches),
             ("functions", rule.functions, group.functions),
         ] {
@@ -438,7 +441,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
 
     // Baseline.
     if let Some(path) = &args.baseline {
-        let base = baseline(path, &mapper, unit)?;
+        let base = baseline(path, &mapper)?;
         let max_drop = args
             .max_drop
             .or(policy.max_drop.map(|p| p.0))
@@ -654,26 +657,22 @@ fn source_lines(text: &[u8], start: u32, end: u32) -> Option<String> {
     })
 }
 
-fn baseline(path: &Path, mapper: &Mapper, unit: Unit) -> Result<Option<Counter>, InputError> {
+fn baseline(path: &Path, mapper: &Mapper) -> Result<Option<Counter>, InputError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| InputError::Read {
         file: shown.clone(),
         source,
     })?;
     if let Ok(report) = serde_json::from_slice::<GateReport>(&bytes) {
-        // The same count as now: Go's statements before its lines.
-        let names = match unit {
-            Unit::Statements => ["statements", "lines"],
-            Unit::Lines => ["lines", "statements"],
-        };
-        return Ok(names.iter().find_map(|name| {
+        // The same count as now: lines, or statements where there are none (Go).
+        return Ok(["lines", "statements"].iter().find_map(|name| {
             let total = report.metric(&format!("{name}_total"))?;
             let covered = report.metric(&format!("{name}_covered"))?;
             Some(Counter::new(total as u64, covered as u64))
         }));
     }
     let loaded = load(&[path.to_path_buf()], mapper, Path::new("."))?;
-    Ok(unit.counter(&sum(loaded.files.values())))
+    Ok(sum(loaded.files.values()).line_like())
 }
 
 /// The producing tool's totals where it declares them, the counted ones elsewhere.
@@ -715,40 +714,6 @@ fn count_metrics(report: &mut ReportBuilder, totals: &Totals) {
         if let Some(counter) = counter {
             report.metric(&format!("{name}_total"), counter.total);
             report.metric(&format!("{name}_covered"), counter.covered);
-        }
-    }
-}
-
-/// The count the line threshold, the summary, the badge and the baseline use: for Go
-/// coverprofiles alone, statements (what `go test -cover` and `go tool cover -func`
-/// print; their lines are reported too); for every other report, lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Unit {
-    Lines,
-    Statements,
-}
-
-impl Unit {
-    fn of(formats: &[(String, Format)]) -> Unit {
-        if !formats.is_empty() && formats.iter().all(|(_, f)| *f == Format::GoCover) {
-            Unit::Statements
-        } else {
-            Unit::Lines
-        }
-    }
-
-    fn counter(self, totals: &Totals) -> Option<Counter> {
-        match self {
-            Unit::Statements => totals.statements.or(totals.lines),
-            Unit::Lines => totals.line_like(),
-        }
-    }
-
-    fn word(self, totals: &Totals) -> &'static str {
-        match self {
-            Unit::Statements if totals.statements.is_some() => "statements",
-            _ if totals.lines.is_some() => "lines",
-            _ => "statements",
         }
     }
 }

@@ -447,13 +447,11 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
     };
     match id {
         // Go profiles count statements, not lines.
-        "coverage" => match [("lines", "lines"), ("statements", "statements")]
-            .iter()
-            .find_map(|(metric, word)| {
-                let covered = sum(&format!("{metric}_covered"))?;
-                let total = sum(&format!("{metric}_total")).filter(|t| *t > 0.0)?;
-                Some((covered * 100.0 / total, *word))
-            }) {
+        "coverage" => match ["lines", "statements"].into_iter().find_map(|word| {
+            let covered = sum(&format!("{word}_covered"))?;
+            let total = sum(&format!("{word}_total")).filter(|t| *t > 0.0)?;
+            Some((covered * 100.0 / total, word))
+        }) {
             Some((percent, word)) if reports.len() == 1 => format!("{percent:.1}% of {word}"),
             Some((percent, word)) => format!("{percent:.1}% of {word} (shards summed)"),
             None => findings_text(open),

@@ -115,8 +115,12 @@ fn message(description: &str, preview: &str, item: &Located) -> String {
     format!("{description} `{preview}` at {place}{decoded}")
 }
 
-fn short(id: &str) -> &str {
-    &id[..id.len().min(12)]
+/// The first 12 characters of a commit id (anything that is not one, unchanged).
+pub(crate) fn short(id: &str) -> &str {
+    match id.get(..12) {
+        Some(prefix) if id.bytes().all(|b| b.is_ascii_hexdigit()) => prefix,
+        _ => id,
+    }
 }
 
 fn help(item: &Located) -> String {

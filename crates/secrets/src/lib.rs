@@ -300,7 +300,7 @@ pub fn run(args: Args) -> GateReport {
                 {
                     report.warn(format!(
                         "the range {base}..{} holds no commits, so nothing was scanned: HEAD is the base or behind it (as in a `pull_request_target` workflow, which checks out the base branch); check out the pull request's head (actions/checkout with `ref: ${{{{ github.event.pull_request.head.sha }}}}` and `fetch-depth: 0`), or pass an older --base",
-                        short_id(&plan.head)
+                        findings::short(&plan.head)
                     ));
                 }
                 scanned
@@ -324,15 +324,6 @@ pub fn run(args: Args) -> GateReport {
         known,
         &baseline_path,
     )
-}
-
-/// The first 12 characters of a commit id (anything else unchanged).
-fn short_id(id: &str) -> &str {
-    if id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        &id[..12]
-    } else {
-        id
-    }
 }
 
 fn mode_name(mode: Mode) -> &'static str {

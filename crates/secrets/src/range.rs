@@ -10,6 +10,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use signoff_core::diff::Changes;
+
 use crate::engine::Hit;
 use crate::git::history::{Log, Merges};
 use crate::git::{GitError, ObjectId, ObjectKind, Odb, git, git_text};
@@ -178,22 +180,16 @@ impl Setup<'_> {
         stats: &Stats,
     ) {
         let tree = head_tree(self.root, &range.head);
-        let mut changed: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let changed = changed_lines(self.root, range);
         for (item, source) in located.iter_mut().zip(sources) {
             let Some(&blob) = tree.get(&item.path) else {
                 // Not in the head at all: the line is the introducing commit's.
                 item.on_changed_line = Some(false);
                 continue;
             };
-            let lines = changed
-                .entry(item.path.clone())
-                .or_insert_with(|| changed_lines(self.root, range, &item.path));
-            let on_changed = |hit: &Hit| {
-                let (first, last) = (hit.line, hit.line + hit.lines.max(1));
-                lines
-                    .iter()
-                    .any(|&(start, end)| start < last && first < end)
-            };
+            let path = item.path.as_str();
+            let on_changed =
+                |hit: &Hit| changed.touches(path, hit.line, hit.line + hit.lines.max(1));
             if blob == *source {
                 item.on_changed_line = Some(on_changed(&item.hit));
                 continue;
@@ -238,57 +234,30 @@ fn head_tree(root: &Path, head: &str) -> HashMap<String, ObjectId> {
         .collect()
 }
 
-/// The lines of `path` in the head that `BASE...HEAD` added or changed, as `[start, end)`
-/// ranges; none when the base is unknown.
-fn changed_lines(root: &Path, range: &Range, path: &str) -> Vec<(u32, u32)> {
+/// The lines of the head that `BASE...HEAD` added or changed, from one `git diff`; none
+/// when the base is unknown or git cannot say.
+fn changed_lines(root: &Path, range: &Range) -> Changes {
     let Some(base) = &range.base else {
-        return Vec::new();
+        return Changes::default();
     };
     let spec = format!("{base}...{}", range.head);
-    let pathspec = format!(":(literal){path}");
-    let Ok(out) = git(
+    // Explicit prefixes: `diff.noprefix` or `diff.mnemonicPrefix` in the user's config
+    // would change the paths the parser reads.
+    git(
         root,
         &[
             "diff",
             "-U0",
             "--no-color",
             "--no-ext-diff",
+            "--no-textconv",
             "--no-renames",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
             &spec,
-            "--",
-            &pathspec,
         ],
-    ) else {
-        return Vec::new();
-    };
-    hunks(&out)
-}
-
-/// The `+start,count` ranges of a unified diff's hunk headers.
-fn hunks(diff: &[u8]) -> Vec<(u32, u32)> {
-    diff.split(|&b| b == b'\n')
-        .filter_map(|line| {
-            let rest = line.strip_prefix(b"@@ -")?;
-            let plus = memchr::memchr(b'+', rest)?;
-            let rest = &rest[plus + 1..];
-            let end = memchr::memchr(b' ', rest)?;
-            let text = std::str::from_utf8(&rest[..end]).ok()?;
-            let (start, count) = match text.split_once(',') {
-                Some((start, count)) => (start.parse::<u32>().ok()?, count.parse::<u32>().ok()?),
-                None => (text.parse::<u32>().ok()?, 1),
-            };
-            (count > 0).then_some((start, start.saturating_add(count)))
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hunk_headers_give_the_new_side_lines() {
-        let diff = b"diff --git a/x b/x\n@@ -1,0 +2,3 @@\n+a\n@@ -9 +12 @@ fn f\n-b\n+c\n@@ -20,2 +24,0 @@\n";
-        assert_eq!(hunks(diff), [(2, 5), (12, 13)]);
-    }
+    )
+    .ok()
+    .and_then(|out| signoff_core::diff::parse(&out).ok())
+    .unwrap_or_default()
 }

@@ -345,9 +345,8 @@ impl Setup<'_> {
         let mut located = Vec::new();
         for group in placed.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
             let (commit, path) = (group[0].0, group[0].1);
-            let group_hits: Vec<Hit> = group.iter().map(|&(_, _, hit)| hit.clone()).collect();
             self.place(
-                &group_hits,
+                group.iter().map(|&(_, _, hit)| hit),
                 &log.paths[path as usize],
                 Some((commit, &log.commits[commit as usize])),
                 stats,
@@ -357,14 +356,15 @@ impl Setup<'_> {
         // With merges diffed too, a blob no commit introduced is reachable from no ref
         // (a dangling object left by a rewrite): it is not part of the history.
         Stats::add(&stats.unreachable, unattributed.len() as u64);
-        for (index, path) in log.paths.iter().enumerate() {
-            if !self.rules.path_only.is_empty() {
-                let first = log
-                    .changes
-                    .iter()
-                    .find(|c| c.path as usize == index)
-                    .map(|c| &log.commits[c.commit as usize]);
-                self.path_only(path, first, &mut located);
+        if !self.rules.path_only.is_empty() {
+            // The first commit that changed each path, in one pass over the changes.
+            let mut first: Vec<Option<u32>> = vec![None; log.paths.len()];
+            for change in &log.changes {
+                first[change.path as usize].get_or_insert(change.commit);
+            }
+            for (path, commit) in log.paths.iter().zip(first) {
+                let commit = commit.map(|c| &log.commits[c as usize]);
+                self.path_only(path, commit, &mut located);
             }
         }
         Ok(Scanned {
@@ -374,9 +374,9 @@ impl Setup<'_> {
         })
     }
 
-    pub(crate) fn place(
+    pub(crate) fn place<'h>(
         &self,
-        hits: &[Hit],
+        hits: impl IntoIterator<Item = &'h Hit>,
         path: &str,
         commit: Option<(u32, &CommitMeta)>,
         stats: &Stats,

@@ -321,7 +321,7 @@ pub fn looks_like_code(value: &[u8], quoted: bool, after: &[u8]) -> bool {
         _ => {}
     }
     // `a.b.c` with no digit anywhere: a path through fields, not a credential.
-    value.contains(&b'.') && !digits && value.split(|&b| b == b'.').all(is_name)
+    value.contains(&b'.') && !digits && is_name(value)
 }
 
 /// An identifier, or a dotted chain of them: `x`, `conn_1.passwd`, `$var`.
