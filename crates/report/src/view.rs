@@ -120,8 +120,12 @@ pub struct FindingView {
     pub location: Option<String>,
     pub url: Option<String>,
     pub waived: bool,
+    /// How a waived finding is accepted: `waived` (a policy waiver), `baselined`,
+    /// `suppressed` (in the scanner's own SARIF).
+    pub accepted: Option<&'static str>,
     pub fingerprint: String,
     pub help: Option<String>,
+    /// The redacted value, when the message does not already show it.
     pub preview: Option<String>,
 }
 
@@ -429,12 +433,22 @@ fn finding_view(report: &GateReport, finding: &Finding, context: &Context) -> Fi
         location: text,
         url,
         waived: finding.waived,
+        accepted: finding.waived.then(|| {
+            if finding.details.contains_key("baseline") {
+                "baselined"
+            } else if finding.details.contains_key("suppressed") {
+                "suppressed"
+            } else {
+                "waived"
+            }
+        }),
         fingerprint: finding.fingerprint.clone(),
         help: finding.help.clone(),
         preview: finding
             .details
             .get("preview")
             .and_then(|v| v.as_str())
+            .filter(|preview| !finding.message.contains(preview))
             .map(str::to_owned),
     }
 }

@@ -277,7 +277,8 @@ fn hostile_strings() {
                     .at(format!("src/{hostile}.rs"), 3)
                     .message(hostile)
                     .help(hostile)
-                    .detail("preview", hostile)
+                    // A preview the message does not already show, so it is rendered too.
+                    .detail("preview", format!("ghp_{hostile}"))
                     .build(),
             );
     });

@@ -14,6 +14,9 @@ fn scan_with_waived_finding(by_policy: bool) -> GateReport {
         3,
         "ghp_Zq3nW8xV2cT6yB1mK9pL4rD7sF0gH5jA2eUi",
     );
+    // As the secret scan words it: the message already shows the redacted preview.
+    let preview = finding.details["preview"].as_str().unwrap().to_owned();
+    finding.message = format!("GitHub token `{preview}` at tests/fixtures/token.txt:3");
     finding.waived = true;
     if by_policy {
         finding.details.insert(
@@ -78,6 +81,11 @@ fn a_finding_the_gate_baselined_is_a_condition() {
         .policy("required: [secret-scan]\n")
         .gate("secret-scan.gate.json", &scan_with_waived_finding(false));
     s.run_expecting("APPROVED WITH CONDITIONS");
+    let md = s.report_md();
+    // Said how it is accepted, and the preview once, not again after the message.
+    let row = md.lines().find(|l| l.contains("`github-pat`")).unwrap();
+    assert!(row.contains("(baselined)"), "{row}");
+    assert_eq!(row.matches("ghp_").count(), 1, "{row}");
     assert!(
         s.report_md()
             .contains("1 finding is accepted by the gate's baseline or suppressions"),
