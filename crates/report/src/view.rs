@@ -332,10 +332,10 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
             .map(|r| r.summary.as_str())
             .collect::<Vec<_>>()
             .join("; "),
-        key_metric: if gate.status == Status::Error {
-            "could not run".into()
-        } else {
-            key_metric(&gate.id, &reports, total - waived)
+        key_metric: match gate.status {
+            Status::Error => "could not run".into(),
+            Status::Skipped => "nothing to check".into(),
+            _ => key_metric(&gate.id, &reports, total - waived),
         },
         duration_ms,
         tool: reports
