@@ -7,6 +7,8 @@ use serde_saphyr::{Budget, DuplicateKeyPolicy, Error};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};
 
+pub mod tree;
+
 /// Largest configuration file accepted.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 
@@ -35,13 +37,23 @@ pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8], file: &str) -> Result<T, Co
 
 /// The text of a configuration file, or why it is not one: too large, not UTF-8, binary.
 pub fn text<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, ConfigError> {
-    if bytes.len() > MAX_BYTES {
+    text_within(bytes, file, MAX_BYTES)
+}
+
+/// The text of a YAML file of at most `max_bytes`, or why it is not one: too large, not
+/// UTF-8, binary.
+pub fn text_within<'a>(
+    bytes: &'a [u8],
+    file: &str,
+    max_bytes: usize,
+) -> Result<&'a str, ConfigError> {
+    if bytes.len() > max_bytes {
         return Err(ConfigError::one(
             file,
             Problem::file(format!(
                 "the file is {} bytes, over the {} byte limit",
                 bytes.len(),
-                MAX_BYTES
+                max_bytes
             ))
             .help("a configuration file is a few kilobytes; check that this is the right file"),
         ));
