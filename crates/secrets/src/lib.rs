@@ -184,7 +184,7 @@ pub fn run(args: Args) -> GateReport {
     {
         None
     } else {
-        match baseline::Baseline::load(&baseline_path) {
+        match baseline::load(&baseline_path) {
             Ok(b) => Some(b),
             Err(error) => {
                 report.error(error.to_string());
@@ -362,7 +362,7 @@ fn finish(
         } else {
             report.detail("baseline_written", baseline_path.display().to_string());
         }
-        let all = baseline::Baseline::load(baseline_path).unwrap_or_default();
+        let all = baseline::load(baseline_path).unwrap_or_default();
         all.apply(&mut findings);
     } else if let Some(known) = &known {
         let n = known.apply(&mut findings);
