@@ -16,6 +16,7 @@
 mod coverage;
 mod external;
 pub mod health;
+mod pipeline;
 mod sbom;
 mod secret_scan;
 pub mod values;
@@ -28,6 +29,7 @@ use serde_saphyr::Spanned;
 pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
+pub use pipeline::PipelinePolicy;
 pub use sbom::{PurlPattern, SbomPolicy};
 pub use secret_scan::{ScanMode, SecretScanPolicy};
 pub use values::{Date, PathGlob, Percent};
@@ -50,6 +52,7 @@ pub const BUILTIN_GATES: &[&str] = &[
     "coverage",
     "health-check",
     "sbom-diff",
+    "pipeline",
 ];
 
 /// File names looked up in the repository root, in order.
@@ -94,6 +97,8 @@ pub struct Gates {
     pub coverage: Option<CoveragePolicy>,
     #[serde(default)]
     pub health_check: Option<HealthPolicy>,
+    #[serde(default)]
+    pub pipeline: Option<PipelinePolicy>,
 }
 
 /// An accepted finding: by fingerprint, or by rule (optionally limited to paths).
@@ -305,6 +310,11 @@ impl Policy {
     /// The `health-check` section, or its defaults.
     pub fn health_check(&self) -> HealthPolicy {
         self.gates.health_check.clone().unwrap_or_default()
+    }
+
+    /// The `pipeline` section, or its defaults.
+    pub fn pipeline(&self) -> PipelinePolicy {
+        self.gates.pipeline.clone().unwrap_or_default()
     }
 }
 
