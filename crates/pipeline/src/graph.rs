@@ -1,0 +1,369 @@
+//! The repository seen as one pipeline: what each job does (its steps, the local composite
+//! actions they use and the local reusable workflows it calls, followed to a bounded
+//! depth), what each job waits for (`needs:`, transitively, and `workflow_run` upstreams),
+//! and which jobs deploy, to which stage.
+
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::knowledge::{self, Acts, Scopes};
+use crate::load::Repo;
+use crate::model::uses::Uses;
+use crate::model::{Action, Flavor, Job, Step, Workflow};
+
+/// How deep local actions and reusable workflows are followed.
+const DEPTH: usize = 4;
+
+/// What one job does.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JobFacts {
+    pub acts: Acts,
+    pub scopes: Scopes,
+    /// What each step does (local actions followed).
+    pub steps: Vec<Acts>,
+    pub deploy: Option<Deploy>,
+    /// Indices (in its workflow) of the jobs it waits for, transitively.
+    pub upstream: Vec<usize>,
+}
+
+/// A job that deploys.
+#[derive(Debug, Clone)]
+pub(crate) struct Deploy {
+    pub stage: Stage,
+    /// What the stage was read from, for messages.
+    pub why: String,
+    /// A static or documentation site.
+    pub pages: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Production,
+    Staging,
+    Preview,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Production => "production",
+            Stage::Staging => "staging",
+            Stage::Preview => "preview",
+        }
+    }
+}
+
+/// The analysed repository.
+pub(crate) struct Graph<'r> {
+    pub repo: &'r Repo,
+    /// Per workflow, per job.
+    pub jobs: Vec<Vec<JobFacts>>,
+    actions: HashMap<String, &'r Action>,
+    workflows: HashMap<String, usize>,
+    /// Local reusable workflows by path, with the jobs that call them.
+    pub callers: HashMap<String, Vec<(usize, usize)>>,
+    production: Vec<globset::GlobMatcher>,
+}
+
+impl<'r> Graph<'r> {
+    pub(crate) fn new(repo: &'r Repo, production: &[String]) -> Self {
+        let actions = repo.actions.iter().map(|a| (a.dir.clone(), a)).collect();
+        let workflows = repo
+            .workflows
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.path.clone(), i))
+            .collect();
+        let production = production
+            .iter()
+            .filter_map(|p| {
+                globset::GlobBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .ok()
+            })
+            .map(|g| g.compile_matcher())
+            .collect();
+        let mut graph = Graph {
+            repo,
+            jobs: Vec::new(),
+            actions,
+            workflows,
+            callers: HashMap::new(),
+            production,
+        };
+        graph.jobs = repo
+            .workflows
+            .iter()
+            .map(|w| w.jobs.iter().map(|j| graph.job_facts(j)).collect())
+            .collect();
+        for (wi, workflow) in repo.workflows.iter().enumerate() {
+            for (ji, job) in workflow.jobs.iter().enumerate() {
+                graph.jobs[wi][ji].upstream = upstream(workflow, ji);
+                graph.jobs[wi][ji].deploy = graph.deploy(workflow, job, &graph.jobs[wi][ji]);
+                if let Some(Uses::Local(path)) =
+                    job.uses.as_ref().and_then(|u| Uses::parse(&u.text))
+                {
+                    graph.callers.entry(local(path)).or_default().push((wi, ji));
+                }
+            }
+        }
+        graph
+    }
+
+    fn job_facts(&self, job: &Job) -> JobFacts {
+        let mut facts = JobFacts::default();
+        let mut seen = HashSet::new();
+        for step in &job.steps {
+            let (acts, scopes) = self.step_effect(step, 0, &mut seen);
+            facts.steps.push(acts);
+            facts.acts |= acts;
+            facts.scopes = facts.scopes.union(scopes);
+        }
+        if let Some(uses) = &job.uses {
+            let (acts, scopes) = self.call_effect(&uses.text, 0, &mut seen);
+            facts.acts |= acts;
+            facts.scopes = facts.scopes.union(scopes);
+        }
+        facts.acts |= knowledge::commands::by_name(&job.label());
+        facts
+    }
+
+    /// What a step does, following a local composite action.
+    pub(crate) fn step_effect(
+        &self,
+        step: &Step,
+        depth: usize,
+        seen: &mut HashSet<String>,
+    ) -> (Acts, Scopes) {
+        let (mut acts, mut scopes) = knowledge::step(step);
+        if let Some(Uses::Local(path)) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
+            let dir = local(path);
+            acts |= knowledge::commands::by_name(
+                &dir.rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .replace(['-', '_'], " "),
+            );
+            match self.actions.get(&dir) {
+                Some(action) if depth < DEPTH && seen.insert(dir.clone()) => {
+                    if action.using != "composite" {
+                        scopes.unknown = true;
+                    }
+                    for inner in &action.steps {
+                        let (a, s) = self.step_effect(inner, depth + 1, seen);
+                        acts |= a;
+                        scopes = scopes.union(s);
+                    }
+                    seen.remove(&dir);
+                }
+                _ => scopes.unknown = true,
+            }
+        }
+        (acts, scopes)
+    }
+
+    /// What a called reusable workflow does: a local one is followed, a remote one is
+    /// known only by its file name.
+    fn call_effect(&self, uses: &str, depth: usize, seen: &mut HashSet<String>) -> (Acts, Scopes) {
+        match Uses::parse(uses) {
+            Some(Uses::Local(path)) => {
+                let path = local(path);
+                let mut acts = Acts::NONE;
+                let mut scopes = Scopes::NONE;
+                match self.workflows.get(&path) {
+                    Some(&index) if depth < DEPTH && seen.insert(path.clone()) => {
+                        for job in &self.repo.workflows[index].jobs {
+                            for step in &job.steps {
+                                let (a, s) = self.step_effect(step, depth + 1, seen);
+                                acts |= a;
+                                scopes = scopes.union(s);
+                            }
+                            if let Some(inner) = &job.uses {
+                                let (a, s) = self.call_effect(&inner.text, depth + 1, seen);
+                                acts |= a;
+                                scopes = scopes.union(s);
+                            }
+                        }
+                        seen.remove(&path);
+                    }
+                    _ => scopes.unknown = true,
+                }
+                (acts, scopes)
+            }
+            Some(Uses::Repo {
+                path: Some(path), ..
+            }) => {
+                let name = path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .replace(['-', '_', '.'], " ");
+                (knowledge::commands::by_name(&name), Scopes::UNKNOWN)
+            }
+            _ => (Acts::NONE, Scopes::UNKNOWN),
+        }
+    }
+
+    /// Whether a job deploys, and to which stage.
+    fn deploy(&self, workflow: &Workflow, job: &Job, facts: &JobFacts) -> Option<Deploy> {
+        let env = job
+            .environment
+            .as_ref()
+            .map(|e| e.text.to_ascii_lowercase());
+        let env_is_registry = env.as_deref().is_some_and(|e| REGISTRY_ENV.is_match(e));
+        let named = facts.acts.has(Acts::NAMED_DEPLOY)
+            || knowledge::commands::by_name(&job.label()).has(Acts::NAMED_DEPLOY);
+        let deploys = facts.acts.has(Acts::DEPLOY)
+            || (env.is_some()
+                && !env_is_registry
+                && (named
+                    || facts.acts.has(Acts::IMAGE_PUSH)
+                    || STAGE_ENV.is_match(env.as_deref().unwrap_or_default())))
+            || (named && (job.uses.is_some() || facts.acts.has(Acts::IMAGE_PUSH)));
+        if !deploys || (env_is_registry && !facts.acts.has(Acts::DEPLOY)) {
+            return None;
+        }
+        let pages = facts.acts.has(Acts::PAGES) || env.as_deref() == Some("github-pages");
+        let mut sources: Vec<(String, String)> = Vec::new();
+        if let Some(env) = &env {
+            sources.push((env.clone(), format!("environment `{env}`")));
+        }
+        sources.push((job.label(), format!("job `{}`", job.id.text)));
+        for (key, value) in &job.with {
+            if let Some(text) = value.as_str() {
+                sources.push((
+                    text.to_ascii_lowercase(),
+                    format!("input `{}: {text}`", key.text),
+                ));
+            }
+        }
+        let commands: String = job
+            .steps
+            .iter()
+            .filter_map(Step::script)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .to_ascii_lowercase();
+        sources.push((commands, "the deploy command".into()));
+        let file = workflow
+            .name
+            .clone()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            + " "
+            + &workflow.path.to_ascii_lowercase();
+        sources.push((file, format!("workflow `{}`", workflow.path)));
+        for (text, why) in sources {
+            if let Some(stage) = self.stage_of(&text) {
+                return Some(Deploy { stage, why, pages });
+            }
+        }
+        let preview = workflow.flavor == Flavor::GitHub
+            && workflow
+                .on
+                .only(&["pull_request", "pull_request_target", "merge_group"]);
+        let stage = if preview {
+            Stage::Preview
+        } else {
+            Stage::Production
+        };
+        let why = if preview {
+            "it runs only for pull requests"
+        } else {
+            "no stage is named, so it is read as production"
+        };
+        Some(Deploy {
+            stage,
+            why: why.into(),
+            pages,
+        })
+    }
+
+    fn stage_of(&self, text: &str) -> Option<Stage> {
+        if self.production.iter().any(|g| {
+            text.split(|c: char| !c.is_alphanumeric() && c != '-' && c != '_')
+                .any(|w| g.is_match(w))
+        }) {
+            return Some(Stage::Production);
+        }
+        if PRODUCTION.is_match(text) && !NOT_PRODUCTION.is_match(text) {
+            return Some(Stage::Production);
+        }
+        if STAGING.is_match(text) {
+            return Some(Stage::Staging);
+        }
+        if PREVIEW.is_match(text) {
+            return Some(Stage::Preview);
+        }
+        None
+    }
+
+    /// The facts of a job.
+    pub(crate) fn facts(&self, workflow: usize, job: usize) -> &JobFacts {
+        &self.jobs[workflow][job]
+    }
+
+    /// Whether a workflow is only ever called by others (`on: workflow_call` alone) and
+    /// some workflow here calls it: its jobs are judged where they are called.
+    pub(crate) fn is_called(&self, workflow: usize) -> bool {
+        let w = &self.repo.workflows[workflow];
+        w.on.only(&["workflow_call"]) && self.callers.contains_key(&w.path)
+    }
+}
+
+/// `./.github/workflows/x.yml` → `.github/workflows/x.yml`; `./actions/y/` → `actions/y`.
+pub(crate) fn local(path: &str) -> String {
+    path.trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Indices of the jobs `index` waits for, transitively, in `needs:` order.
+fn upstream(workflow: &Workflow, index: usize) -> Vec<usize> {
+    let ids: HashMap<&str, usize> = workflow
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.id.text.as_str(), i))
+        .collect();
+    let mut out: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = vec![index];
+    while let Some(at) = stack.pop() {
+        for need in &workflow.jobs[at].needs {
+            if let Some(&j) = ids.get(need.text.as_str()) {
+                if j != index && !out.contains(&j) {
+                    out.push(j);
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    out
+}
+
+static PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)").expect("valid regex")
+});
+static NOT_PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:pre|non|not)[-_ ]?prod|prod[-_ ]?like|--no-prod").expect("valid regex")
+});
+static STAGING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z])(?:stag|staging|stage|preprod|pre-prod|uat|qa|test|testing|dev|develop|development|sandbox|demo|int|integration|nonprod|non-prod|canary|beta|acceptance)(?:[^a-z]|$)")
+        .expect("valid regex")
+});
+static PREVIEW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^a-z])(?:preview|review|pr|pull-request|ephemeral)(?:[^a-z]|$)")
+        .expect("valid regex")
+});
+/// Environments that hold publishing credentials rather than a running service.
+static REGISTRY_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$")
+        .expect("valid regex")
+});
+/// Environment names that read as a place something runs.
+static STAGE_ENV: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:prod|production|prd|live|stag|staging|stage|preprod|uat|qa|dev|development|sandbox|demo|preview|review|canary|github-pages|test|testing|int)").expect("valid regex")
+});

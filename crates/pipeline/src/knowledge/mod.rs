@@ -1,0 +1,173 @@
+//! What a step does, recognised from the action it uses ([`actions`]), the commands it
+//! runs ([`commands`]) and, more weakly, its name: quality checks, security scans,
+//! deploys, image pushes, health checks, rollbacks, OIDC. And which `GITHUB_TOKEN` write
+//! scopes it needs, when that can be known.
+
+pub(crate) mod actions;
+pub(crate) mod commands;
+
+use crate::model::Step;
+use crate::model::uses::Uses;
+
+/// A set of activities.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Acts(pub u32);
+
+impl Acts {
+    pub const NONE: Acts = Acts(0);
+    pub const LINT: Acts = Acts(1);
+    pub const FORMAT: Acts = Acts(1 << 1);
+    pub const TYPECHECK: Acts = Acts(1 << 2);
+    pub const TEST: Acts = Acts(1 << 3);
+    pub const BUILD: Acts = Acts(1 << 4);
+    pub const SECRET_SCAN: Acts = Acts(1 << 5);
+    pub const SAST: Acts = Acts(1 << 6);
+    pub const DEP_SCAN: Acts = Acts(1 << 7);
+    pub const SBOM: Acts = Acts(1 << 8);
+    pub const IMAGE_SCAN: Acts = Acts(1 << 9);
+    pub const IAC_SCAN: Acts = Acts(1 << 10);
+    pub const DEPLOY: Acts = Acts(1 << 11);
+    pub const PUBLISH: Acts = Acts(1 << 12);
+    pub const IMAGE_PUSH: Acts = Acts(1 << 13);
+    pub const RELEASE: Acts = Acts(1 << 14);
+    pub const HEALTH: Acts = Acts(1 << 15);
+    pub const ROLLBACK: Acts = Acts(1 << 16);
+    pub const OIDC: Acts = Acts(1 << 17);
+    pub const CHECKOUT: Acts = Acts(1 << 18);
+    /// A deploy of a static or documentation site (GitHub Pages and the like).
+    pub const PAGES: Acts = Acts(1 << 19);
+    /// The step's or job's name says it deploys (weak: needs other evidence).
+    pub const NAMED_DEPLOY: Acts = Acts(1 << 20);
+
+    pub const QUALITY: Acts =
+        Acts(Self::LINT.0 | Self::FORMAT.0 | Self::TYPECHECK.0 | Self::TEST.0);
+    pub const SECURITY: Acts = Acts(
+        Self::SECRET_SCAN.0
+            | Self::SAST.0
+            | Self::DEP_SCAN.0
+            | Self::IMAGE_SCAN.0
+            | Self::IAC_SCAN.0,
+    );
+
+    pub fn has(self, other: Acts) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the activities, for messages.
+    pub fn names(self) -> Vec<&'static str> {
+        const NAMES: &[(Acts, &str)] = &[
+            (Acts::LINT, "lint"),
+            (Acts::FORMAT, "format check"),
+            (Acts::TYPECHECK, "type check"),
+            (Acts::TEST, "tests"),
+            (Acts::SECRET_SCAN, "secret scan"),
+            (Acts::SAST, "SAST"),
+            (Acts::DEP_SCAN, "dependency scan"),
+            (Acts::IMAGE_SCAN, "image scan"),
+            (Acts::IAC_SCAN, "IaC scan"),
+            (Acts::SBOM, "SBOM"),
+        ];
+        NAMES
+            .iter()
+            .filter(|(a, _)| self.has(*a))
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for Acts {
+    type Output = Acts;
+    fn bitor(self, rhs: Acts) -> Acts {
+        Acts(self.0 | rhs.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Acts {
+    fn bitor_assign(&mut self, rhs: Acts) {
+        self.0 |= rhs.0;
+    }
+}
+
+/// `GITHUB_TOKEN` scopes a step needs to write, or `unknown` when it cannot be told (an
+/// action the tables do not know, or a script that calls the API).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Scopes {
+    pub bits: u32,
+    pub unknown: bool,
+}
+
+/// The scopes signoff reasons about, in the order of their bits.
+pub(crate) const SCOPES: &[&str] = &[
+    "contents",
+    "pull-requests",
+    "issues",
+    "packages",
+    "pages",
+    "security-events",
+    "id-token",
+    "statuses",
+    "checks",
+    "deployments",
+    "actions",
+    "attestations",
+    "discussions",
+];
+
+impl Scopes {
+    pub const NONE: Scopes = Scopes {
+        bits: 0,
+        unknown: false,
+    };
+    pub const UNKNOWN: Scopes = Scopes {
+        bits: 0,
+        unknown: true,
+    };
+
+    /// Scopes by name (names not in [`SCOPES`] are ignored).
+    pub fn of(names: &[&str]) -> Scopes {
+        let bits = names
+            .iter()
+            .filter_map(|name| SCOPES.iter().position(|s| s == name))
+            .fold(0, |bits, i| bits | 1 << i);
+        Scopes {
+            bits,
+            unknown: false,
+        }
+    }
+
+    pub fn has(self, scope: &str) -> bool {
+        SCOPES
+            .iter()
+            .position(|s| *s == scope)
+            .is_some_and(|i| self.bits & (1 << i) != 0)
+    }
+
+    pub fn union(self, other: Scopes) -> Scopes {
+        Scopes {
+            bits: self.bits | other.bits,
+            unknown: self.unknown || other.unknown,
+        }
+    }
+}
+
+/// What one step does and needs, not following local actions (see `graph`).
+pub(crate) fn step(step: &Step) -> (Acts, Scopes) {
+    let mut acts = Acts::NONE;
+    let mut scopes = Scopes::NONE;
+    if let Some(uses) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
+        let (a, s) = actions::classify(&uses, step);
+        acts |= a;
+        scopes = scopes.union(s);
+    }
+    if let Some(script) = step.script() {
+        let (a, s) = commands::classify(script);
+        acts |= a;
+        scopes = scopes.union(s);
+    }
+    acts |= commands::by_name(&step.label());
+    (acts, scopes)
+}

@@ -1,0 +1,429 @@
+//! Loading a repository: every workflow in `.github/workflows`, every `action.yml` (a
+//! composite action may sit anywhere), `.gitlab-ci.yml` with its local includes, the
+//! Dependabot and Renovate configurations, and the manifests that say which package
+//! ecosystems the repository uses. One parallel walk finds them (honouring `.gitignore`),
+//! each file is read once, and files are parsed on all cores. A file that cannot be read
+//! stops the gate (fail closed); a file that cannot be parsed is a finding.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use signoff_core::policy::PathGlob;
+use signoff_core::yaml::tree::{self, Limits, Node, Pos};
+
+use crate::model::{self, Action, Problem, Workflow};
+
+/// A file the gate recognised but could not use: YAML it cannot parse, or a shape GitHub
+/// or GitLab would reject.
+#[derive(Debug, Clone)]
+pub(crate) struct Invalid {
+    pub path: String,
+    pub problem: Problem,
+}
+
+/// A manifest or configuration that tells which package ecosystem a directory uses.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Manifest {
+    /// Dependabot's name of the ecosystem.
+    pub ecosystem: &'static str,
+    /// Repository-relative path of the file.
+    pub path: String,
+}
+
+/// What the gate read.
+#[derive(Debug, Default)]
+pub(crate) struct Repo {
+    pub workflows: Vec<Workflow>,
+    pub actions: Vec<Action>,
+    /// The text of each workflow and pipeline file, by path.
+    pub sources: HashMap<String, String>,
+    pub invalid: Vec<Invalid>,
+    /// `.github/dependabot.yml`, parsed.
+    pub dependabot: Option<(String, Node)>,
+    /// A Renovate configuration, as text.
+    pub renovate: Option<(String, String)>,
+    pub manifests: Vec<Manifest>,
+    /// Files the gate read, and bytes.
+    pub files_read: u64,
+    pub bytes_read: u64,
+}
+
+/// Why the gate could not read the repository.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "error: cannot read {path}: {source}\n  = help: check that the file is readable by this user"
+    )]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Kinds of file the walk collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Workflow,
+    Action,
+    GitLab,
+    Dependabot,
+    Renovate,
+}
+
+/// Largest workflow, action or pipeline file read; larger ones are findings.
+const MAX_BYTES: usize = 4 << 20;
+
+/// Reads everything the gate judges under `root`, leaving out `exclude`d paths.
+pub(crate) fn load(
+    root: &Path,
+    exclude: &[PathGlob],
+    skip: Option<&Path>,
+) -> Result<Repo, LoadError> {
+    let found = walk(root, exclude, skip);
+    let mut repo = Repo {
+        manifests: found.manifests,
+        ..Repo::default()
+    };
+    let read: Vec<(Kind, String, Result<Vec<u8>, std::io::Error>)> = found
+        .files
+        .into_par_iter()
+        .map(|(kind, rel)| {
+            let bytes = std::fs::read(root.join(&rel));
+            (kind, rel, bytes)
+        })
+        .collect();
+    let mut parsed = Vec::with_capacity(read.len());
+    for (kind, rel, bytes) in read {
+        let bytes = bytes.map_err(|source| LoadError::Unreadable {
+            path: rel.clone(),
+            source,
+        })?;
+        repo.files_read += 1;
+        repo.bytes_read += bytes.len() as u64;
+        parsed.push((kind, rel, bytes));
+    }
+    let outcomes: Vec<Outcome> = parsed
+        .par_iter()
+        .map(|(kind, rel, bytes)| parse(*kind, rel, bytes, root))
+        .collect();
+    for outcome in outcomes {
+        repo.invalid.extend(outcome.invalid);
+        repo.workflows.extend(outcome.workflow);
+        repo.actions.extend(outcome.action);
+        if let Some((path, text)) = outcome.source {
+            repo.sources.insert(path, text);
+        }
+        if outcome.dependabot.is_some() && repo.dependabot.is_none() {
+            repo.dependabot = outcome.dependabot;
+        }
+        if outcome.renovate.is_some() && repo.renovate.is_none() {
+            repo.renovate = outcome.renovate;
+        }
+    }
+    repo.workflows.sort_by(|a, b| a.path.cmp(&b.path));
+    repo.actions.sort_by(|a, b| a.path.cmp(&b.path));
+    repo.invalid
+        .sort_by(|a, b| (&a.path, a.problem.pos).cmp(&(&b.path, b.problem.pos)));
+    repo.manifests.sort();
+    Ok(repo)
+}
+
+#[derive(Default)]
+struct Outcome {
+    workflow: Option<Workflow>,
+    action: Option<Action>,
+    source: Option<(String, String)>,
+    invalid: Vec<Invalid>,
+    dependabot: Option<(String, Node)>,
+    renovate: Option<(String, String)>,
+}
+
+fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
+    let mut outcome = Outcome::default();
+    if kind == Kind::Renovate {
+        outcome.renovate = Some((rel.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
+        return outcome;
+    }
+    let limits = Limits {
+        max_bytes: MAX_BYTES,
+        merge_keys: kind == Kind::GitLab,
+        ..Limits::default()
+    };
+    let invalid = |problem: signoff_core::diag::Problem| Invalid {
+        path: rel.to_owned(),
+        problem: Problem {
+            pos: Pos {
+                line: u32::try_from(problem.line).unwrap_or(0),
+                column: u32::try_from(problem.column).unwrap_or(0),
+            },
+            message: problem.message,
+            help: problem.help.unwrap_or_default(),
+        },
+    };
+    let docs = match tree::parse(bytes, rel, &limits) {
+        Ok(docs) => docs,
+        Err(error) => {
+            outcome
+                .invalid
+                .extend(error.problems.into_iter().map(invalid));
+            return outcome;
+        }
+    };
+    let Some(doc) = docs.into_iter().next() else {
+        outcome
+            .invalid
+            .push(invalid(signoff_core::diag::Problem::file(
+                "the file is empty",
+            )));
+        return outcome;
+    };
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let problems = match kind {
+        Kind::Workflow => {
+            let (workflow, problems) = model::workflow::read(rel, &doc);
+            outcome.workflow = Some(workflow);
+            outcome.source = Some((rel.to_owned(), text));
+            problems
+        }
+        Kind::GitLab => {
+            let doc = with_includes(doc, root, &limits);
+            let (workflow, problems) = model::gitlab::read(rel, &doc);
+            outcome.workflow = Some(workflow);
+            outcome.source = Some((rel.to_owned(), text));
+            problems
+        }
+        Kind::Action => {
+            let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let (action, problems) = model::action::read(rel, dir, &doc);
+            outcome.action = Some(action);
+            problems
+        }
+        Kind::Dependabot => {
+            outcome.dependabot = Some((rel.to_owned(), doc));
+            Vec::new()
+        }
+        Kind::Renovate => Vec::new(),
+    };
+    outcome
+        .invalid
+        .extend(problems.into_iter().map(|problem| Invalid {
+            path: rel.to_owned(),
+            problem,
+        }));
+    outcome
+}
+
+/// The pipeline with the jobs of its local `include:` files added (the including file's
+/// own keys win), three levels deep.
+fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Node {
+    let mut pending = model::gitlab::local_includes(&doc);
+    let mut seen = 0;
+    while let Some(path) = pending.pop() {
+        seen += 1;
+        if seen > 50 || path.contains("..") || path.contains('*') {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(root.join(&path)) else {
+            continue;
+        };
+        let Ok(docs) = tree::parse(&bytes, &path, limits) else {
+            continue;
+        };
+        let Some(included) = docs.into_iter().next() else {
+            continue;
+        };
+        if seen < 4 {
+            pending.extend(model::gitlab::local_includes(&included));
+        }
+        let (model::Value::Mapping(entries), model::Value::Mapping(extra)) =
+            (&mut doc.value, included.value)
+        else {
+            continue;
+        };
+        for entry in extra {
+            if !entries.iter().any(|e| e.key.text == entry.key.text) {
+                entries.push(entry);
+            }
+        }
+    }
+    doc
+}
+
+struct Found {
+    files: Vec<(Kind, String)>,
+    manifests: Vec<Manifest>,
+}
+
+/// Directories whose manifests are not the repository's own dependencies.
+const NOT_OWN: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "third_party",
+    "fixtures",
+    "testdata",
+    "__fixtures__",
+    "__snapshots__",
+    "bower_components",
+];
+
+fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Found {
+    let found = Mutex::new(Found {
+        files: Vec::new(),
+        manifests: Vec::new(),
+    });
+    let skip = skip.map(Path::to_path_buf);
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|entry| !matches!(entry.file_name().to_str(), Some(".git" | "node_modules")))
+        .build_parallel();
+    walker.run(|| {
+        let found = &found;
+        let skip = skip.clone();
+        Box::new(move |entry| {
+            let Ok(entry) = entry else {
+                return ignore::WalkState::Continue;
+            };
+            if skip
+                .as_ref()
+                .is_some_and(|skip| entry.path().starts_with(skip))
+            {
+                return ignore::WalkState::Skip;
+            }
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let Some(rel) = relative(root, entry.path()) else {
+                return ignore::WalkState::Continue;
+            };
+            if exclude.iter().any(|glob| glob.is_match(&rel)) {
+                return ignore::WalkState::Continue;
+            }
+            let kind = kind_of(&rel);
+            let ecosystem = ecosystem_of(&rel);
+            if kind.is_some() || ecosystem.is_some() {
+                if let Ok(mut found) = found.lock() {
+                    if let Some(kind) = kind {
+                        found.files.push((kind, rel.clone()));
+                    }
+                    if let Some(ecosystem) = ecosystem {
+                        found.manifests.push(Manifest {
+                            ecosystem,
+                            path: rel,
+                        });
+                    }
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let mut found = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    found.files.sort_by(|a, b| a.1.cmp(&b.1));
+    found
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel: PathBuf = path.strip_prefix(root).ok()?.to_path_buf();
+    let text = rel.to_str()?.replace('\\', "/");
+    (!text.is_empty()).then_some(text)
+}
+
+fn kind_of(rel: &str) -> Option<Kind> {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    match (dir, name) {
+        (".github/workflows", _) if yaml => Some(Kind::Workflow),
+        // Actions in fixture and vendored directories are test data, not this repository's.
+        (_, "action.yml" | "action.yaml")
+            if !dir.split('/').any(|part| NOT_OWN.contains(&part)) =>
+        {
+            Some(Kind::Action)
+        }
+        ("", ".gitlab-ci.yml" | ".gitlab-ci.yaml") => Some(Kind::GitLab),
+        (".github", "dependabot.yml" | "dependabot.yaml") => Some(Kind::Dependabot),
+        (
+            "" | ".github" | ".gitlab",
+            "renovate.json" | "renovate.json5" | ".renovaterc" | ".renovaterc.json"
+            | ".renovaterc.json5",
+        ) => Some(Kind::Renovate),
+        _ => None,
+    }
+}
+
+/// The Dependabot ecosystem a file belongs to, unless it sits in a vendored or test
+/// fixture directory.
+fn ecosystem_of(rel: &str) -> Option<&'static str> {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    if dir.split('/').any(|part| NOT_OWN.contains(&part)) {
+        return None;
+    }
+    let ecosystem = match name {
+        "package.json" => "npm",
+        "Cargo.toml" => "cargo",
+        "go.mod" => "gomod",
+        "pyproject.toml" | "Pipfile" | "setup.py" | "setup.cfg" => "pip",
+        "Gemfile" => "bundler",
+        "composer.json" => "composer",
+        "pom.xml" => "maven",
+        "build.gradle" | "build.gradle.kts" => "gradle",
+        "mix.exs" => "mix",
+        "pubspec.yaml" => "pub",
+        "Package.swift" => "swift",
+        "packages.config" => "nuget",
+        "Chart.yaml" => "helm",
+        "devcontainer.json" if dir.ends_with(".devcontainer") || dir.is_empty() => "devcontainers",
+        ".gitmodules" if dir.is_empty() => "gitsubmodule",
+        "Dockerfile" | "Containerfile" => "docker",
+        _ if name.starts_with("requirements") && name.ends_with(".txt") => "pip",
+        _ if name.starts_with("Dockerfile.")
+            || name.ends_with(".Dockerfile")
+            || name.ends_with(".dockerfile") =>
+        {
+            "docker"
+        }
+        _ if name.ends_with(".csproj")
+            || name.ends_with(".fsproj")
+            || name.ends_with(".vbproj") =>
+        {
+            "nuget"
+        }
+        _ if name.ends_with(".tf") => "terraform",
+        _ if dir == ".github/workflows" && (name.ends_with(".yml") || name.ends_with(".yaml")) => {
+            "github-actions"
+        }
+        "action.yml" | "action.yaml" => "github-actions",
+        _ => return None,
+    };
+    Some(ecosystem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_ecosystems_by_path() {
+        assert_eq!(kind_of(".github/workflows/ci.yml"), Some(Kind::Workflow));
+        assert_eq!(kind_of(".github/workflows/sub/ci.yml"), None);
+        assert_eq!(kind_of("actions/setup/action.yaml"), Some(Kind::Action));
+        assert_eq!(kind_of(".gitlab-ci.yml"), Some(Kind::GitLab));
+        assert_eq!(kind_of(".github/renovate.json5"), Some(Kind::Renovate));
+        assert_eq!(ecosystem_of("web/package.json"), Some("npm"));
+        assert_eq!(ecosystem_of("web/node_modules/x/package.json"), None);
+        assert_eq!(ecosystem_of("crates/a/tests/fixtures/x/Cargo.toml"), None);
+        assert_eq!(ecosystem_of("requirements-dev.txt"), Some("pip"));
+        assert_eq!(ecosystem_of("deploy/app.Dockerfile"), Some("docker"));
+        assert_eq!(ecosystem_of("infra/main.tf"), Some("terraform"));
+        assert_eq!(
+            ecosystem_of(".github/workflows/ci.yml"),
+            Some("github-actions")
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of `signoff-pipeline`: the real binary on real and planted workflows.
+
+fn main() {}
