@@ -37,7 +37,7 @@ pub(crate) struct Manifest {
 pub(crate) struct Repo {
     pub workflows: Vec<Workflow>,
     pub actions: Vec<Action>,
-    /// The text of each workflow and pipeline file, by path.
+    /// The text of each workflow, action and pipeline file, by path.
     pub sources: HashMap<String, String>,
     pub invalid: Vec<Invalid>,
     /// `.github/dependabot.yml`, parsed.
@@ -198,6 +198,7 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
             let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
             let (action, problems) = model::action::read(rel, dir, &doc);
             outcome.action = Some(action);
+            outcome.source = Some((rel.to_owned(), text));
             problems
         }
         Kind::Dependabot => {

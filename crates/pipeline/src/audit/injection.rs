@@ -27,7 +27,7 @@ impl Audit for Injection {
                 continue;
             }
             if let Some(run) = &step.step.run {
-                scan(&step, run, "this script", out);
+                scan(cx, &step, run, "this script", out);
             }
             let sink = step
                 .step
@@ -36,7 +36,7 @@ impl Audit for Injection {
                 .and_then(|u| Uses::parse(&u.text))
                 .and_then(|u| sink_input(&u.slug()));
             if let Some(script) = sink.and_then(|input| step.step.input(input)) {
-                scan(&step, script, "this script", out);
+                scan(cx, &step, script, "this script", out);
             }
         }
     }
@@ -45,16 +45,18 @@ impl Audit for Injection {
 /// Actions that run an input as code.
 fn sink_input(slug: &str) -> Option<&'static str> {
     match slug {
-        "actions/github-script" | "amadevus/pwsh-script" | "jannekem/run-python-script-action" => {
-            Some("script")
-        }
+        "actions/github-script"
+        | "amadevus/pwsh-script"
+        | "jannekem/run-python-script-action"
+        | "appleboy/ssh-action" => Some("script"),
+        "azure/cli" | "azure/powershell" => Some("inlineScript"),
         "cardinalby/js-eval-action" => Some("expression"),
         "addnab/docker-run-action" => Some("run"),
         _ => None,
     }
 }
 
-fn scan(step: &StepRef<'_>, node: &Node, what: &str, out: &mut Vec<Finding>) {
+fn scan(cx: &Cx<'_>, step: &StepRef<'_>, node: &Node, what: &str, out: &mut Vec<Finding>) {
     let Some(text) = node.as_str() else { return };
     for fence in fenced(text) {
         let Some(expr) = Expr::parse(fence.inner) else {
@@ -66,7 +68,7 @@ fn scan(step: &StepRef<'_>, node: &Node, what: &str, out: &mut Vec<Finding>) {
             };
             let offset = fence.start + 3 + context.offset;
             out.push(
-                at(Rule::TemplateInjection, step.path, node.pos_of(offset), &[&step.identity(), &context.raw])
+                at(Rule::TemplateInjection, step.path, cx.locate(step.path, node, offset, &context.raw), &[&step.identity(), &context.raw, &text[..offset].matches(context.raw.as_str()).count().to_string()])
                     .severity(severity)
                     .message(format!("`{}` {why} and is expanded into {what} ({})", context.raw, step.place()))
                     .help(format!(

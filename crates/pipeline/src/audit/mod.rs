@@ -18,7 +18,8 @@ use signoff_core::report::Finding;
 use crate::graph::{Graph, JobFacts};
 use crate::knowledge::Acts;
 use crate::load::Repo;
-use crate::model::{Action, Job, Pos, Step, Workflow};
+use crate::model::{Action, Job, Node, Pos, Step, Workflow};
+use signoff_core::yaml::tree::Style;
 
 signoff_core::rules! {
     /// Every rule of the pipeline gate.
@@ -138,6 +139,26 @@ impl StepRef<'_> {
 }
 
 impl Cx<'_> {
+    /// Where `needle`, found at byte `offset` of the scalar `node` of file `path`, is in the
+    /// file. A `|` block maps offsets to lines exactly; folded and multi-line plain or
+    /// quoted scalars do not, so the needle is found in the file's text instead.
+    pub(crate) fn locate(&self, path: &str, node: &Node, offset: usize, needle: &str) -> Pos {
+        let (Some(text), Some(source)) = (node.as_str(), self.repo.sources.get(path)) else {
+            return node.pos_of(offset);
+        };
+        if node.style() == Some(Style::Literal) || needle.is_empty() {
+            return node.pos_of(offset);
+        }
+        let nth = text
+            .get(..offset)
+            .map_or(0, |before| before.matches(needle).count());
+        let start = byte_of(source, node.pos);
+        source[start..]
+            .match_indices(needle)
+            .nth(nth)
+            .map_or(node.pos, |(at, _)| pos_at(source, start + at))
+    }
+
     /// Every step of every workflow job and every composite action, with what it does.
     pub(crate) fn steps(&self) -> Vec<StepRef<'_>> {
         let mut out = Vec::new();
@@ -186,6 +207,34 @@ impl Cx<'_> {
                     .enumerate()
                     .map(move |(ji, j)| (wi, w, ji, j, self.graph.facts(wi, ji)))
             })
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters) in `source`.
+fn byte_of(source: &str, pos: Pos) -> usize {
+    let mut offset = 0;
+    for (index, line) in source.split_inclusive('\n').enumerate() {
+        if index + 1 == pos.line as usize {
+            let column = pos.column.saturating_sub(1) as usize;
+            return offset
+                + line
+                    .char_indices()
+                    .nth(column)
+                    .map_or(line.len(), |(i, _)| i);
+        }
+        offset += line.len();
+    }
+    source.len()
+}
+
+/// The 1-based line and column of byte `offset` in `source`.
+fn pos_at(source: &str, offset: usize) -> Pos {
+    let before = &source[..offset.min(source.len())];
+    let line = before.matches('\n').count() as u32 + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    Pos {
+        line,
+        column: before[start..].chars().count() as u32 + 1,
     }
 }
 

@@ -58,7 +58,7 @@ fn workflow_level(workflow: &Workflow, out: &mut Vec<Finding>) {
     }
     match &workflow.permissions {
         None => out.push(
-            at(Rule::ExcessivePermissions, &workflow.path, Pos { line: 1, column: 1 }, &["workflow", "default"])
+            at(Rule::ExcessivePermissions, &workflow.path, Pos { line: workflow.top_lines.first().copied().unwrap_or(1), column: 1 }, &["workflow", "default"])
                 .message("the workflow sets no `permissions:`, so jobs without their own get the repository's default token (often read-write on everything)")
                 .help(HELP)
                 .build(),

@@ -26,7 +26,7 @@ impl Audit for Quality {
 
     fn run(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         for step in cx.steps() {
-            step_checks(&step, out);
+            step_checks(cx, &step, out);
         }
         for (_, workflow, _, job, facts) in cx.jobs() {
             if let Some(flag) = &job.continue_on_error {
@@ -63,7 +63,7 @@ impl Audit for Quality {
     }
 }
 
-fn step_checks(step: &StepRef<'_>, out: &mut Vec<Finding>) {
+fn step_checks(cx: &Cx<'_>, step: &StepRef<'_>, out: &mut Vec<Finding>) {
     let checks = Acts(step.acts.0 & (Acts::QUALITY.0 | Acts::SECURITY.0));
     if checks.is_empty() {
         return;
@@ -90,7 +90,7 @@ fn step_checks(step: &StepRef<'_>, out: &mut Vec<Finding>) {
                         let what = found.as_str().trim();
                         push(
                             step.path,
-                            run.pos_of(offset + found.start()),
+                            cx.locate(step.path, run, offset + found.start(), found.as_str()),
                             line_acts,
                             &step.place(),
                             &[&step.identity(), what],

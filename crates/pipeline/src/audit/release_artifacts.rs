@@ -35,7 +35,7 @@ impl Audit for ReleaseArtifacts {
                     }
                 }
                 if let Some(run) = &step.step.run {
-                    pushed_by_script(step, run, out);
+                    pushed_by_script(cx, step, run, out);
                 }
             }
             for node in step
@@ -44,7 +44,7 @@ impl Audit for ReleaseArtifacts {
                 .iter()
                 .chain(step.step.with.iter().map(|(_, v)| v))
             {
-                secret_versions(step, node, out);
+                secret_versions(cx, step, node, out);
             }
         }
     }
@@ -150,7 +150,7 @@ static PUSHED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:\s(?:-t|--tag)[ =]|\bdocker\s+(?:image\s+)?push\s+|--destination[ =]|\bbuilds\s+submit\b[^\n]*--tag[ =])([^\s'\x22;&|]+)").expect("valid regex")
 });
 
-fn pushed_by_script(step: &StepRef<'_>, run: &Node, out: &mut Vec<Finding>) {
+fn pushed_by_script(cx: &Cx<'_>, step: &StepRef<'_>, run: &Node, out: &mut Vec<Finding>) {
     let Some(script) = run.as_str() else { return };
     let mut first = None;
     let mut all_mutable = true;
@@ -165,13 +165,13 @@ fn pushed_by_script(step: &StepRef<'_>, run: &Node, out: &mut Vec<Finding>) {
             None => reference.as_str().contains('$'),
         };
         all_mutable &= !immutable;
-        first.get_or_insert(reference.start());
+        first.get_or_insert((reference.start(), reference.as_str()));
         names.push(format!("`{}`", reference.as_str()));
     }
-    if let Some(offset) = first.filter(|_| all_mutable) {
+    if let Some((offset, text)) = first.filter(|_| all_mutable) {
         report(
             step,
-            run.pos_of(offset),
+            cx.locate(step.path, run, offset, text),
             format!("pushes an image only as {}", names.join(", ")),
             out,
         );
@@ -191,12 +191,12 @@ static LATEST_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)--(?:set|update)-secrets[= ][^\n]*?[\w/-]+=[\w/.-]+:latest\b|\bsecrets\s+versions\s+access\s+latest\b|/secrets/[\w-]+/versions/latest\b").expect("valid regex")
 });
 
-fn secret_versions(step: &StepRef<'_>, node: &Node, out: &mut Vec<Finding>) {
+fn secret_versions(cx: &Cx<'_>, step: &StepRef<'_>, node: &Node, out: &mut Vec<Finding>) {
     let Some(text) = node.as_str() else { return };
     if let Some(found) = LATEST_SECRET.find(text) {
         let shown: String = found.as_str().chars().take(100).collect();
         out.push(
-            at(Rule::UnpinnedSecretVersion, step.path, node.pos_of(found.start()), &[&step.identity()])
+            at(Rule::UnpinnedSecretVersion, step.path, cx.locate(step.path, node, found.start(), found.as_str()), &[&step.identity()])
                 .message(format!("{} reads a secret at its latest version (`{shown}`), so rotating it changes the running release without a deploy, and a rollback does not restore the old value", step.place()))
                 .help("pin the secret version the release was tested with, e.g. `--set-secrets=API_KEY=api-key:3`, and bump it with a deploy")
                 .build(),

@@ -24,14 +24,17 @@ impl Audit for SupplyChain {
 
     fn run(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         for step in cx.steps() {
-            if let Some(uses) = &step.step.uses {
+            let gitlab = step
+                .workflow
+                .is_some_and(|(_, w)| w.flavor == Flavor::GitLab);
+            if let Some(uses) = step.step.uses.as_ref().filter(|_| !gitlab) {
                 unpinned(step.path, uses, &step.identity(), out);
                 if let Some(Uses::Docker(image)) = Uses::parse(&uses.text) {
                     image_pin(step.path, image, uses, "the step's `docker://` image", out);
                 }
             }
             if let Some(run) = &step.step.run {
-                curl_pipe(step.path, run, &step.identity(), out);
+                curl_pipe(cx, step.path, run, &step.identity(), out);
             }
         }
         for (_, workflow, _, job, _) in cx.jobs() {
@@ -143,7 +146,13 @@ static PIPE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid regex")
 });
 
-fn curl_pipe(path: &str, run: &crate::model::Node, identity: &str, out: &mut Vec<Finding>) {
+fn curl_pipe(
+    cx: &Cx<'_>,
+    path: &str,
+    run: &crate::model::Node,
+    identity: &str,
+    out: &mut Vec<Finding>,
+) {
     let Some(script) = run.as_str() else { return };
     for found in PIPE.find_iter(script) {
         let line = script[..found.start()].rfind('\n').map_or(0, |i| i + 1);
@@ -156,7 +165,7 @@ fn curl_pipe(path: &str, run: &crate::model::Node, identity: &str, out: &mut Vec
             .take(120)
             .collect();
         out.push(
-            at(Rule::CurlPipeShell, path, run.pos_of(found.start()), &[identity, found.as_str()])
+            at(Rule::CurlPipeShell, path, cx.locate(path, run, found.start(), found.as_str()), &[identity, found.as_str()])
                 .message(format!("`{text}` runs a downloaded script without checking it"))
                 .help("download to a file, check its checksum or signature, then run it: `curl -fsSLo install.sh \"$URL\" && echo \"$SHA256  install.sh\" | sha256sum -c - && sh install.sh`; or install a pinned version with a package manager or a pinned action")
                 .build(),

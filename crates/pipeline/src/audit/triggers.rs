@@ -26,14 +26,17 @@ impl Audit for Triggers {
             if workflow.flavor != Flavor::GitHub {
                 continue;
             }
-            for event in ["pull_request_target", "workflow_run"] {
-                if workflow.on.has(event)
-                    && !(event == "pull_request_target" && labeler_only(workflow))
-                {
+            for event in ["pull_request_target", "workflow_run", "issue_comment"] {
+                let Some(trigger) = workflow.on.get(event) else {
+                    continue;
+                };
+                if !(event == "pull_request_target" && labeler_only(workflow)) {
                     out.push(
-                        at(Rule::DangerousTriggers, &workflow.path, workflow.on.pos, &[event])
+                        at(Rule::DangerousTriggers, &workflow.path, trigger.pos, &[event])
                             .message(format!("the workflow runs on `{event}`: with the base repository's secrets and a write token, in reaction to code or events an outsider controls"))
-                            .help(if event == "workflow_run" {
+                            .help(if event == "issue_comment" {
+                                "anyone can comment: check `github.event.comment.author_association` before acting, never check out or run the pull request's code here, and treat the comment body as untrusted input"
+                            } else if event == "workflow_run" {
                                 "prefer `on: pull_request` and `needs:`; if this workflow must react to another, never check out or execute its artifacts or head commit, and treat every event field as untrusted"
                             } else {
                                 "use `on: pull_request` (no secrets for forks), or keep this workflow free of the pull request's code: no checkout of its head, no build, no scripts from it"
@@ -43,7 +46,7 @@ impl Audit for Triggers {
                 }
             }
             if PRIVILEGED.iter().any(|e| workflow.on.has(e)) {
-                checkouts(workflow, out);
+                checkouts(cx, workflow, out);
             }
         }
     }
@@ -64,7 +67,7 @@ static FETCH_PR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull/|\bgit\s+checkout\b[^\n]*\bFETCH_HEAD\b").expect("valid regex")
 });
 
-fn checkouts(workflow: &Workflow, out: &mut Vec<Finding>) {
+fn checkouts(cx: &Cx<'_>, workflow: &Workflow, out: &mut Vec<Finding>) {
     for job in &workflow.jobs {
         for (index, step) in job.steps.iter().enumerate() {
             let is_checkout = step
@@ -84,7 +87,7 @@ fn checkouts(workflow: &Workflow, out: &mut Vec<Finding>) {
                     let script = run.as_str()?;
                     let found = FETCH_PR.find(script)?;
                     Some((
-                        run.pos_of(found.start()),
+                        cx.locate(&workflow.path, run, found.start(), found.as_str()),
                         format!("runs `{}`", found.as_str()),
                     ))
                 }),

@@ -59,6 +59,7 @@ pub(crate) struct Triggers {
 #[derive(Debug, Clone)]
 pub(crate) struct Trigger {
     pub name: String,
+    pub pos: Pos,
     pub config: Option<Node>,
 }
 

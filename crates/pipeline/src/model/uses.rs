@@ -41,6 +41,10 @@ impl<'a> Uses<'a> {
         if text.starts_with("./") || text.starts_with("../") || text == "." {
             return Some(Uses::Local(text));
         }
+        // `$/path`: this repository at the same commit, like `./path`.
+        if let Some(rest) = text.strip_prefix("$/") {
+            return Some(Uses::Local(rest));
+        }
         if let Some(image) = text.strip_prefix("docker://") {
             return Some(Uses::Docker(image));
         }

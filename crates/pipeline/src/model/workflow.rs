@@ -89,6 +89,7 @@ fn triggers(doc: &Node, problems: &mut Vec<Problem>) -> Triggers {
             .map(|name| {
                 vec![Trigger {
                     name: name.to_owned(),
+                    pos: node.pos,
                     config: None,
                 }]
             })
@@ -98,6 +99,7 @@ fn triggers(doc: &Node, problems: &mut Vec<Problem>) -> Triggers {
             .filter_map(|item| {
                 item.as_str().map(|name| Trigger {
                     name: name.to_owned(),
+                    pos: item.pos,
                     config: None,
                 })
             })
@@ -106,6 +108,7 @@ fn triggers(doc: &Node, problems: &mut Vec<Problem>) -> Triggers {
             .iter()
             .map(|e| Trigger {
                 name: e.key.text.clone(),
+                pos: e.key.pos,
                 config: Some(e.value.clone()),
             })
             .collect(),
