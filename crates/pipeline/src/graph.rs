@@ -141,12 +141,14 @@ impl<'r> Graph<'r> {
         let (mut acts, mut scopes) = knowledge::step(step);
         if let Some(Uses::Local(path)) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
             let dir = local(path);
-            acts |= knowledge::commands::by_name(
-                &dir.rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .replace(['-', '_'], " "),
-            );
+            // The directory's name says what the action is for (`post-deploy-smoke-test`),
+            // not that the step deploys.
+            let base = dir
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .replace(['-', '_'], " ");
+            acts |= Acts(knowledge::commands::by_name(&base).0 & !Acts::NAMED_DEPLOY.0);
             match self.actions.get(&dir) {
                 Some(action) if depth < DEPTH && seen.insert(dir.clone()) => {
                     if action.using != "composite" {
@@ -214,16 +216,29 @@ impl<'r> Graph<'r> {
             .as_ref()
             .map(|e| e.text.to_ascii_lowercase());
         let env_is_registry = env.as_deref().is_some_and(|e| REGISTRY_ENV.is_match(e));
-        let named = facts.acts.has(Acts::NAMED_DEPLOY)
-            || knowledge::commands::by_name(&job.label()).has(Acts::NAMED_DEPLOY);
+        // Names are weak evidence: a job or step called "deploy" deploys when it runs
+        // under an environment, calls a (deploy) workflow or uploads a site.
+        let named = knowledge::commands::by_name(&job.label()).has(Acts::NAMED_DEPLOY);
+        let named_here = named || facts.acts.has(Acts::NAMED_DEPLOY);
         let deploys = facts.acts.has(Acts::DEPLOY)
             || (env.is_some()
                 && !env_is_registry
-                && (named
-                    || facts.acts.has(Acts::IMAGE_PUSH)
-                    || STAGE_ENV.is_match(env.as_deref().unwrap_or_default())))
-            || (named && (job.uses.is_some() || facts.acts.has(Acts::IMAGE_PUSH)));
+                && (named_here || facts.acts.has(Acts::UPLOAD) || job.uses.is_some()))
+            || (named && (job.uses.is_some() || facts.acts.has(Acts::UPLOAD)));
         if !deploys || (env_is_registry && !facts.acts.has(Acts::DEPLOY)) {
+            return None;
+        }
+        // A rollback job redeploys an old release; a marker job only records a deploy.
+        let workflow_name = workflow
+            .name
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let rollback = knowledge::commands::by_name(&format!("{} {workflow_name}", job.label()))
+            .has(Acts::ROLLBACK);
+        let marker_only =
+            facts.acts.has(Acts::MARKER) && !facts.acts.has(Acts(Acts::DEPLOY.0 | Acts::UPLOAD.0));
+        if rollback || marker_only {
             return None;
         }
         let pages = facts.acts.has(Acts::PAGES) || env.as_deref() == Some("github-pages");
@@ -362,8 +377,4 @@ static PREVIEW: LazyLock<Regex> = LazyLock::new(|| {
 static REGISTRY_ENV: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$")
         .expect("valid regex")
-});
-/// Environment names that read as a place something runs.
-static STAGE_ENV: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:prod|production|prd|live|stag|staging|stage|preprod|uat|qa|dev|development|sandbox|demo|preview|review|canary|github-pages|test|testing|int)").expect("valid regex")
 });

@@ -48,6 +48,7 @@ const PATTERNS: &[Pattern] = &[
     (r"\b(?:flyctl|fly)\s+deploy\b|\bvercel\b[^\n]*(?:\s--prod\b|\sdeploy\b)|\bnetlify\s+deploy\b|\bfirebase\s+deploy\b|\bheroku\s+(?:container:release|releases:)|\bgit\s+push\s+(?:heroku|dokku)\b|\brailway\s+up\b|\bdoctl\s+apps\s+(?:create-deployment|update)\b|\bcf\s+push\b|\bsurge\b\s", Acts::DEPLOY, &[]),
     (r"\bssh\b[^\n]*\b(?:docker(?:-|\s)compose\s+(?:up|pull)|systemctl\s+(?:restart|reload)|git\s+pull|pm2\s+(?:restart|reload)|deploy)\b|\bdocker\s+(?:stack\s+deploy|service\s+update)\b", Acts::DEPLOY, &[]),
     (r"\bmkdocs\s+gh-deploy\b|\bgh-pages\s+-d\b|\bghp-import\b", Acts(Acts::DEPLOY.0 | Acts::PAGES.0), &["contents"]),
+    (r"\bgsutil\b[^\n]*\srsync\b[^\n]*gs://|\bgcloud\s+storage\s+rsync\b|\baws\s+s3\s+sync\b[^\n]*s3://|\baz\s+storage\s+blob\s+(?:upload-batch|sync)\b|\brclone\s+sync\b", Acts::UPLOAD, &[]),
     // Publishing, releases, images.
     (r"\b(?:npm|yarn|pnpm)\s+publish\b|\b(?:twine\s+upload|poetry\s+publish|uv\s+publish|flit\s+publish|hatch\s+publish|cargo\s+publish|gem\s+push|dotnet\s+nuget\s+push|nuget\s+push|mvn\b[^\n]*\bdeploy|gradle\w*\b[^\n]*\bpublish\w*|changeset\s+publish|lerna\s+publish)\b", Acts::PUBLISH, &[]),
     (r"\b(?:semantic-release|goreleaser|release-it)\b|\bgh\s+release\s+(?:create|upload|edit)\b", Acts::RELEASE, &["contents"]),
@@ -222,11 +223,18 @@ static NAME: LazyLock<[(Regex, Acts); 11]> = LazyLock::new(|| {
     ]
 });
 
+/// Phrases that place a step relative to a deploy without being one.
+static AROUND_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:post|pre|after|before)[- _]?deploy(?:ment)?\b").expect("valid regex")
+});
+
 /// What a step's or job's name (lower-cased) says it does.
 pub(crate) fn by_name(label: &str) -> Acts {
     if label.is_empty() {
         return Acts::NONE;
     }
+    let label = AROUND_DEPLOY.replace_all(label, " ");
+    let label = label.as_ref();
     NAME.iter()
         .filter(|(re, _)| re.is_match(label))
         .fold(Acts::NONE, |acts, (_, a)| acts | *a)
@@ -294,5 +302,7 @@ mod tests {
         assert!(by_name("deploy to production").has(Acts::NAMED_DEPLOY));
         assert!(by_name("smoke test").has(Acts::HEALTH));
         assert!(!by_name("contest entry").has(Acts::TEST));
+        assert!(!by_name("zap scan post-deploy").has(Acts::NAMED_DEPLOY));
+        assert!(by_name("post-deploy smoke test").has(Acts::HEALTH));
     }
 }

@@ -38,6 +38,11 @@ impl Acts {
     pub const PAGES: Acts = Acts(1 << 19);
     /// The step's or job's name says it deploys (weak: needs other evidence).
     pub const NAMED_DEPLOY: Acts = Acts(1 << 20);
+    /// Files copied to a bucket or storage account (a static site, or just artifacts).
+    pub const UPLOAD: Acts = Acts(1 << 21);
+    /// Records a deploy somewhere else (a deployment marker, a release in an error
+    /// tracker, a chat message); does not deploy.
+    pub const MARKER: Acts = Acts(1 << 22);
 
     pub const QUALITY: Acts =
         Acts(Self::LINT.0 | Self::FORMAT.0 | Self::TYPECHECK.0 | Self::TEST.0);
@@ -168,6 +173,9 @@ pub(crate) fn step(step: &Step) -> (Acts, Scopes) {
         acts |= a;
         scopes = scopes.union(s);
     }
-    acts |= commands::by_name(&step.label());
+    // Names, not ids: an id like `chromatic-deploy` is a handle, not a claim.
+    if let Some(name) = &step.name {
+        acts |= commands::by_name(&name.text.to_ascii_lowercase());
+    }
     (acts, scopes)
 }
