@@ -78,23 +78,21 @@ impl Triggers {
     }
 
     /// The declared type of input `name` of `workflow_dispatch` or `workflow_call`
-    /// (`string` when declared without one); `None` when no trigger declares it.
+    /// (`string` when declared without one, or when any trigger declares it a string);
+    /// `None` when no trigger declares it.
     pub(crate) fn input_type(&self, name: &str) -> Option<String> {
-        ["workflow_dispatch", "workflow_call"]
+        let types: Vec<String> = ["workflow_dispatch", "workflow_call"]
             .iter()
-            .find_map(|event| {
+            .filter_map(|event| {
                 let inputs = self.get(event)?.config.as_ref()?.get("inputs")?;
-                let (_, input) = inputs
-                    .entries()
-                    .find(|(k, _)| k.text.eq_ignore_ascii_case(name))?;
-                Some(
-                    input
-                        .get("type")
-                        .and_then(Node::as_str)
-                        .unwrap_or("string")
-                        .to_ascii_lowercase(),
-                )
+                let (_, input) = inputs.entries().find(|(k, _)| k.text.eq_ignore_ascii_case(name))?;
+                Some(input.get("type").and_then(Node::as_str).unwrap_or("string").to_ascii_lowercase())
             })
+            .collect();
+        if types.iter().any(|t| t == "string") {
+            return Some("string".to_owned());
+        }
+        types.into_iter().next()
     }
 }
 
