@@ -173,6 +173,15 @@ fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
         argv("signoff-sbom", args, &[args.path.clone().into_os_string()]),
     ));
     plans.push(plan_coverage(args));
+    // The pipeline gate always applies; it reports `skipped` when there is no CI file.
+    plans.push(Planned::gate::<signoff_pipeline::Args>(
+        signoff_pipeline::run,
+        argv(
+            "signoff-pipeline",
+            args,
+            &[args.path.clone().into_os_string()],
+        ),
+    ));
     // The health check probes a deployed service, so it runs only when signoff.yml names
     // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
     if policy.health_check().checks.is_empty() {

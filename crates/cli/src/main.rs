@@ -33,6 +33,9 @@ enum Command {
     /// Find credentials in the working tree, the git history or a PR range
     #[command(name = "secret-scan")]
     SecretScan(signoff_secrets::Args),
+    /// Judge the CI/CD workflows and the release path (signoff-pipeline)
+    #[command(name = "pipeline")]
+    Pipeline(signoff_pipeline::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
         Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
         Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
+        Command::Pipeline(args) => signoff_core::gate::execute(args, signoff_pipeline::run),
     }
 }
 
@@ -89,6 +93,7 @@ mod tests {
             ("coverage", signoff_coverage::Args::command()),
             ("health-check", signoff_health::Args::command()),
             ("report", signoff_report::Args::command()),
+            ("pipeline", signoff_pipeline::Args::command()),
         ];
         for (name, own) in cases {
             let sub = cli

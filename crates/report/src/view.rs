@@ -168,6 +168,7 @@ pub fn title(id: &str) -> String {
         "coverage" => "Coverage".into(),
         "health-check" => "Health check".into(),
         "sbom-diff" => "Dependency changes".into(),
+        "pipeline" => "Pipeline and release path".into(),
         other => other.to_owned(),
     }
 }
@@ -478,6 +479,19 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
             (Some(added), Some(removed), Some(changed)) => {
                 format!("+{} −{} ~{}", added as u64, removed as u64, changed as u64)
             }
+            _ => findings_text(open),
+        },
+        "pipeline" => match (sum("workflows"), sum("production_deploys")) {
+            (Some(workflows), Some(deploys)) => format!(
+                "{}, {} in {}",
+                findings_text(open),
+                signoff_core::text::plural(
+                    deploys as u64,
+                    "production deploy",
+                    "production deploys"
+                ),
+                signoff_core::text::plural(workflows as u64, "workflow", "workflows")
+            ),
             _ => findings_text(open),
         },
         "health-check" => match (sum("checks_healthy"), sum("checks_total")) {

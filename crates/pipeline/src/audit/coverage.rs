@@ -79,7 +79,7 @@ fn scheduled(cx: &Cx<'_>, out: &mut Vec<Finding>) {
     let mut scanning = Vec::new();
     for (wi, workflow) in cx.repo.workflows.iter().enumerate() {
         if workflow.flavor != Flavor::GitHub {
-            return;
+            continue;
         }
         let scans = cx.graph.jobs[wi]
             .iter()

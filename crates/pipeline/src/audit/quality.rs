@@ -214,9 +214,14 @@ fn push(
 }
 
 fn concurrency(workflow: &crate::model::Workflow, out: &mut Vec<Finding>) {
-    if workflow.flavor != Flavor::GitHub
-        || !(workflow.on.has("pull_request") || workflow.on.has("pull_request_target"))
-    {
+    let Some(trigger) = workflow
+        .on
+        .get("pull_request")
+        .or_else(|| workflow.on.get("pull_request_target"))
+    else {
+        return;
+    };
+    if workflow.flavor != Flavor::GitHub {
         return;
     }
     let cancels = |c: &crate::model::Concurrency| {
@@ -241,7 +246,7 @@ fn concurrency(workflow: &crate::model::Workflow, out: &mut Vec<Finding>) {
         "has no `concurrency:` group"
     };
     out.push(
-        at(Rule::MissingConcurrency, &workflow.path, workflow.on.pos, &["concurrency"])
+        at(Rule::MissingConcurrency, &workflow.path, trigger.pos, &["concurrency"])
             .message(format!("the pull-request workflow {what}, so every push to a pull request queues another full run beside the outdated one"))
             .help("add at the top of the workflow:\n  concurrency:\n    group: ${{ github.workflow }}-${{ github.event.pull_request.number || github.ref }}\n    cancel-in-progress: ${{ github.event_name == 'pull_request' }}")
             .build(),

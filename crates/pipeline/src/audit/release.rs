@@ -50,7 +50,7 @@ impl Audit for ReleasePath {
                 let Some(deploy) = &facts.deploy else {
                     continue;
                 };
-                if deploy.stage != Stage::Production || deploy.pages {
+                if deploy.pages || deploy.stage == Stage::Preview {
                     continue;
                 }
                 let d = Deployed {
@@ -60,9 +60,14 @@ impl Audit for ReleasePath {
                     ji,
                     job,
                     why: &deploy.why,
+                    stage: deploy.stage,
                 };
-                d.gated(security_exists, out);
+                // Staging deploys are judged only for tests an input can skip.
                 d.bypass(out);
+                if deploy.stage != Stage::Production {
+                    continue;
+                }
+                d.gated(security_exists, out);
                 let protected = d.protected(out);
                 d.staging(staging_anywhere, protected, out);
                 d.checked_after(out);
@@ -80,6 +85,7 @@ struct Deployed<'a> {
     ji: usize,
     job: &'a Job,
     why: &'a str,
+    stage: Stage,
 }
 
 impl Deployed<'_> {
@@ -91,8 +97,10 @@ impl Deployed<'_> {
     ) -> signoff_core::finding::FindingBuilder {
         at(rule, &self.workflow.path, pos, &[&self.job.id.text])
             .message(format!(
-                "production deploy `{}` ({}) {what}",
-                self.job.id.text, self.why
+                "{} deploy `{}` ({}) {what}",
+                self.stage.as_str(),
+                self.job.id.text,
+                self.why
             ))
             .detail("job", self.job.id.text.clone())
     }
@@ -194,6 +202,14 @@ impl Deployed<'_> {
         );
     }
 
+    fn bypass_severity(&self) -> Severity {
+        if self.stage == Stage::Production {
+            Severity::High
+        } else {
+            Severity::Medium
+        }
+    }
+
     fn bypass(&self, out: &mut Vec<Finding>) {
         let graph = self.cx.graph;
         let facts = self.facts();
@@ -223,6 +239,7 @@ impl Deployed<'_> {
             let whose = &self.workflow.jobs[j].id.text;
             out.push(
                 self.finding(Rule::DeployGateBypass, cond.pos, format!("runs even when the jobs it needs fail or are skipped: `{whose}` has `if: {}`", cond.text.trim()))
+                    .severity(self.bypass_severity())
                     .help("require success of what the deploy needs, e.g. `if: ${{ !cancelled() && needs.test.result == 'success' }}`, or drop `always()` so a failed or skipped test stops the deploy")
                     .build(),
             );
@@ -234,6 +251,7 @@ impl Deployed<'_> {
             }
             out.push(
                 self.finding(Rule::DeployGateBypass, cond.pos, format!("can ship untested: {whose} is skipped by `if: {}`", cond.text.trim()))
+                    .severity(self.bypass_severity())
                     .help("remove the skip input, or keep it only for non-production deploys (`if: inputs.environment != 'production'`)")
                     .build(),
             );

@@ -152,7 +152,7 @@ static PUSHED: LazyLock<Regex> = LazyLock::new(|| {
 
 fn pushed_by_script(cx: &Cx<'_>, step: &StepRef<'_>, run: &Node, out: &mut Vec<Finding>) {
     let Some(script) = run.as_str() else { return };
-    let mut first = None;
+    let mut first: Option<(usize, &str, bool)> = None;
     let mut all_mutable = true;
     let mut names = Vec::new();
     for captures in PUSHED.captures_iter(script) {
@@ -165,10 +165,17 @@ fn pushed_by_script(cx: &Cx<'_>, step: &StepRef<'_>, run: &Node, out: &mut Vec<F
             None => reference.as_str().contains('$'),
         };
         all_mutable &= !immutable;
-        first.get_or_insert((reference.start(), reference.as_str()));
+        // Point at the push itself when there is one, else at the first tag.
+        let pushes = captures
+            .get(0)
+            .is_some_and(|m| !m.as_str().trim_start().starts_with('-'));
+        if pushes && first.is_none_or(|(_, _, pushed)| !pushed) {
+            first = Some((reference.start(), reference.as_str(), true));
+        }
+        first.get_or_insert((reference.start(), reference.as_str(), false));
         names.push(format!("`{}`", reference.as_str()));
     }
-    if let Some((offset, text)) = first.filter(|_| all_mutable) {
+    if let Some((offset, text, _)) = first.filter(|_| all_mutable) {
         report(
             step,
             cx.locate(step.path, run, offset, text),

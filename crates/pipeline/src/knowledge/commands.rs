@@ -212,7 +212,7 @@ static NAME: LazyLock<[(Regex, Acts); 11]> = LazyLock::new(|| {
         (re(r"\b(?:sbom|cyclonedx|spdx)\b"), Acts::SBOM),
         (
             re(
-                r"\b(?:vulnerabilit(?:y|ies)(?: scan)?|vulns?|dependency (?:scan|review|audit)|npm audit|pip-audit|osv-scanner)\b",
+                r"\b(?:vulnerabilit(?:y|ies)(?: scan)?|vulns?|dependency (?:scan|review|audit)|security (?:scan|audit|check)s?|npm audit|pip-audit|osv-scanner)\b",
             ),
             Acts::DEP_SCAN,
         ),

@@ -85,8 +85,16 @@ impl Triggers {
             .iter()
             .filter_map(|event| {
                 let inputs = self.get(event)?.config.as_ref()?.get("inputs")?;
-                let (_, input) = inputs.entries().find(|(k, _)| k.text.eq_ignore_ascii_case(name))?;
-                Some(input.get("type").and_then(Node::as_str).unwrap_or("string").to_ascii_lowercase())
+                let (_, input) = inputs
+                    .entries()
+                    .find(|(k, _)| k.text.eq_ignore_ascii_case(name))?;
+                Some(
+                    input
+                        .get("type")
+                        .and_then(Node::as_str)
+                        .unwrap_or("string")
+                        .to_ascii_lowercase(),
+                )
             })
             .collect();
         if types.iter().any(|t| t == "string") {

@@ -1,0 +1,120 @@
+//! The seed-fault repository (`tests/fixtures/seed-fault/`, see its README): every fault
+//! planted for a gate is reported with its rule at its line, and `signoff check` rejects
+//! the repository.
+
+use std::path::{Path, PathBuf};
+
+use crate::signoff;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-fault")
+}
+
+/// Copies the fixture into a fresh git repository with one commit.
+fn repository() -> signoff_testkit::GitRepo {
+    let mut repo = signoff_testkit::GitRepo::new();
+    copy(&fixture(), repo.path());
+    repo.commit("the seed-fault repository");
+    repo
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `rule path:line` of a finding or an expected fault (`rule path` for one about the
+/// whole repository, which has no line).
+fn place(item: &serde_json::Value, location: &serde_json::Value) -> String {
+    let rule = item["rule"].as_str().unwrap();
+    let path = location["path"].as_str().unwrap_or("");
+    match location["line"].as_u64() {
+        Some(line) => format!("{rule} {path}:{line}"),
+        None => format!("{rule} {path}"),
+    }
+}
+
+/// `rule path:line` of every finding of a gate report.
+fn reported(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| place(f, &f["location"]))
+        .collect()
+}
+
+#[test]
+fn every_planted_pipeline_fault_is_reported_at_its_line() {
+    let repo = repository();
+    let out = repo.path().join("out");
+    let run = signoff()
+        .args(["pipeline", "--out"])
+        .arg(&out)
+        .arg(repo.path())
+        .run();
+    assert_eq!(
+        run.code,
+        1,
+        "the gate fails on the planted faults\n{}",
+        run.all_output()
+    );
+    let report = signoff_testkit::assert_valid_gate_report(&out.join("pipeline.gate.json"));
+    let found = reported(&report);
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture().join("expected/pipeline.json")).unwrap(),
+    )
+    .unwrap();
+    let faults = expected["faults"].as_array().unwrap();
+    assert!(faults.len() >= 40, "{} faults", faults.len());
+    let missed: Vec<String> = faults
+        .iter()
+        .map(|f| place(f, f))
+        .filter(|want| !found.contains(want))
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "planted faults not reported at their line:\n{}\n\nreported:\n{}",
+        missed.join("\n"),
+        found.join("\n")
+    );
+    // What the gate reports beyond the planted faults is reviewed here.
+    let mut all = found.clone();
+    all.sort();
+    insta::assert_snapshot!(all.join("\n"));
+    // The SARIF log carries the same findings.
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("pipeline.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        found.len()
+    );
+}
+
+#[test]
+fn signoff_check_rejects_the_seed_fault_repository() {
+    let repo = repository();
+    let run = signoff().current_dir(repo.path()).arg("check").run();
+    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert!(
+        run.stdout.starts_with("signoff: REJECTED"),
+        "{}",
+        run.stdout
+    );
+    let report = std::fs::read_to_string(repo.path().join("signoff-out/report.md")).unwrap();
+    assert!(report.contains("The `pipeline` gate failed."), "{report}");
+    assert!(report.contains("Pipeline and release path"), "{report}");
+    let gate = signoff_testkit::assert_valid_gate_report(
+        &repo.path().join("signoff-out/pipeline.gate.json"),
+    );
+    assert_eq!(gate["status"], "fail");
+}
