@@ -316,6 +316,49 @@ impl<'r> Graph<'r> {
         None
     }
 
+    /// What runs before and after the deploy inside job `ji` of workflow `wi`: its steps
+    /// around the first one that deploys, or, when it calls a local reusable workflow, the
+    /// jobs of that workflow around its first deploy job.
+    pub(crate) fn around_deploy(&self, wi: usize, ji: usize, depth: usize) -> (Acts, Acts) {
+        let job = &self.repo.workflows[wi].jobs[ji];
+        let facts = &self.jobs[wi][ji];
+        if let Some(uses) = &job.uses {
+            let callee = match Uses::parse(&uses.text) {
+                Some(Uses::Local(path)) => self.workflows.get(&local(path)).copied(),
+                _ => None,
+            };
+            let Some(ci) = callee.filter(|_| depth < DEPTH) else {
+                return (Acts::NONE, Acts::NONE);
+            };
+            let jobs = &self.jobs[ci];
+            let Some(d) = (0..jobs.len())
+                .find(|&j| jobs[j].acts.has(Acts::DEPLOY) || jobs[j].deploy.is_some())
+            else {
+                return (Acts::NONE, Acts::NONE);
+            };
+            let (inner_before, inner_after) = self.around_deploy(ci, d, depth + 1);
+            let before = jobs[d]
+                .upstream
+                .iter()
+                .fold(inner_before, |acc, &j| acc | jobs[j].acts);
+            let after = jobs
+                .iter()
+                .filter(|f| f.upstream.contains(&d))
+                .fold(inner_after, |acc, f| acc | f.acts);
+            return (before, after);
+        }
+        let deploys = Acts(Acts::DEPLOY.0 | Acts::NAMED_DEPLOY.0 | Acts::UPLOAD.0);
+        match facts.steps.iter().position(|s| s.has(deploys)) {
+            Some(i) => {
+                let before = facts.steps[..i].iter().fold(Acts::NONE, |acc, s| acc | *s);
+                let during = Acts(facts.steps[i].0 & Acts::HEALTH.0);
+                let after = facts.steps[i + 1..].iter().fold(during, |acc, s| acc | *s);
+                (before, after)
+            }
+            None => (Acts::NONE, Acts(facts.acts.0 & Acts::HEALTH.0)),
+        }
+    }
+
     /// The facts of a job.
     pub(crate) fn facts(&self, workflow: usize, job: usize) -> &JobFacts {
         &self.jobs[workflow][job]

@@ -86,22 +86,33 @@ pub(crate) fn load(
         manifests: found.manifests,
         ..Repo::default()
     };
-    let read: Vec<(Kind, String, Result<Vec<u8>, std::io::Error>)> = found
+    let read: Vec<(Kind, String, std::io::Result<(Vec<u8>, u64)>)> = found
         .files
         .into_par_iter()
         .map(|(kind, rel)| {
-            let bytes = std::fs::read(root.join(&rel));
+            let bytes = read_bounded(&root.join(&rel));
             (kind, rel, bytes)
         })
         .collect();
     let mut parsed = Vec::with_capacity(read.len());
-    for (kind, rel, bytes) in read {
-        let bytes = bytes.map_err(|source| LoadError::Unreadable {
+    for (kind, rel, read) in read {
+        let (bytes, size) = read.map_err(|source| LoadError::Unreadable {
             path: rel.clone(),
             source,
         })?;
         repo.files_read += 1;
         repo.bytes_read += bytes.len() as u64;
+        if size > MAX_BYTES as u64 {
+            repo.invalid.push(Invalid {
+                path: rel,
+                problem: Problem {
+                    pos: Pos::default(),
+                    message: format!("the file is {size} bytes, over the {MAX_BYTES} byte limit"),
+                    help: "a workflow is a few kilobytes; split it into reusable workflows, or check that this is the right file".into(),
+                },
+            });
+            continue;
+        }
         parsed.push((kind, rel, bytes));
     }
     let outcomes: Vec<Outcome> = parsed
@@ -115,6 +126,7 @@ pub(crate) fn load(
         if let Some((path, text)) = outcome.source {
             repo.sources.insert(path, text);
         }
+        repo.sources.extend(outcome.extra_sources);
         if outcome.dependabot.is_some() && repo.dependabot.is_none() {
             repo.dependabot = outcome.dependabot;
         }
@@ -130,11 +142,24 @@ pub(crate) fn load(
     Ok(repo)
 }
 
+/// A file's bytes, or only its first `MAX_BYTES + 1` when it is larger: the parser
+/// rejects it by size, and a 50 MB file is not read to the end for that.
+fn read_bounded(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes, size))
+}
+
 #[derive(Default)]
 struct Outcome {
     workflow: Option<Workflow>,
     action: Option<Action>,
     source: Option<(String, String)>,
+    /// Files a pipeline includes, with their text.
+    extra_sources: Vec<(String, String)>,
     invalid: Vec<Invalid>,
     dependabot: Option<(String, Node)>,
     renovate: Option<(String, String)>,
@@ -151,17 +176,7 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
         merge_keys: kind == Kind::GitLab,
         ..Limits::default()
     };
-    let invalid = |problem: signoff_core::diag::Problem| Invalid {
-        path: rel.to_owned(),
-        problem: Problem {
-            pos: Pos {
-                line: u32::try_from(problem.line).unwrap_or(0),
-                column: u32::try_from(problem.column).unwrap_or(0),
-            },
-            message: problem.message,
-            help: problem.help.unwrap_or_default(),
-        },
-    };
+    let invalid = |problem: signoff_core::diag::Problem| invalid_at(rel, problem);
     let docs = match tree::parse(bytes, rel, &limits) {
         Ok(docs) => docs,
         Err(error) => {
@@ -188,10 +203,12 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
             problems
         }
         Kind::GitLab => {
-            let doc = with_includes(doc, root, &limits);
-            let (workflow, problems) = model::gitlab::read(rel, &doc);
+            let included = with_includes(doc, root, &limits);
+            let (workflow, problems) = model::gitlab::read(rel, &included.doc, &included.origins);
             outcome.workflow = Some(workflow);
             outcome.source = Some((rel.to_owned(), text));
+            outcome.extra_sources = included.sources;
+            outcome.invalid.extend(included.invalid);
             problems
         }
         Kind::Action => {
@@ -216,9 +233,20 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
     outcome
 }
 
-/// The pipeline with the jobs of its local `include:` files added (the including file's
-/// own keys win), three levels deep.
-fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Node {
+/// A pipeline with the jobs of its local `include:` files added (the including file's own
+/// keys win), three levels deep; which file each added key came from; the included files'
+/// text; and the included files that could not be read as YAML.
+struct Included {
+    doc: Node,
+    origins: HashMap<String, String>,
+    sources: Vec<(String, String)>,
+    invalid: Vec<Invalid>,
+}
+
+fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Included {
+    let mut origins = HashMap::new();
+    let mut sources = Vec::new();
+    let mut invalid = Vec::new();
     let mut pending = model::gitlab::local_includes(&doc);
     let mut seen = 0;
     while let Some(path) = pending.pop() {
@@ -226,15 +254,18 @@ fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Node {
         if seen > 50 || path.contains("..") || path.contains('*') {
             continue;
         }
-        let Ok(bytes) = std::fs::read(root.join(&path)) else {
+        let Ok(bytes) = read_bounded(&root.join(&path)).map(|(bytes, _)| bytes) else {
             continue;
         };
-        let Ok(docs) = tree::parse(&bytes, &path, limits) else {
-            continue;
+        let included = match tree::parse(&bytes, &path, limits) {
+            Ok(docs) => docs.into_iter().next(),
+            Err(error) => {
+                invalid.extend(error.problems.into_iter().map(|p| invalid_at(&path, p)));
+                None
+            }
         };
-        let Some(included) = docs.into_iter().next() else {
-            continue;
-        };
+        let Some(included) = included else { continue };
+        sources.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         if seen < 4 {
             pending.extend(model::gitlab::local_includes(&included));
         }
@@ -245,11 +276,32 @@ fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Node {
         };
         for entry in extra {
             if !entries.iter().any(|e| e.key.text == entry.key.text) {
+                origins.insert(entry.key.text.clone(), path.clone());
                 entries.push(entry);
             }
         }
     }
-    doc
+    Included {
+        doc,
+        origins,
+        sources,
+        invalid,
+    }
+}
+
+/// A problem the YAML reader found in `path`, as an invalid-file finding.
+fn invalid_at(path: &str, problem: signoff_core::diag::Problem) -> Invalid {
+    Invalid {
+        path: path.to_owned(),
+        problem: Problem {
+            pos: Pos {
+                line: u32::try_from(problem.line).unwrap_or(0),
+                column: u32::try_from(problem.column).unwrap_or(0),
+            },
+            message: problem.message,
+            help: problem.help.unwrap_or_default(),
+        },
+    }
 }
 
 struct Found {

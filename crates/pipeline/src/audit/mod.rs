@@ -167,7 +167,7 @@ impl Cx<'_> {
                 let facts = self.graph.facts(wi, ji);
                 for (index, step) in job.steps.iter().enumerate() {
                     out.push(StepRef {
-                        path: &workflow.path,
+                        path: workflow.file_of(job),
                         workflow: Some((wi, workflow)),
                         job: Some((ji, job)),
                         action: None,

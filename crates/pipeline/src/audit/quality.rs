@@ -38,7 +38,7 @@ impl Audit for Quality {
                         "continue-on-error"
                     };
                     non_blocking(
-                        &workflow.path,
+                        workflow.file_of(job),
                         flag,
                         Acts(checks),
                         &format!("job `{}`", job.id.text),

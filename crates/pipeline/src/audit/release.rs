@@ -95,14 +95,19 @@ impl Deployed<'_> {
         pos: crate::model::Pos,
         what: String,
     ) -> signoff_core::finding::FindingBuilder {
-        at(rule, &self.workflow.path, pos, &[&self.job.id.text])
-            .message(format!(
-                "{} deploy `{}` ({}) {what}",
-                self.stage.as_str(),
-                self.job.id.text,
-                self.why
-            ))
-            .detail("job", self.job.id.text.clone())
+        at(
+            rule,
+            self.workflow.file_of(self.job),
+            pos,
+            &[&self.job.id.text],
+        )
+        .message(format!(
+            "{} deploy `{}` ({}) {what}",
+            self.stage.as_str(),
+            self.job.id.text,
+            self.why
+        ))
+        .detail("job", self.job.id.text.clone())
     }
 
     fn facts(&self) -> &crate::graph::JobFacts {
@@ -113,21 +118,11 @@ impl Deployed<'_> {
     /// job before the first deploy step, and upstream workflows it waits for.
     fn before(&self) -> Acts {
         let facts = self.facts();
-        let mut acts = facts.upstream.iter().fold(Acts::NONE, |acc, &j| {
-            acc | self.cx.graph.facts(self.wi, j).acts
-        });
-        let first_deploy = facts
-            .steps
+        let (inside, _) = self.cx.graph.around_deploy(self.wi, self.ji, 0);
+        let acts = facts
+            .upstream
             .iter()
-            .position(|s| s.has(Acts::DEPLOY))
-            .unwrap_or(facts.steps.len());
-        acts |= facts.steps[..first_deploy]
-            .iter()
-            .fold(Acts::NONE, |acc, s| acc | *s);
-        if self.job.uses.is_some() {
-            // A called workflow's own jobs may test before they deploy.
-            acts |= Acts(facts.acts.0 & (Acts::QUALITY.0 | Acts::SECURITY.0));
-        }
+            .fold(inside, |acc, &j| acc | self.cx.graph.facts(self.wi, j).acts);
         acts | self.upstream_workflows()
     }
 
@@ -358,15 +353,8 @@ impl Deployed<'_> {
 
     fn checked_after(&self, out: &mut Vec<Finding>) {
         let graph = self.cx.graph;
-        let facts = self.facts();
-        let first_deploy = facts.steps.iter().position(|s| s.has(Acts::DEPLOY));
-        let after_in_job = match first_deploy {
-            Some(i) => {
-                facts.steps[i..].iter().any(|s| s.has(Acts::HEALTH))
-                    || facts.steps[i + 1..].iter().any(|s| s.has(Acts::TEST))
-            }
-            None => facts.acts.has(Acts::HEALTH),
-        };
+        let (_, inside) = graph.around_deploy(self.wi, self.ji, 0);
+        let after_in_job = inside.has(Acts(Acts::HEALTH.0 | Acts::TEST.0));
         let downstream = graph.jobs[self.wi].iter().any(|f| {
             f.upstream.contains(&self.ji) && f.acts.has(Acts(Acts::HEALTH.0 | Acts::TEST.0))
         });

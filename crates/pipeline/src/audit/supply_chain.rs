@@ -52,7 +52,7 @@ impl Audit for SupplyChain {
                 } else {
                     what
                 };
-                image_pin(&workflow.path, &image.text, image, what, out);
+                image_pin(workflow.file_of(job), &image.text, image, what, out);
             }
         }
         for action in &cx.repo.actions {

@@ -26,7 +26,11 @@ const RESERVED: &[&str] = &[
 const DEFAULT_STAGES: &[&str] = &[".pre", "build", "test", "deploy", ".post"];
 
 /// Reads a pipeline document (local `include:` files are merged by the loader first).
-pub(crate) fn read(path: &str, doc: &Node) -> (Workflow, Vec<Problem>) {
+pub(crate) fn read(
+    path: &str,
+    doc: &Node,
+    origins: &std::collections::HashMap<String, String>,
+) -> (Workflow, Vec<Problem>) {
     let mut problems = Vec::new();
     if !doc.is_mapping() {
         problems.push(problem(
@@ -52,18 +56,17 @@ pub(crate) fn read(path: &str, doc: &Node) -> (Workflow, Vec<Problem>) {
             .iter()
             .position(|s| s == stage)
             .unwrap_or(usize::MAX / 2);
-        jobs.push((
-            rank,
-            job(
-                Str {
-                    text: key.text.clone(),
-                    pos: key.pos,
-                },
-                &node,
-                doc,
-                default,
-            ),
-        ));
+        let mut job = job(
+            Str {
+                text: key.text.clone(),
+                pos: key.pos,
+            },
+            &node,
+            doc,
+            default,
+        );
+        job.file = origins.get(&key.text).cloned();
+        jobs.push((rank, job));
     }
     // A job without `needs:` waits for every job of the stages before its own.
     let ranks: Vec<(usize, String)> = jobs
@@ -191,6 +194,7 @@ fn job(id: Str, node: &Node, doc: &Node, default: Option<&Node>) -> Job {
                     .iter()
                     .any(|r| r.get("when").and_then(Node::as_str) == Some("manual"))
             }),
+        file: None,
         id,
     }
 }
@@ -272,6 +276,7 @@ fn templates(doc: &Node) -> Vec<Job> {
                 uses: None,
                 with: Vec::new(),
                 manual: false,
+                file: None,
             }
         })
         .collect()

@@ -48,6 +48,13 @@ pub(crate) struct Workflow {
     pub top_lines: Vec<u32>,
 }
 
+impl Workflow {
+    /// The file a job of this workflow is written in.
+    pub(crate) fn file_of<'a>(&'a self, job: &'a Job) -> &'a str {
+        job.file.as_deref().unwrap_or(&self.path)
+    }
+}
+
 /// The `on:` block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Triggers {
@@ -163,6 +170,8 @@ pub(crate) struct Job {
     pub with: Vec<(Str, Node)>,
     /// GitLab `when: manual`.
     pub manual: bool,
+    /// The file the job is written in, when not the workflow's own (a GitLab `include:`).
+    pub file: Option<String>,
 }
 
 impl Job {

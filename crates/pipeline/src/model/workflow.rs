@@ -210,6 +210,7 @@ fn job(id: Str, node: &Node, problems: &mut Vec<Problem>) -> Job {
         uses,
         with: pairs(node.get("with")),
         manual: false,
+        file: None,
         id,
     }
 }
