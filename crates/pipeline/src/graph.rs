@@ -391,11 +391,12 @@ fn upstream(workflow: &Workflow, index: usize) -> Vec<usize> {
     let mut stack: Vec<usize> = vec![index];
     while let Some(at) = stack.pop() {
         for need in &workflow.jobs[at].needs {
-            if let Some(&j) = ids.get(need.text.as_str()) {
-                if j != index && !out.contains(&j) {
-                    out.push(j);
-                    stack.push(j);
-                }
+            if let Some(&j) = ids.get(need.text.as_str())
+                && j != index
+                && !out.contains(&j)
+            {
+                out.push(j);
+                stack.push(j);
             }
         }
     }

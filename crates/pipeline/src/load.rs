@@ -86,7 +86,7 @@ pub(crate) fn load(
         manifests: found.manifests,
         ..Repo::default()
     };
-    let read: Vec<(Kind, String, std::io::Result<(Vec<u8>, u64)>)> = found
+    let read: Vec<(Kind, String, std::io::Result<Read>)> = found
         .files
         .into_par_iter()
         .map(|(kind, rel)| {
@@ -142,9 +142,12 @@ pub(crate) fn load(
     Ok(repo)
 }
 
+/// A file's bytes (at most `MAX_BYTES + 1`) and its size.
+type Read = (Vec<u8>, u64);
+
 /// A file's bytes, or only its first `MAX_BYTES + 1` when it is larger: the parser
 /// rejects it by size, and a 50 MB file is not read to the end for that.
-fn read_bounded(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
+fn read_bounded(path: &Path) -> std::io::Result<Read> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
@@ -359,17 +362,17 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Found {
             }
             let kind = kind_of(&rel);
             let ecosystem = ecosystem_of(&rel);
-            if kind.is_some() || ecosystem.is_some() {
-                if let Ok(mut found) = found.lock() {
-                    if let Some(kind) = kind {
-                        found.files.push((kind, rel.clone()));
-                    }
-                    if let Some(ecosystem) = ecosystem {
-                        found.manifests.push(Manifest {
-                            ecosystem,
-                            path: rel,
-                        });
-                    }
+            if (kind.is_some() || ecosystem.is_some())
+                && let Ok(mut found) = found.lock()
+            {
+                if let Some(kind) = kind {
+                    found.files.push((kind, rel.clone()));
+                }
+                if let Some(ecosystem) = ecosystem {
+                    found.manifests.push(Manifest {
+                        ecosystem,
+                        path: rel,
+                    });
                 }
             }
             ignore::WalkState::Continue

@@ -162,7 +162,7 @@ fn judge(args: &Args, policy: &PipelinePolicy, report: &mut ReportBuilder, findi
         .metric("findings", findings.len() as u64)
         .metric("findings_open", open.len() as u64);
     report.check(
-        Check::new(&format!("open-findings-{fail_on}-or-worse"), Op::Le, 0.0, failing as f64)
+        Check::new(format!("open-findings-{fail_on}-or-worse"), Op::Le, 0.0, failing as f64)
             .message(format!("open findings of severity {fail_on} or worse (waive or baseline a finding to accept it)")),
     );
     let warning = open
@@ -202,10 +202,13 @@ fn write_sarif(args: &Args, ctx: &Context, report: &mut ReportBuilder, findings:
     {
         report.error(format!("error: cannot write {}: {error}\n  = help: check that --out names a writable directory", out.join(SARIF_FILE).display()));
     }
-    if let Some(extra) = &args.sarif {
-        if let Err(error) = signoff_core::fs::write_atomic(extra, text.as_bytes()) {
-            report.error(format!("error: cannot write the SARIF log to {}: {error}\n  = help: check the --sarif path", extra.display()));
-        }
+    if let Some(extra) = &args.sarif
+        && let Err(error) = signoff_core::fs::write_atomic(extra, text.as_bytes())
+    {
+        report.error(format!(
+            "error: cannot write the SARIF log to {}: {error}\n  = help: check the --sarif path",
+            extra.display()
+        ));
     }
 }
 

@@ -30,7 +30,7 @@ signoff_core::rules! {
         ExcessivePermissions = ("excessive-permissions", Severity::Medium, "The GITHUB_TOKEN gets the default, read-all or write-all permissions, or write scopes for the whole workflow"),
         UnusedWritePermission = ("unused-write-permission", Severity::Medium, "A job is granted a write scope that none of its steps uses"),
         TemplateInjection = ("template-injection", Severity::High, "An expression an attacker can control is expanded into a script"),
-        DangerousTriggers = ("dangerous-triggers", Severity::High, "The workflow runs on pull_request_target or workflow_run, with secrets and a write token"),
+        DangerousTriggers = ("dangerous-triggers", Severity::High, "The workflow runs on pull_request_target, workflow_run or issue_comment, with secrets and a write token"),
         UntrustedCheckout = ("untrusted-checkout", Severity::Critical, "A privileged workflow checks out the pull request's code"),
         NonBlockingCheck = ("non-blocking-check", Severity::Medium, "A lint, test or security step cannot fail the run"),
         MissingTimeout = ("missing-timeout", Severity::Low, "A job has no timeout-minutes"),

@@ -79,28 +79,28 @@ fn step_checks(cx: &Cx<'_>, step: &StepRef<'_>, out: &mut Vec<Finding>) {
             out,
         );
     }
-    if let Some(run) = &step.step.run {
-        if let Some(script) = run.as_str() {
-            let mut offset = 0;
-            for line in script.split_inclusive('\n') {
-                let line_acts =
-                    Acts(commands::classify(line).0.0 & (Acts::QUALITY.0 | Acts::SECURITY.0));
-                if !line_acts.is_empty() {
-                    if let Some(found) = SWALLOW.find(line) {
-                        let what = found.as_str().trim();
-                        push(
-                            step.path,
-                            cx.locate(step.path, run, offset + found.start(), found.as_str()),
-                            line_acts,
-                            &step.place(),
-                            &[&step.identity(), what],
-                            format!("`{what}`"),
-                            out,
-                        );
-                    }
-                }
-                offset += line.len();
+    if let Some(run) = &step.step.run
+        && let Some(script) = run.as_str()
+    {
+        let mut offset = 0;
+        for line in script.split_inclusive('\n') {
+            let line_acts =
+                Acts(commands::classify(line).0.0 & (Acts::QUALITY.0 | Acts::SECURITY.0));
+            if !line_acts.is_empty()
+                && let Some(found) = SWALLOW.find(line)
+            {
+                let what = found.as_str().trim();
+                push(
+                    step.path,
+                    cx.locate(step.path, run, offset + found.start(), found.as_str()),
+                    line_acts,
+                    &step.place(),
+                    &[&step.identity(), what],
+                    format!("`{what}`"),
+                    out,
+                );
             }
+            offset += line.len();
         }
     }
     let slug = step
@@ -111,24 +111,24 @@ fn step_checks(cx: &Cx<'_>, step: &StepRef<'_>, out: &mut Vec<Finding>) {
         .map(|u| u.slug())
         .unwrap_or_default();
     for (action, input, values) in SOFT_INPUTS {
-        if slug.starts_with(action) {
-            if let Some(node) = step.step.input(input) {
-                let value = node
-                    .as_str()
-                    .unwrap_or_default()
-                    .trim_matches(['\'', '"'])
-                    .to_ascii_lowercase();
-                if values.contains(&value.as_str()) {
-                    push(
-                        step.path,
-                        node.pos,
-                        checks,
-                        &step.place(),
-                        &[&step.identity(), input],
-                        format!("`{input}: {value}`"),
-                        out,
-                    );
-                }
+        if slug.starts_with(action)
+            && let Some(node) = step.step.input(input)
+        {
+            let value = node
+                .as_str()
+                .unwrap_or_default()
+                .trim_matches(['\'', '"'])
+                .to_ascii_lowercase();
+            if values.contains(&value.as_str()) {
+                push(
+                    step.path,
+                    node.pos,
+                    checks,
+                    &step.place(),
+                    &[&step.identity(), input],
+                    format!("`{input}: {value}`"),
+                    out,
+                );
             }
         }
     }

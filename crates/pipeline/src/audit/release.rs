@@ -235,6 +235,7 @@ impl Deployed<'_> {
             out.push(
                 self.finding(Rule::DeployGateBypass, cond.pos, format!("runs even when the jobs it needs fail or are skipped: `{whose}` has `if: {}`", cond.text.trim()))
                     .severity(self.bypass_severity())
+                    .identity(cond.text.clone())
                     .help("require success of what the deploy needs, e.g. `if: ${{ !cancelled() && needs.test.result == 'success' }}`, or drop `always()` so a failed or skipped test stops the deploy")
                     .build(),
             );
@@ -247,6 +248,7 @@ impl Deployed<'_> {
             out.push(
                 self.finding(Rule::DeployGateBypass, cond.pos, format!("can ship untested: {whose} is skipped by `if: {}`", cond.text.trim()))
                     .severity(self.bypass_severity())
+                    .identity(cond.text.clone())
                     .help("remove the skip input, or keep it only for non-production deploys (`if: inputs.environment != 'production'`)")
                     .build(),
             );

@@ -29,10 +29,9 @@ impl Audit for ReleaseArtifacts {
                     .as_ref()
                     .and_then(|u| Uses::parse(&u.text))
                     .map(|u| u.slug())
+                    && slug.starts_with("docker/build-push-action")
                 {
-                    if slug.starts_with("docker/build-push-action") {
-                        build_push(step, &steps, out);
-                    }
+                    build_push(step, &steps, out);
                 }
                 if let Some(run) = &step.step.run {
                     pushed_by_script(cx, step, run, out);

@@ -56,10 +56,10 @@ impl Audit for SupplyChain {
             }
         }
         for action in &cx.repo.actions {
-            if let Some(image) = &action.image {
-                if let Some(reference) = image.text.strip_prefix("docker://") {
-                    image_pin(&action.path, reference, image, "the action's image", out);
-                }
+            if let Some(image) = &action.image
+                && let Some(reference) = image.text.strip_prefix("docker://")
+            {
+                image_pin(&action.path, reference, image, "the action's image", out);
             }
         }
     }

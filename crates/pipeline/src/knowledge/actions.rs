@@ -284,31 +284,35 @@ pub(crate) fn classify(uses: &Uses<'_>, step: &Step) -> (Acts, Scopes) {
     if acts.has(Acts::OIDC) || scopes.has("id-token") {
         acts |= Acts::OIDC;
     }
-    // Actions that run a script given as an input: judge the script.
+    // Actions that run a script given as an input: judge the script. An SSH action runs it
+    // on the remote host, where restarting the service is the deploy.
+    let owner = slug.split('/').next().unwrap_or_default();
+    let remote = matches!(
+        slug.as_str(),
+        "appleboy/ssh-action" | "garygrossgarten/github-action-ssh"
+    );
     for name in ["inlinescript", "script", "command", "run", "args"] {
-        if let Some(script) = step
+        let script = step
             .with
             .iter()
             .find(|(k, _)| k.text.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| v.as_str())
-        {
-            if matches!(
-                slug.split('/').next(),
-                Some(
-                    "azure"
-                        | "appleboy"
-                        | "nick-fields"
-                        | "nick-invision"
-                        | "actions-rs"
-                        | "wahyd4"
-                        | "garygrossgarten"
-                        | "easingthemes"
-                )
-            ) {
-                let (a, s) = commands::classify(script);
-                acts |= a;
-                scopes = scopes.union(s);
-            }
+            .and_then(|(_, v)| v.as_str());
+        let Some(script) = script else { continue };
+        if remote {
+            let on_host: String = script
+                .lines()
+                .map(|line| format!("ssh host {line}\n"))
+                .collect();
+            let (a, s) = commands::classify(&on_host);
+            acts |= a;
+            scopes = scopes.union(s);
+        } else if matches!(
+            owner,
+            "azure" | "nick-fields" | "nick-invision" | "actions-rs" | "wahyd4" | "easingthemes"
+        ) {
+            let (a, s) = commands::classify(script);
+            acts |= a;
+            scopes = scopes.union(s);
         }
     }
     (acts, scopes)

@@ -296,7 +296,11 @@ impl Parser<'_> {
                     return None;
                 }
                 let part = match index {
-                    Expr::Literal(text) if !text.is_empty() && !text.contains('.') => {
+                    Expr::Literal(text)
+                        if !text.is_empty()
+                            && !text.contains('.')
+                            && text.parse::<f64>().is_err() =>
+                    {
                         text.to_ascii_lowercase()
                     }
                     _ => "*".to_owned(),
@@ -442,7 +446,8 @@ mod tests {
             panic!("{expr:?}")
         };
         let raw: Vec<&str> = rhs.dataflow().iter().map(|c| c.raw.as_str()).collect();
-        assert!(raw.is_empty(), "a comparison flows nothing: {raw:?}");
+        // The comparison flows nothing; the other side of `||` flows its value.
+        assert_eq!(raw, ["inputs.skip"]);
         let flow = Expr::parse("inputs.name || github.event.pull_request.head.ref").unwrap();
         let raw: Vec<&str> = flow.dataflow().iter().map(|c| c.raw.as_str()).collect();
         assert_eq!(raw, ["inputs.name", "github.event.pull_request.head.ref"]);

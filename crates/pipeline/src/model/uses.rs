@@ -207,7 +207,7 @@ mod tests {
                 .pin(),
             Some(Pin::Sha)
         );
-        assert_eq!(Uses::parse("a/b@0123456").unwrap().pin(), Some(Pin::Branch));
+        assert_eq!(Uses::parse("a/b@abc1234").unwrap().pin(), Some(Pin::Branch));
         assert_eq!(Uses::parse("${{ matrix.action }}"), None);
     }
 

@@ -203,7 +203,7 @@ fn job(id: Str, node: &Node, problems: &mut Vec<Problem>) -> Job {
         container,
         services,
         timeout: node.entry("timeout-minutes").map(|e| e.key.pos),
-        continue_on_error: node.entry("continue-on-error").and_then(|e| flag(e)),
+        continue_on_error: node.entry("continue-on-error").and_then(flag),
         concurrency: node.get("concurrency").map(concurrency),
         matrix: node.get("strategy").and_then(|s| s.get("matrix")).cloned(),
         steps,
