@@ -78,6 +78,42 @@ PY
   printf 'GITHUB_TOKEN = "%s"\n' "$token" > app/settings.py
   printf '%s' "$token" > ../fixture.secret
 fi
+# CI: a workflow that passes the pipeline gate (pinned, least-privilege, bounded), or one
+# that fails it (an action on a branch, the token's default permissions).
+mkdir -p .github/workflows
+if [ "$case_name" = pass ]; then
+  cat > .github/workflows/ci.yml <<'YAML'
+name: ci
+on:
+  pull_request:
+permissions: {}
+concurrency:
+  group: ci-${{ github.ref }}
+  cancel-in-progress: true
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+      - run: python3 -m tests.test_pricing
+YAML
+else
+  cat > .github/workflows/ci.yml <<'YAML'
+name: ci
+on: [pull_request, push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@main
+      - run: python3 -m tests.test_pricing || true
+YAML
+fi
 "$python" -m coverage run --source=app -m tests.test_pricing
 "$python" -m coverage lcov -q -o coverage.lcov
 rm -f .coverage

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs signoff-pipeline with the action's inputs (from the environment, never inlined).
+set -euo pipefail
+# shellcheck source=../lib.sh
+source "$GITHUB_ACTION_PATH/../lib.sh"
+
+echo "artifact-name=$(signoff_artifact_name pipeline)" >> "$GITHUB_OUTPUT"
+echo "sarif=$INPUT_OUT/pipeline.sarif" >> "$GITHUB_OUTPUT"
+args=(--out "$INPUT_OUT")
+[ -z "$INPUT_FAIL_ON" ] || args+=(--fail-on "$INPUT_FAIL_ON")
+[ -z "$INPUT_BASELINE" ] || args+=(--baseline "$INPUT_BASELINE")
+[ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
+signoff_lines args "" "$INPUT_ARGS"
+signoff_exec "$SIGNOFF_BIN" "${args[@]}" -- "$INPUT_PATH"
