@@ -152,6 +152,8 @@ impl<'r> Graph<'r> {
             match self.actions.get(&dir) {
                 Some(action) if depth < DEPTH && seen.insert(dir.clone()) => {
                     if action.using != "composite" {
+                        scopes = scopes.union(Scopes::UNKNOWN);
+                    } else if action.takes_token {
                         scopes.unknown = true;
                     }
                     for inner in &action.steps {
@@ -161,7 +163,7 @@ impl<'r> Graph<'r> {
                     }
                     seen.remove(&dir);
                 }
-                _ => scopes.unknown = true,
+                _ => scopes = scopes.union(Scopes::UNKNOWN),
             }
         }
         (acts, scopes)
@@ -191,7 +193,7 @@ impl<'r> Graph<'r> {
                         }
                         seen.remove(&path);
                     }
-                    _ => scopes.unknown = true,
+                    _ => scopes = scopes.union(Scopes::UNKNOWN),
                 }
                 (acts, scopes)
             }

@@ -117,12 +117,14 @@ fn unused(
     let Some(perms) = &job.permissions else {
         return;
     };
-    if facts.scopes.unknown {
-        return;
-    }
     for scope in perms.writes() {
         let name = scope.text.to_ascii_lowercase();
-        if !SCOPES.contains(&name.as_str()) || facts.scopes.has(&name) {
+        let unknown = if name == "id-token" {
+            facts.scopes.oidc_unknown
+        } else {
+            facts.scopes.unknown
+        };
+        if unknown || !SCOPES.contains(&name.as_str()) || facts.scopes.has(&name) {
             continue;
         }
         let what = if name == "id-token" && !facts.acts.has(Acts::OIDC) {

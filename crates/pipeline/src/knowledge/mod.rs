@@ -98,11 +98,14 @@ impl std::ops::BitOrAssign for Acts {
 }
 
 /// `GITHUB_TOKEN` scopes a step needs to write, or `unknown` when it cannot be told (an
-/// action the tables do not know, or a script that calls the API).
+/// action the tables do not know, a script that calls the API, code handed the token).
+/// `oidc_unknown` is narrower: only code the tables do not know may request an OIDC token,
+/// since any step can once the job has `id-token: write`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Scopes {
     pub bits: u32,
     pub unknown: bool,
+    pub oidc_unknown: bool,
 }
 
 /// The scopes signoff reasons about, in the order of their bits.
@@ -126,10 +129,12 @@ impl Scopes {
     pub const NONE: Scopes = Scopes {
         bits: 0,
         unknown: false,
+        oidc_unknown: false,
     };
     pub const UNKNOWN: Scopes = Scopes {
         bits: 0,
         unknown: true,
+        oidc_unknown: true,
     };
 
     /// Scopes by name (names not in [`SCOPES`] are ignored).
@@ -141,6 +146,7 @@ impl Scopes {
         Scopes {
             bits,
             unknown: false,
+            oidc_unknown: false,
         }
     }
 
@@ -155,6 +161,7 @@ impl Scopes {
         Scopes {
             bits: self.bits | other.bits,
             unknown: self.unknown || other.unknown,
+            oidc_unknown: self.oidc_unknown || other.oidc_unknown,
         }
     }
 }
@@ -167,6 +174,15 @@ pub(crate) fn step(step: &Step) -> (Acts, Scopes) {
         let (a, s) = actions::classify(&uses, step);
         acts |= a;
         scopes = scopes.union(s);
+    }
+    // The token handed to code we cannot see: it may write with it.
+    let handed = step
+        .with
+        .iter()
+        .chain(&step.env)
+        .any(|(_, v)| v.as_str().is_some_and(crate::model::action::mentions_token));
+    if handed {
+        scopes.unknown = true;
     }
     if let Some(script) = step.script() {
         let (a, s) = commands::classify(script);

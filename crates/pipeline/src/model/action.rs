@@ -4,6 +4,11 @@
 use super::workflow::{problem, step};
 use super::{Action, Node, Problem, Str};
 
+/// Whether an expression or text hands over the workflow's token.
+pub(crate) fn mentions_token(text: &str) -> bool {
+    text.contains("github.token") || text.contains("secrets.GITHUB_TOKEN")
+}
+
 /// Reads an action; `dir` is the directory holding `action.yml`.
 pub(crate) fn read(path: &str, dir: &str, doc: &Node) -> (Action, Vec<Problem>) {
     let mut problems = Vec::new();
@@ -34,6 +39,14 @@ pub(crate) fn read(path: &str, dir: &str, doc: &Node) -> (Action, Vec<Problem>) 
         using,
         steps,
         image: runs.and_then(|r| r.get("image")).and_then(Str::of),
+        takes_token: doc.get("inputs").is_some_and(|inputs| {
+            inputs.entries().any(|(_, input)| {
+                input
+                    .get("default")
+                    .and_then(Node::as_str)
+                    .is_some_and(mentions_token)
+            })
+        }),
     };
     (action, problems)
 }

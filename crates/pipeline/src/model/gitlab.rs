@@ -148,6 +148,7 @@ fn job(id: Str, node: &Node, doc: &Node, default: Option<&Node>) -> Job {
             uses: None,
             run: None,
             with: Vec::new(),
+            env: Vec::new(),
             cond: None,
             continue_on_error: None,
         });
@@ -210,6 +211,7 @@ fn lines(node: &Node, steps: &mut Vec<Step>) {
             uses: None,
             run: Some(node.clone()),
             with: Vec::new(),
+            env: Vec::new(),
             cond: None,
             continue_on_error: None,
         }),
@@ -253,6 +255,7 @@ fn templates(doc: &Node) -> Vec<Job> {
                 uses: Some(uses),
                 run: None,
                 with: Vec::new(),
+                env: Vec::new(),
                 cond: None,
                 continue_on_error: None,
             };

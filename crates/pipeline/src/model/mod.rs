@@ -195,6 +195,7 @@ pub(crate) struct Step {
     pub uses: Option<Str>,
     pub run: Option<Node>,
     pub with: Vec<(Str, Node)>,
+    pub env: Vec<(Str, Node)>,
     pub cond: Option<Str>,
     pub continue_on_error: Option<Str>,
 }
@@ -235,6 +236,8 @@ pub(crate) struct Action {
     pub steps: Vec<Step>,
     /// `runs.image` of a Docker action.
     pub image: Option<Str>,
+    /// An input defaults to the workflow's token, so the action may write with it.
+    pub takes_token: bool,
 }
 
 /// A structural problem in a file: where and what.

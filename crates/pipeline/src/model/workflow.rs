@@ -260,6 +260,7 @@ pub(crate) fn step(node: &Node) -> Step {
             .filter(|run| run.as_str().is_some())
             .cloned(),
         with: pairs(node.get("with")),
+        env: pairs(node.get("env")),
         cond: node.get("if").and_then(Str::of),
         continue_on_error: node.entry("continue-on-error").and_then(flag),
     }
