@@ -64,6 +64,8 @@ pub(crate) struct Graph<'r> {
     workflows: HashMap<String, usize>,
     /// Local reusable workflows by path, with the jobs that call them.
     pub callers: HashMap<String, Vec<(usize, usize)>>,
+    /// What each step of each action does (local actions followed).
+    pub action_steps: Vec<Vec<Acts>>,
     production: Vec<globset::GlobMatcher>,
 }
 
@@ -92,12 +94,23 @@ impl<'r> Graph<'r> {
             actions,
             workflows,
             callers: HashMap::new(),
+            action_steps: Vec::new(),
             production,
         };
         graph.jobs = repo
             .workflows
             .iter()
             .map(|w| w.jobs.iter().map(|j| graph.job_facts(j)).collect())
+            .collect();
+        graph.action_steps = repo
+            .actions
+            .iter()
+            .map(|a| {
+                a.steps
+                    .iter()
+                    .map(|s| graph.step_effect(s, 0, &mut HashSet::new()).0)
+                    .collect()
+            })
             .collect();
         for (wi, workflow) in repo.workflows.iter().enumerate() {
             for (ji, job) in workflow.jobs.iter().enumerate() {

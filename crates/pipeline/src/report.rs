@@ -32,10 +32,7 @@ pub(crate) fn build(
         report.skip();
         return report.finish("no CI configuration found (.github/workflows/*.yml, action.yml, .gitlab-ci.yml), so there was nothing to judge");
     }
-    let cx = Cx {
-        repo: &repo,
-        graph: &graph,
-    };
+    let cx = Cx::new(&repo, &graph);
     let mut findings: Vec<Finding> = AUDITS
         .par_iter()
         .filter(|audit| {

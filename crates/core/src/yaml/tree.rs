@@ -447,11 +447,8 @@ impl<'l> Builder<'l> {
                     .help("merge a mapping anchor: `<<: *defaults`"));
                 };
                 for entry in entries {
-                    if !frame.index.contains_key(&entry.key.text) {
-                        frame
-                            .index
-                            .insert(entry.key.text.clone(), frame.entries.len());
-                        frame.entries.push(entry);
+                    if frame.find(&entry.key.text).is_none() {
+                        frame.add(entry);
                     }
                 }
             }
@@ -491,7 +488,7 @@ fn insert(
         frame.merges.push(value);
         return Ok(());
     }
-    if let Some(&first) = frame.index.get(&key.text) {
+    if let Some(first) = frame.find(&key.text) {
         let first = frame.entries[first].key.pos;
         return Err(Problem::at(
             key.pos.line.into(),
@@ -505,9 +502,37 @@ fn insert(
         )
         .help("each key may appear once in a mapping; remove or merge the repeated key"));
     }
-    frame.index.insert(key.text.clone(), frame.entries.len());
-    frame.entries.push(Entry { key, value });
+    frame.add(Entry { key, value });
     Ok(())
+}
+
+/// Mappings this small are searched key by key; larger ones get a hash index, so a
+/// mapping of many thousand keys is still read in linear time.
+const INDEX_FROM: usize = 16;
+
+impl MappingFrame {
+    fn find(&self, key: &str) -> Option<usize> {
+        if self.entries.len() < INDEX_FROM {
+            return self.entries.iter().position(|e| e.key.text == key);
+        }
+        self.index.get(key).copied()
+    }
+
+    fn add(&mut self, entry: Entry) {
+        if self.entries.len() + 1 == INDEX_FROM {
+            self.index = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.text.clone(), i))
+                .collect();
+        }
+        if self.entries.len() + 1 >= INDEX_FROM {
+            self.index
+                .insert(entry.key.text.clone(), self.entries.len());
+        }
+        self.entries.push(entry);
+    }
 }
 
 fn too_deep(pos: Pos, max: usize) -> Problem {

@@ -231,3 +231,13 @@ fn syntax_errors_and_complex_keys_say_where() {
     let problem = error("a: *nowhere\n", &Limits::default());
     assert!(problem.message.contains("no anchor"), "{}", problem.message);
 }
+
+#[test]
+fn large_mappings_still_find_duplicates() {
+    let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+    let doc = one(&text);
+    assert_eq!(doc.get("k39").unwrap().as_str(), Some("39"));
+    text.push_str("k3: again\n");
+    let problem = error(&text, &Limits::default());
+    assert_eq!(problem.message, "duplicate key `k3` (first at line 4:1)");
+}

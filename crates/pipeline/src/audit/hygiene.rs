@@ -182,7 +182,25 @@ fn placeholder(path: &str, step: &Step, identity: &str, place: &str, out: &mut V
     {
         return;
     }
-    if !lines.iter().all(|line| NOOP_LINE.is_match(line)) {
+    let first_words = [
+        "echo",
+        "printf",
+        "write-host",
+        "write-output",
+        "true",
+        ":",
+        "exit",
+        "sleep",
+    ];
+    let plausible = lines.iter().all(|line| {
+        let word = line
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        first_words.contains(&word.as_str())
+    });
+    if !plausible || !lines.iter().all(|line| NOOP_LINE.is_match(line)) {
         return;
     }
     let claims = commands::by_name(&step.label()) | commands::by_name(&script.to_ascii_lowercase());
@@ -233,6 +251,9 @@ fn commented_triggers(workflow: &Workflow, text: &str, out: &mut Vec<Finding>) {
     for (index, line) in text.lines().enumerate() {
         let number = index as u32 + 1;
         if number <= start || number >= end {
+            continue;
+        }
+        if !line.trim_start().starts_with('#') {
             continue;
         }
         if let Some(event) = COMMENTED.captures(line).and_then(|c| c.get(1)) {

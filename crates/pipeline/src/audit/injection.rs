@@ -27,7 +27,7 @@ impl Audit for Injection {
                 continue;
             }
             if let Some(run) = &step.step.run {
-                scan(cx, &step, run, "this script", out);
+                scan(cx, step, run, "this script", out);
             }
             let sink = step
                 .step
@@ -36,7 +36,7 @@ impl Audit for Injection {
                 .and_then(|u| Uses::parse(&u.text))
                 .and_then(|u| sink_input(&u.slug()));
             if let Some(script) = sink.and_then(|input| step.step.input(input)) {
-                scan(cx, &step, script, "this script", out);
+                scan(cx, step, script, "this script", out);
             }
         }
     }

@@ -61,6 +61,7 @@ signoff_core::rules! {
 pub(crate) struct Cx<'a> {
     pub repo: &'a Repo,
     pub graph: &'a Graph<'a>,
+    steps: Vec<StepRef<'a>>,
 }
 
 /// One audit: a family of related rules.
@@ -138,7 +139,7 @@ impl StepRef<'_> {
     }
 }
 
-impl Cx<'_> {
+impl<'a> Cx<'a> {
     /// Where `needle`, found at byte `offset` of the scalar `node` of file `path`, is in the
     /// file. A `|` block maps offsets to lines exactly; folded and multi-line plain or
     /// quoted scalars do not, so the needle is found in the file's text instead.
@@ -159,40 +160,15 @@ impl Cx<'_> {
             .map_or(node.pos, |(at, _)| pos_at(source, start + at))
     }
 
+    /// What audits see of `repo` and its `graph`; every step is gathered once here.
+    pub(crate) fn new(repo: &'a Repo, graph: &'a Graph<'a>) -> Self {
+        let steps = gather(repo, graph);
+        Cx { repo, graph, steps }
+    }
+
     /// Every step of every workflow job and every composite action, with what it does.
-    pub(crate) fn steps(&self) -> Vec<StepRef<'_>> {
-        let mut out = Vec::new();
-        for (wi, workflow) in self.repo.workflows.iter().enumerate() {
-            for (ji, job) in workflow.jobs.iter().enumerate() {
-                let facts = self.graph.facts(wi, ji);
-                for (index, step) in job.steps.iter().enumerate() {
-                    out.push(StepRef {
-                        path: workflow.file_of(job),
-                        workflow: Some((wi, workflow)),
-                        job: Some((ji, job)),
-                        action: None,
-                        index,
-                        step,
-                        acts: facts.steps.get(index).copied().unwrap_or_default(),
-                    });
-                }
-            }
-        }
-        for action in &self.repo.actions {
-            for (index, step) in action.steps.iter().enumerate() {
-                let acts = self.graph.step_effect(step, 0, &mut Default::default()).0;
-                out.push(StepRef {
-                    path: &action.path,
-                    workflow: None,
-                    job: None,
-                    action: Some(action),
-                    index,
-                    step,
-                    acts,
-                });
-            }
-        }
-        out
+    pub(crate) fn steps(&self) -> &[StepRef<'a>] {
+        &self.steps
     }
 
     /// Every job with its workflow and facts.
@@ -208,6 +184,46 @@ impl Cx<'_> {
                     .map(move |(ji, j)| (wi, w, ji, j, self.graph.facts(wi, ji)))
             })
     }
+}
+
+/// Every step of every workflow job and every composite action, with what it does.
+fn gather<'a>(repo: &'a Repo, graph: &'a Graph<'a>) -> Vec<StepRef<'a>> {
+    let mut out = Vec::new();
+    for (wi, workflow) in repo.workflows.iter().enumerate() {
+        for (ji, job) in workflow.jobs.iter().enumerate() {
+            let facts = graph.facts(wi, ji);
+
+            for (index, step) in job.steps.iter().enumerate() {
+                out.push(StepRef {
+                    path: workflow.file_of(job),
+                    workflow: Some((wi, workflow)),
+                    job: Some((ji, job)),
+                    action: None,
+                    index,
+                    step,
+                    acts: facts.steps.get(index).copied().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    for (ai, action) in repo.actions.iter().enumerate() {
+        for (index, step) in action.steps.iter().enumerate() {
+            let acts = graph.action_steps[ai]
+                .get(index)
+                .copied()
+                .unwrap_or_default();
+            out.push(StepRef {
+                path: &action.path,
+                workflow: None,
+                job: None,
+                action: Some(action),
+                index,
+                step,
+                acts,
+            });
+        }
+    }
+    out
 }
 
 /// The byte offset of a 1-based line and column (in characters) in `source`.

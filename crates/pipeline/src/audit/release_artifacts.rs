@@ -21,7 +21,7 @@ impl Audit for ReleaseArtifacts {
 
     fn run(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let steps = cx.steps();
-        for step in &steps {
+        for step in steps {
             if step.acts.has(Acts::IMAGE_PUSH) {
                 if let Some(slug) = step
                     .step
@@ -31,7 +31,7 @@ impl Audit for ReleaseArtifacts {
                     .map(|u| u.slug())
                     && slug.starts_with("docker/build-push-action")
                 {
-                    build_push(step, &steps, out);
+                    build_push(step, steps, out);
                 }
                 if let Some(run) = &step.step.run {
                     pushed_by_script(cx, step, run, out);
@@ -199,6 +199,9 @@ static LATEST_SECRET: LazyLock<Regex> = LazyLock::new(|| {
 
 fn secret_versions(cx: &Cx<'_>, step: &StepRef<'_>, node: &Node, out: &mut Vec<Finding>) {
     let Some(text) = node.as_str() else { return };
+    if !text.contains("latest") {
+        return;
+    }
     if let Some(found) = LATEST_SECRET.find(text) {
         let shown: String = found.as_str().chars().take(100).collect();
         out.push(

@@ -154,6 +154,14 @@ fn curl_pipe(
     out: &mut Vec<Finding>,
 ) {
     let Some(script) = run.as_str() else { return };
+    // Most scripts download nothing: a word test spares them the regex.
+    let lower = script.to_ascii_lowercase();
+    if !(["curl", "wget", "iwr", "irm", "invoke-web", "invoke-rest"]
+        .iter()
+        .any(|w| lower.contains(w)))
+    {
+        return;
+    }
     for found in PIPE.find_iter(script) {
         let line = script[..found.start()].rfind('\n').map_or(0, |i| i + 1);
         let text: String = script[line..]

@@ -1,119 +1,195 @@
 //! Known commands in `run:` scripts: linters, test runners, scanners, deploy tools of the
 //! common platforms, image pushes, health checks and rollbacks; and the targets of task
-//! runners (`npm run test:ci`, `make deploy`) read by their names. One `RegexSet` pass
-//! over a script tells everything it does.
+//! runners (`npm run test:ci`, `make deploy`) read by their names. One pass of a word
+//! automaton over a script finds the patterns that may match; only those are compiled
+//! (once) and run.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
-use regex::{Regex, RegexSet};
+use aho_corasick::AhoCorasick;
+
+use regex::bytes::{Regex, RegexBuilder};
 
 use super::{Acts, Scopes};
 
-type Pattern = (&'static str, Acts, &'static [&'static str]);
+/// Words one of which must appear (case-insensitively) for the pattern to match, the
+/// pattern, what it means, and the write scopes it needs.
+type Pattern = (
+    &'static [&'static str],
+    &'static str,
+    Acts,
+    &'static [&'static str],
+);
 
 #[rustfmt::skip]
 const PATTERNS: &[Pattern] = &[
     // Tests.
-    (r"\b(?:pytest|py\.test|nosetests|tox|nox|jest|vitest|mocha|ava|rspec|phpunit|ctest|nextest)\b", Acts::TEST, &[]),
-    (r"\bpython3?\s+-m\s+(?:pytest|unittest)\b", Acts::TEST, &[]),
-    (r"\b(?:cargo|go|dotnet|mix|swift|deno|bun|flutter|dart|bazel|bazelisk|zig|stack|cabal|lein|sbt)\s+(?:\S+\s+)*?test\b", Acts::TEST, &[]),
-    (r"\bcargo\s+(?:llvm-cov|tarpaulin)\b", Acts::TEST, &[]),
-    (r"\b(?:playwright\s+test|cypress\s+run|newman\s+run|wdio\s+run|testcafe)\b", Acts::TEST, &[]),
-    (r"\b(?:rails|rake|bin/rails)\s+(?:test|spec)\b", Acts::TEST, &[]),
-    (r"\b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|install|package)\b", Acts::TEST, &[]),
-    (r"\b(?:gradle|gradlew)\b[^\n]*\b(?:test|check|build)\b", Acts(Acts::TEST.0 | Acts::BUILD.0), &[]),
+    (&["pytest", "py.test", "nosetests", "tox", "nox", "jest", "vitest", "mocha", "ava", "rspec", "phpunit", "ctest", "nextest"], r"\b(?:pytest|py\.test|nosetests|tox|nox|jest|vitest|mocha|ava|rspec|phpunit|ctest|nextest)\b", Acts::TEST, &[]),
+    (&["python"], r"\bpython3?\s+-m\s+(?:pytest|unittest)\b", Acts::TEST, &[]),
+    (&["test"], r"\b(?:cargo|go|dotnet|mix|swift|deno|bun|flutter|dart|bazel|bazelisk|zig|stack|cabal|lein|sbt)\s+(?:\S+\s+)*?test\b", Acts::TEST, &[]),
+    (&["llvm-cov", "tarpaulin"], r"\bcargo\s+(?:llvm-cov|tarpaulin)\b", Acts::TEST, &[]),
+    (&["playwright", "cypress", "newman", "wdio", "testcafe"], r"\b(?:playwright\s+test|cypress\s+run|newman\s+run|wdio\s+run|testcafe)\b", Acts::TEST, &[]),
+    (&["rails", "rake"], r"\b(?:rails|rake|bin/rails)\s+(?:test|spec)\b", Acts::TEST, &[]),
+    (&["mvn"], r"\b(?:mvn|mvnw|\./mvnw)\b[^\n]*\b(?:test|verify|install|package)\b", Acts::TEST, &[]),
+    (&["gradle"], r"\b(?:gradle|gradlew)\b[^\n]*\b(?:test|check|build)\b", Acts(Acts::TEST.0 | Acts::BUILD.0), &[]),
     // Linters, formatters, type checkers.
-    (r"\b(?:eslint|oxlint|stylelint|flake8|pylint|golangci-lint|rubocop|shellcheck|hadolint|actionlint|markdownlint(?:-cli2)?|yamllint|ktlint|detekt|swiftlint|tflint|standardrb|credo|staticcheck|revive|clj-kondo|luacheck|phpstan|psalm|phpcs|htmlhint|commitlint|vale|typos|codespell)\b", Acts::LINT, &[]),
-    (r"\bruff\s+(?:check\b|\.)", Acts::LINT, &[]),
-    (r"\bruff\s+format\b", Acts::FORMAT, &[]),
-    (r"\bcargo\s+clippy\b|\bgo\s+vet\b|\bpre-commit\s+run\b|\bbiome\s+(?:check|lint|ci)\b|\bdeno\s+lint\b", Acts::LINT, &[]),
-    (r"\bcargo\s+fmt\b|\bgofmt\b|\bgoimports\b|\bprettier\b|\bblack\b|\bisort\b|\bdprint\s+check\b|\bbiome\s+format\b|\bterraform\s+fmt\b|\bclang-format\b|\bshfmt\b|\bdeno\s+fmt\b|\bmix\s+format\b|\brustfmt\b|\bstylua\b", Acts::FORMAT, &[]),
-    (r"\b(?:mypy|pyright|basedpyright|vue-tsc|flow\s+check)\b|\btsc\b|\bsteep\s+check\b|\bsorbet\b|\bdmypy\b", Acts::TYPECHECK, &[]),
+    (&["eslint", "oxlint", "stylelint", "flake8", "pylint", "golangci-lint", "rubocop", "shellcheck", "hadolint", "actionlint", "markdownlint", "yamllint", "ktlint", "detekt", "swiftlint", "tflint", "standardrb", "credo", "staticcheck", "revive", "clj-kondo", "luacheck", "phpstan", "psalm", "phpcs", "htmlhint", "commitlint", "vale", "typos", "codespell"], r"\b(?:eslint|oxlint|stylelint|flake8|pylint|golangci-lint|rubocop|shellcheck|hadolint|actionlint|markdownlint(?:-cli2)?|yamllint|ktlint|detekt|swiftlint|tflint|standardrb|credo|staticcheck|revive|clj-kondo|luacheck|phpstan|psalm|phpcs|htmlhint|commitlint|vale|typos|codespell)\b", Acts::LINT, &[]),
+    (&["ruff"], r"\bruff\s+(?:check\b|\.)", Acts::LINT, &[]),
+    (&["ruff"], r"\bruff\s+format\b", Acts::FORMAT, &[]),
+    (&["clippy", "vet", "pre-commit", "biome", "deno"], r"\bcargo\s+clippy\b|\bgo\s+vet\b|\bpre-commit\s+run\b|\bbiome\s+(?:check|lint|ci)\b|\bdeno\s+lint\b", Acts::LINT, &[]),
+    (&["fmt", "gofmt", "goimports", "prettier", "black", "isort", "dprint", "biome", "clang-format", "shfmt", "format", "rustfmt", "stylua"], r"\bcargo\s+fmt\b|\bgofmt\b|\bgoimports\b|\bprettier\b|\bblack\b|\bisort\b|\bdprint\s+check\b|\bbiome\s+format\b|\bterraform\s+fmt\b|\bclang-format\b|\bshfmt\b|\bdeno\s+fmt\b|\bmix\s+format\b|\brustfmt\b|\bstylua\b", Acts::FORMAT, &[]),
+    (&["mypy", "pyright", "vue-tsc", "flow", "tsc", "steep", "sorbet"], r"\b(?:mypy|pyright|basedpyright|vue-tsc|flow\s+check)\b|\btsc\b|\bsteep\s+check\b|\bsorbet\b|\bdmypy\b", Acts::TYPECHECK, &[]),
     // Security scanners.
-    (r"\b(?:gitleaks|trufflehog|detect-secrets|ggshield|kingfisher|betterleaks|signoff-secrets|signoff\s+secret-scan)\b", Acts::SECRET_SCAN, &[]),
-    (r"\b(?:semgrep|bandit|gosec|brakeman|njsscan|sonar-scanner|horusec|flawfinder|codeql\s+database|spotbugs)\b|\bsnyk\s+code\b", Acts::SAST, &[]),
-    (r"\b(?:npm|pnpm|yarn|bun)\s+audit\b|\b(?:pip-audit|osv-scanner|govulncheck|bundler-audit|bundle-audit|retire|audit-ci|better-npm-audit|nancy|signoff-vulns|safety\s+(?:check|scan)|cargo[ -](?:audit|deny)|composer\s+audit|dependency-check|mix\s+deps\.audit|bundle\s+audit|snyk\s+test|grype)\b|\bdotnet\s+list\s+package\s+--vulnerable\b", Acts::DEP_SCAN, &[]),
-    (r"\btrivy\s+(?:fs|filesystem|repo|repository|sbom)\b", Acts::DEP_SCAN, &[]),
-    (r"\btrivy\s+(?:image|i)\b|\bdocker\s+scout\s+cves\b|\bsnyk\s+container\b|\bgrype\s+(?:docker|registry):", Acts::IMAGE_SCAN, &[]),
-    (r"\b(?:checkov|tfsec|kics|terrascan|conftest|kube-linter|kubesec|kube-score|polaris)\b|\btrivy\s+config\b", Acts::IAC_SCAN, &[]),
-    (r"\b(?:syft|cdxgen|cyclonedx-\w+|cyclonedx|signoff-sbom|spdx-sbom-generator)\b|\bcargo\s+cyclonedx\b|\bdocker\s+(?:buildx\s+build|build)\b[^\n]*--sbom\b|\bnpm\s+sbom\b|--format\s+(?:cyclonedx|spdx)", Acts::SBOM, &[]),
+    (&["gitleaks", "trufflehog", "detect-secrets", "ggshield", "kingfisher", "betterleaks", "signoff-secrets", "secret-scan"], r"\b(?:gitleaks|trufflehog|detect-secrets|ggshield|kingfisher|betterleaks|signoff-secrets|signoff\s+secret-scan)\b", Acts::SECRET_SCAN, &[]),
+    (&["semgrep", "bandit", "gosec", "brakeman", "njsscan", "sonar-scanner", "horusec", "flawfinder", "codeql", "spotbugs", "snyk"], r"\b(?:semgrep|bandit|gosec|brakeman|njsscan|sonar-scanner|horusec|flawfinder|codeql\s+database|spotbugs)\b|\bsnyk\s+code\b", Acts::SAST, &[]),
+    (&["audit", "osv-scanner", "govulncheck", "retire", "nancy", "signoff-vulns", "safety", "deny", "dependency-check", "snyk", "grype", "--vulnerable"], r"\b(?:npm|pnpm|yarn|bun)\s+audit\b|\b(?:pip-audit|osv-scanner|govulncheck|bundler-audit|bundle-audit|retire|audit-ci|better-npm-audit|nancy|signoff-vulns|safety\s+(?:check|scan)|cargo[ -](?:audit|deny)|composer\s+audit|dependency-check|mix\s+deps\.audit|bundle\s+audit|snyk\s+test|grype)\b|\bdotnet\s+list\s+package\s+--vulnerable\b", Acts::DEP_SCAN, &[]),
+    (&["trivy"], r"\btrivy\s+(?:fs|filesystem|repo|repository|sbom)\b", Acts::DEP_SCAN, &[]),
+    (&["trivy", "scout", "snyk", "grype"], r"\btrivy\s+(?:image|i)\b|\bdocker\s+scout\s+cves\b|\bsnyk\s+container\b|\bgrype\s+(?:docker|registry):", Acts::IMAGE_SCAN, &[]),
+    (&["checkov", "tfsec", "kics", "terrascan", "conftest", "kube-linter", "kubesec", "kube-score", "polaris", "trivy"], r"\b(?:checkov|tfsec|kics|terrascan|conftest|kube-linter|kubesec|kube-score|polaris)\b|\btrivy\s+config\b", Acts::IAC_SCAN, &[]),
+    (&["syft", "cdxgen", "cyclonedx", "signoff-sbom", "spdx", "--sbom", "sbom"], r"\b(?:syft|cdxgen|cyclonedx-\w+|cyclonedx|signoff-sbom|spdx-sbom-generator)\b|\bcargo\s+cyclonedx\b|\bdocker\s+(?:buildx\s+build|build)\b[^\n]*--sbom\b|\bnpm\s+sbom\b|--format\s+(?:cyclonedx|spdx)", Acts::SBOM, &[]),
     // Deploys.
-    (r"\bkubectl\b[^\n|;&]*\s(?:apply|set\s+image|rollout\s+restart|replace|create\s+deployment|patch\s+deployment)\b", Acts::DEPLOY, &[]),
-    (r"\bhelm\s+(?:upgrade|install)\b|\bhelmfile\b[^\n]*\b(?:apply|sync)\b|\bkustomize\s+build\b[^\n]*\|\s*kubectl|\bargocd\s+app\s+(?:sync|set)\b|\bflux\s+reconcile\b|\bskaffold\s+(?:run|deploy)\b", Acts::DEPLOY, &[]),
-    (r"\bgcloud\s+(?:beta\s+)?(?:run\s+(?:deploy|services\s+update|services\s+replace|jobs\s+deploy)|app\s+deploy|functions\s+deploy|compute\s+instance-groups\s+managed\s+rolling-action|deploy\s+releases\s+create)\b", Acts::DEPLOY, &[]),
-    (r"\baws\s+(?:ecs\s+(?:update-service|deploy)|lambda\s+(?:update-function-code|update-alias)|cloudformation\s+(?:deploy|create-stack|update-stack)|deploy\s+create-deployment|elasticbeanstalk\s+update-environment|apprunner\s+start-deployment|amplify\s+start-deployment|cloudfront\s+create-invalidation)\b", Acts::DEPLOY, &[]),
-    (r"\b(?:sam|cdk|serverless|sls|eb|kamal|copilot)\s+deploy\b|\bpulumi\s+up\b|\bterragrunt\b[^\n]*\bapply\b|\bterraform\b[^\n]*\sapply\b|\becs-deploy\b|\bcap\s+\w+\s+deploy\b", Acts::DEPLOY, &[]),
-    (r"\baz\s+(?:webapp\s+(?:deploy|up|config\s+container\s+set|deployment\s+source)|functionapp\s+(?:deploy|deployment)|containerapp\s+(?:update|up|create)|deployment\s+(?:group|sub|mg)\s+create|staticwebapp)\b", Acts::DEPLOY, &[]),
-    (r"\bwrangler\s+(?:deploy|publish|pages\s+deploy|pages\s+publish)\b|\bwrangler\s+versions\s+deploy\b", Acts::DEPLOY, &[]),
-    (r"\b(?:flyctl|fly)\s+deploy\b|\bvercel\b[^\n]*(?:\s--prod\b|\sdeploy\b)|\bnetlify\s+deploy\b|\bfirebase\s+deploy\b|\bheroku\s+(?:container:release|releases:)|\bgit\s+push\s+(?:heroku|dokku)\b|\brailway\s+up\b|\bdoctl\s+apps\s+(?:create-deployment|update)\b|\bcf\s+push\b|\bsurge\b\s", Acts::DEPLOY, &[]),
-    (r"\bssh\b[^\n]*\b(?:docker(?:-|\s)compose\s+(?:up|pull)|systemctl\s+(?:restart|reload)|git\s+pull|pm2\s+(?:restart|reload)|deploy)\b|\bdocker\s+(?:stack\s+deploy|service\s+update)\b", Acts::DEPLOY, &[]),
-    (r"\bmkdocs\s+gh-deploy\b|\bgh-pages\s+-d\b|\bghp-import\b", Acts(Acts::DEPLOY.0 | Acts::PAGES.0), &["contents"]),
-    (r"\bgsutil\b[^\n]*\srsync\b[^\n]*gs://|\bgcloud\s+storage\s+rsync\b|\baws\s+s3\s+sync\b[^\n]*s3://|\baz\s+storage\s+blob\s+(?:upload-batch|sync)\b|\brclone\s+sync\b", Acts::UPLOAD, &[]),
+    (&["kubectl"], r"\bkubectl\b[^\n|;&]*\s(?:apply|set\s+image|rollout\s+restart|replace|create\s+deployment|patch\s+deployment)\b", Acts::DEPLOY, &[]),
+    (&["helm", "kustomize", "argocd", "flux", "skaffold"], r"\bhelm\s+(?:upgrade|install)\b|\bhelmfile\b[^\n]*\b(?:apply|sync)\b|\bkustomize\s+build\b[^\n]*\|\s*kubectl|\bargocd\s+app\s+(?:sync|set)\b|\bflux\s+reconcile\b|\bskaffold\s+(?:run|deploy)\b", Acts::DEPLOY, &[]),
+    (&["gcloud"], r"\bgcloud\s+(?:beta\s+)?(?:run\s+(?:deploy|services\s+update|services\s+replace|jobs\s+deploy)|app\s+deploy|functions\s+deploy|compute\s+instance-groups\s+managed\s+rolling-action|deploy\s+releases\s+create)\b", Acts::DEPLOY, &[]),
+    (&["aws"], r"\baws\s+(?:ecs\s+(?:update-service|deploy)|lambda\s+(?:update-function-code|update-alias)|cloudformation\s+(?:deploy|create-stack|update-stack)|deploy\s+create-deployment|elasticbeanstalk\s+update-environment|apprunner\s+start-deployment|amplify\s+start-deployment|cloudfront\s+create-invalidation)\b", Acts::DEPLOY, &[]),
+    (&["deploy", "pulumi", "terragrunt", "terraform", "ecs-deploy"], r"\b(?:sam|cdk|serverless|sls|eb|kamal|copilot)\s+deploy\b|\bpulumi\s+up\b|\bterragrunt\b[^\n]*\bapply\b|\bterraform\b[^\n]*\sapply\b|\becs-deploy\b|\bcap\s+\w+\s+deploy\b", Acts::DEPLOY, &[]),
+    (&["az "], r"\baz\s+(?:webapp\s+(?:deploy|up|config\s+container\s+set|deployment\s+source)|functionapp\s+(?:deploy|deployment)|containerapp\s+(?:update|up|create)|deployment\s+(?:group|sub|mg)\s+create|staticwebapp)\b", Acts::DEPLOY, &[]),
+    (&["wrangler"], r"\bwrangler\s+(?:deploy|publish|pages\s+deploy|pages\s+publish)\b|\bwrangler\s+versions\s+deploy\b", Acts::DEPLOY, &[]),
+    (&["fly", "vercel", "netlify", "firebase", "heroku", "dokku", "railway", "doctl", "cf ", "surge"], r"\b(?:flyctl|fly)\s+deploy\b|\bvercel\b[^\n]*(?:\s--prod\b|\sdeploy\b)|\bnetlify\s+deploy\b|\bfirebase\s+deploy\b|\bheroku\s+(?:container:release|releases:)|\bgit\s+push\s+(?:heroku|dokku)\b|\brailway\s+up\b|\bdoctl\s+apps\s+(?:create-deployment|update)\b|\bcf\s+push\b|\bsurge\b\s", Acts::DEPLOY, &[]),
+    (&["ssh", "docker"], r"\bssh\b[^\n]*\b(?:docker(?:-|\s)compose\s+(?:up|pull)|systemctl\s+(?:restart|reload)|git\s+pull|pm2\s+(?:restart|reload)|deploy)\b|\bdocker\s+(?:stack\s+deploy|service\s+update)\b", Acts::DEPLOY, &[]),
+    (&["mkdocs", "gh-pages", "ghp-import"], r"\bmkdocs\s+gh-deploy\b|\bgh-pages\s+-d\b|\bghp-import\b", Acts(Acts::DEPLOY.0 | Acts::PAGES.0), &["contents"]),
+    (&["gsutil", "gcloud", "aws", "az ", "rclone"], r"\bgsutil\b[^\n]*\srsync\b[^\n]*gs://|\bgcloud\s+storage\s+rsync\b|\baws\s+s3\s+sync\b[^\n]*s3://|\baz\s+storage\s+blob\s+(?:upload-batch|sync)\b|\brclone\s+sync\b", Acts::UPLOAD, &[]),
     // Publishing, releases, images.
-    (r"\b(?:npm|yarn|pnpm)\s+publish\b|\b(?:twine\s+upload|poetry\s+publish|uv\s+publish|flit\s+publish|hatch\s+publish|cargo\s+publish|gem\s+push|dotnet\s+nuget\s+push|nuget\s+push|mvn\b[^\n]*\bdeploy|gradle\w*\b[^\n]*\bpublish\w*|changeset\s+publish|lerna\s+publish)\b", Acts::PUBLISH, &[]),
-    (r"\b(?:semantic-release|goreleaser|release-it)\b|\bgh\s+release\s+(?:create|upload|edit)\b", Acts::RELEASE, &["contents"]),
-    (r"\b(?:docker|podman|buildah)\s+(?:image\s+)?push\b|\bdocker\s+(?:buildx\s+)?(?:build|bake)\b[^\n]*\s--push\b|\bdocker\s+compose\s+push\b|\b(?:crane|gcrane)\s+(?:push|copy|cp)\b|\bskopeo\s+copy\b|\bko\s+(?:build|publish|resolve|apply)\b|\bjib\b|/kaniko/executor\b|\bkaniko\b|\bgcloud\s+builds\s+submit\b|\bpack\s+build\b[^\n]*--publish", Acts::IMAGE_PUSH, &[]),
+    (&["publish", "twine", "gem", "nuget", "mvn", "gradle", "lerna"], r"\b(?:npm|yarn|pnpm)\s+publish\b|\b(?:twine\s+upload|poetry\s+publish|uv\s+publish|flit\s+publish|hatch\s+publish|cargo\s+publish|gem\s+push|dotnet\s+nuget\s+push|nuget\s+push|mvn\b[^\n]*\bdeploy|gradle\w*\b[^\n]*\bpublish\w*|changeset\s+publish|lerna\s+publish)\b", Acts::PUBLISH, &[]),
+    (&["semantic-release", "goreleaser", "release-it", "gh "], r"\b(?:semantic-release|goreleaser|release-it)\b|\bgh\s+release\s+(?:create|upload|edit)\b", Acts::RELEASE, &["contents"]),
+    (&["push", "--push", "crane", "skopeo", "ko ", "jib", "kaniko", "gcloud", "pack "], r"\b(?:docker|podman|buildah)\s+(?:image\s+)?push\b|\bdocker\s+(?:buildx\s+)?(?:build|bake)\b[^\n]*\s--push\b|\bdocker\s+compose\s+push\b|\b(?:crane|gcrane)\s+(?:push|copy|cp)\b|\bskopeo\s+copy\b|\bko\s+(?:build|publish|resolve|apply)\b|\bjib\b|/kaniko/executor\b|\bkaniko\b|\bgcloud\s+builds\s+submit\b|\bpack\s+build\b[^\n]*--publish", Acts::IMAGE_PUSH, &[]),
     // Health checks, smoke tests, rollbacks.
-    (r"(?i)\b(?:curl|wget|http|httpie|invoke-webrequest|invoke-restmethod)\b[^\n]*(?:/health|/healthz|/ready|/readyz|/livez|/status|/ping|/version|http_code|--retry-connrefused|--fail-with-body)", Acts::HEALTH, &[]),
-    (r"\bhelm\s+upgrade\b[^\n]*\s--(?:wait|atomic)\b|\bkubectl\s+rollout\s+status\b|\baws\s+ecs\s+wait\s+services-stable\b|\b(?:k6|hurl|signoff-health)\s|\bsignoff\s+health-check\b|(?i)\bsmoke[-_ ]?tests?\b|\bsmoke\b", Acts::HEALTH, &[]),
-    (r"\bkubectl\s+rollout\s+undo\b|\bhelm\s+rollback\b|\bhelm\s+upgrade\b[^\n]*--(?:atomic|rollback-on-failure)\b|\bwrangler\s+rollback\b|\bvercel\s+rollback\b|\bupdate-traffic\b[^\n]*--to-revisions\b|--enable-auto-rollback\b|--auto-rollback|\baz\s+webapp\s+deployment\s+slot\s+swap\b|(?i)\brollback\b", Acts::ROLLBACK, &[]),
+    (&["curl", "wget", "http", "invoke-webrequest", "invoke-restmethod"], r"(?i)\b(?:curl|wget|http|httpie|invoke-webrequest|invoke-restmethod)\b[^\n]*(?:/health|/healthz|/ready|/readyz|/livez|/status|/ping|/version|http_code|--retry-connrefused|--fail-with-body)", Acts::HEALTH, &[]),
+    (&["helm", "kubectl", "aws", "k6", "hurl", "signoff-health", "signoff", "smoke"], r"\bhelm\s+upgrade\b[^\n]*\s--(?:wait|atomic)\b|\bkubectl\s+rollout\s+status\b|\baws\s+ecs\s+wait\s+services-stable\b|\b(?:k6|hurl|signoff-health)\s|\bsignoff\s+health-check\b|(?i)\bsmoke[-_ ]?tests?\b|\bsmoke\b", Acts::HEALTH, &[]),
+    (&["rollback", "kubectl", "helm", "update-traffic", "--enable-auto-rollback", "--auto-rollback", "slot"], r"\bkubectl\s+rollout\s+undo\b|\bhelm\s+rollback\b|\bhelm\s+upgrade\b[^\n]*--(?:atomic|rollback-on-failure)\b|\bwrangler\s+rollback\b|\bvercel\s+rollback\b|\bupdate-traffic\b[^\n]*--to-revisions\b|--enable-auto-rollback\b|--auto-rollback|\baz\s+webapp\s+deployment\s+slot\s+swap\b|(?i)\brollback\b", Acts::ROLLBACK, &[]),
     // The token and the API.
-    (r"\bACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)\b|\bnpm\s+publish\b[^\n]*--provenance\b|\bcosign\s+(?:sign|attest)\b|\bgh\s+attestation\b", Acts::OIDC, &["id-token"]),
-    (r"\bgit\s+push\b|\bgit\s+tag\b", Acts::NONE, &["contents"]),
-    (r"\bgh\s+pr\s+(?:create|merge|edit|comment|review|close|ready|reopen)\b", Acts::NONE, &["pull-requests", "contents"]),
-    (r"\bgh\s+issue\s+(?:create|edit|comment|close|reopen|delete|transfer|pin|lock)\b|\bgh\s+label\b", Acts::NONE, &["issues"]),
-    (r"\bgh\s+(?:workflow\s+(?:run|enable|disable)|run\s+(?:cancel|rerun|delete)|cache\s+delete)\b", Acts::NONE, &["actions"]),
-    (r"\b(?:docker|podman)\s+(?:login|push|buildx\s+build)\b[^\n]*\bghcr\.io\b|\bnpm\.pkg\.github\.com\b|\bmaven\.pkg\.github\.com\b", Acts::NONE, &["packages"]),
+    (&["ACTIONS_ID_TOKEN_REQUEST", "provenance", "cosign", "attestation"], r"\bACTIONS_ID_TOKEN_REQUEST_(?:URL|TOKEN)\b|\bnpm\s+publish\b[^\n]*--provenance\b|\bcosign\s+(?:sign|attest)\b|\bgh\s+attestation\b", Acts::OIDC, &["id-token"]),
+    (&["git "], r"\bgit\s+push\b|\bgit\s+tag\b", Acts::NONE, &["contents"]),
+    (&["gh "], r"\bgh\s+pr\s+(?:create|merge|edit|comment|review|close|ready|reopen)\b", Acts::NONE, &["pull-requests", "contents"]),
+    (&["gh "], r"\bgh\s+issue\s+(?:create|edit|comment|close|reopen|delete|transfer|pin|lock)\b|\bgh\s+label\b", Acts::NONE, &["issues"]),
+    (&["gh "], r"\bgh\s+(?:workflow\s+(?:run|enable|disable)|run\s+(?:cancel|rerun|delete)|cache\s+delete)\b", Acts::NONE, &["actions"]),
+    (&["ghcr.io", "npm.pkg.github.com", "maven.pkg.github.com"], r"\b(?:docker|podman)\s+(?:login|push|buildx\s+build)\b[^\n]*\bghcr\.io\b|\bnpm\.pkg\.github\.com\b|\bmaven\.pkg\.github\.com\b", Acts::NONE, &["packages"]),
 ];
 
 /// Commands that talk to the GitHub API in ways the tables cannot follow.
-static API: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bgh\s+api\b|api\.github\.com|\bgithub-script\b|\boctokit\b|\bGITHUB_TOKEN\b|\bGH_TOKEN\b|github\.token").expect("valid regex")
+/// An ASCII-only regex over bytes: scripts are read for ASCII command names, and without
+/// Unicode classes the automata stay small, which matters in a process that lives 20 ms.
+pub(crate) fn ascii(pattern: &str) -> Regex {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .build()
+        .expect("valid regex")
+}
+
+const API: &[&str] = &[
+    "gh api",
+    "api.github.com",
+    "github-script",
+    "octokit",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "github.token",
+];
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+/// The words of every pattern in one automaton; `WORDS.1[i]` is the pattern of word `i`.
+static WORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    let mut owners = Vec::new();
+    for (index, (list, ..)) in PATTERNS.iter().enumerate() {
+        for word in *list {
+            words.push(*word);
+            owners.push(index);
+        }
+    }
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .expect("valid words");
+    (automaton, owners)
 });
 
-static SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|p| p.0)).expect("valid regexes"));
+/// Each pattern compiled the first time a script holds one of its words: a run of the gate
+/// compiles only the few it needs.
+static COMPILED: LazyLock<Vec<OnceLock<Regex>>> =
+    LazyLock::new(|| PATTERNS.iter().map(|_| OnceLock::new()).collect());
 
 /// A JavaScript package manager running a script: `npm run test:ci`, `yarn e2e`,
 /// `pnpm --filter web lint`.
 static JS_TASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)(?:^|[;&|(]\s*|\s)(npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:=\S+|\s+[^\s;&|-][^\s;&|]*)?)*\s+(run(?:-script)?\s+)?([\w:.@/-]+)")
-        .expect("valid regex")
+    ascii(
+        r"(?m)(?:^|[;&|(]\s*|\s)(npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:=\S+|\s+[^\s;&|-][^\s;&|]*)?)*\s+(run(?:-script)?\s+)?([\w:.@/-]+)",
+    )
 });
 
 /// Other task runners and their targets: `make lint test`, `just deploy`, `turbo run build`.
 static TASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)")
-        .expect("valid regex")
+    ascii(
+        r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)",
+    )
 });
 
 /// What a script does and the write scopes it needs.
 pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
     let mut acts = Acts::NONE;
     let mut scopes = Scopes::NONE;
-    for index in SET.matches(script).iter() {
-        let (_, a, s) = PATTERNS[index];
-        acts |= a;
-        scopes = scopes.union(Scopes::of(s));
+    let script = script.as_bytes();
+    let (words, owners) = &*WORDS;
+    let mut candidates = [false; 64];
+    for found in words.find_overlapping_iter(script) {
+        candidates[owners[found.pattern().as_usize()]] = true;
     }
-    for captures in JS_TASK.captures_iter(script) {
+    for (index, (_, pattern, a, s)) in PATTERNS.iter().enumerate() {
+        if candidates[index]
+            && COMPILED[index]
+                .get_or_init(|| ascii(pattern))
+                .is_match(script)
+        {
+            acts |= *a;
+            scopes = scopes.union(Scopes::of(s));
+        }
+    }
+    let js = ["npm", "pnpm", "yarn", "bun"]
+        .iter()
+        .any(|w| contains(script, w.as_bytes()));
+    for captures in js
+        .then(|| JS_TASK.captures_iter(script))
+        .into_iter()
+        .flatten()
+    {
         let (Some(runner), Some(target)) = (captures.get(1), captures.get(3)) else {
             continue;
         };
         let run = captures.get(2).is_some();
         // Without `run`, npm only runs `test`; `pnpm deploy` is pnpm's own command.
         if !run
-            && ((runner.as_str() == "npm" && !matches!(target.as_str(), "test" | "t"))
-                || (runner.as_str() == "pnpm" && target.as_str() == "deploy"))
+            && ((text(runner) == "npm" && !matches!(text(target), "test" | "t"))
+                || (text(runner) == "pnpm" && text(target) == "deploy"))
         {
             continue;
         }
-        acts |= by_target(target.as_str());
+        acts |= by_target(text(target));
     }
-    for captures in TASK.captures_iter(script) {
+    let runner = [
+        "make", "just", "task", "mage", "rake", "invoke", "turbo", "nx ",
+    ]
+    .iter()
+    .any(|w| contains(script, w.as_bytes()));
+    for captures in runner
+        .then(|| TASK.captures_iter(script))
+        .into_iter()
+        .flatten()
+    {
         if let Some(targets) = captures.get(1) {
-            for target in targets
-                .as_str()
+            for target in text(targets)
                 .split([' ', '\t', ','])
                 .filter(|t| !t.is_empty())
             {
@@ -121,10 +197,15 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
             }
         }
     }
-    if API.is_match(script) {
+    if API.iter().any(|word| contains(script, word.as_bytes())) {
         scopes.unknown = true;
     }
     (acts, scopes)
+}
+
+/// The text of a match (the patterns only match ASCII, so this never loses a byte).
+fn text<'h>(m: regex::bytes::Match<'h>) -> &'h str {
+    std::str::from_utf8(m.as_bytes()).unwrap_or_default()
 }
 
 /// What a task runner's target does, by its name.
@@ -183,61 +264,48 @@ fn by_target(target: &str) -> Acts {
     }
 }
 
-static NAME: LazyLock<[(Regex, Acts); 11]> = LazyLock::new(|| {
-    let re = |p: &str| Regex::new(p).expect("valid regex");
-    [
-        (
-            re(r"\b(?:tests?|testing|unit|e2e|integration tests?|spec)\b"),
-            Acts::TEST,
-        ),
-        (re(r"\blint(?:ing|er|s)?\b"), Acts::LINT),
-        (re(r"\b(?:format(?:ting)?|fmt|prettier)\b"), Acts::FORMAT),
-        (
-            re(r"\b(?:type ?check(?:ing|s)?|typescript check|mypy|tsc)\b"),
-            Acts::TYPECHECK,
-        ),
-        (
-            re(r"\b(?:smoke|health ?checks?|healthcheck|verify (?:the )?deploy(?:ment)?)\b"),
-            Acts::HEALTH,
-        ),
-        (
-            re(r"\b(?:roll ?back|revert deploy(?:ment)?)\b"),
-            Acts::ROLLBACK,
-        ),
-        (re(r"\bdeploy(?:s|ing|ment)?\b"), Acts::NAMED_DEPLOY),
-        (
-            re(r"\b(?:secret ?scan(?:ning)?|gitleaks|trufflehog)\b"),
-            Acts::SECRET_SCAN,
-        ),
-        (re(r"\b(?:sbom|cyclonedx|spdx)\b"), Acts::SBOM),
-        (
-            re(
-                r"\b(?:vulnerabilit(?:y|ies)(?: scan)?|vulns?|dependency (?:scan|review|audit)|security (?:scan|audit|check)s?|npm audit|pip-audit|osv-scanner)\b",
-            ),
-            Acts::DEP_SCAN,
-        ),
-        (
-            re(r"\b(?:sast|codeql|semgrep|static (?:application )?security)\b"),
-            Acts::SAST,
-        ),
-    ]
-});
+/// Names read for what a step or job claims to do: words one of which must appear, the
+/// pattern, and what it means.
+#[rustfmt::skip]
+const NAMES: &[(&[&str], &str, Acts)] = &[
+    (&["test", "unit", "e2e", "integration", "spec"], r"\b(?:tests?|testing|unit|e2e|integration tests?|spec)\b", Acts::TEST),
+    (&["lint"], r"\blint(?:ing|er|s)?\b", Acts::LINT),
+    (&["format", "fmt", "prettier"], r"\b(?:format(?:ting)?|fmt|prettier)\b", Acts::FORMAT),
+    (&["check", "mypy", "tsc"], r"\b(?:type ?check(?:ing|s)?|typescript check|mypy|tsc)\b", Acts::TYPECHECK),
+    (&["smoke", "health", "verify"], r"\b(?:smoke|health ?checks?|healthcheck|verify (?:the )?deploy(?:ment)?)\b", Acts::HEALTH),
+    (&["roll", "revert"], r"\b(?:roll ?back|revert deploy(?:ment)?)\b", Acts::ROLLBACK),
+    (&["deploy"], r"\bdeploy(?:s|ing|ment)?\b", Acts::NAMED_DEPLOY),
+    (&["secret", "gitleaks", "trufflehog"], r"\b(?:secret ?scan(?:ning)?|gitleaks|trufflehog)\b", Acts::SECRET_SCAN),
+    (&["sbom", "cyclonedx", "spdx"], r"\b(?:sbom|cyclonedx|spdx)\b", Acts::SBOM),
+    (&["vuln", "dependency", "security", "audit", "osv"], r"\b(?:vulnerabilit(?:y|ies)(?: scan)?|vulns?|dependency (?:scan|review|audit)|security (?:scan|audit|check)s?|npm audit|pip-audit|osv-scanner)\b", Acts::DEP_SCAN),
+    (&["sast", "codeql", "semgrep", "static"], r"\b(?:sast|codeql|semgrep|static (?:application )?security)\b", Acts::SAST),
+];
+
+static NAME_REGEXES: LazyLock<Vec<OnceLock<Regex>>> =
+    LazyLock::new(|| NAMES.iter().map(|_| OnceLock::new()).collect());
 
 /// Phrases that place a step relative to a deploy without being one.
-static AROUND_DEPLOY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:post|pre|after|before)[- _]?deploy(?:ment)?\b").expect("valid regex")
-});
+static AROUND_DEPLOY: LazyLock<Regex> =
+    LazyLock::new(|| ascii(r"\b(?:post|pre|after|before)[- _]?deploy(?:ment)?\b"));
 
 /// What a step's or job's name (lower-cased) says it does.
 pub(crate) fn by_name(label: &str) -> Acts {
     if label.is_empty() {
         return Acts::NONE;
     }
-    let label = AROUND_DEPLOY.replace_all(label, " ");
+    let label = AROUND_DEPLOY.replace_all(label.as_bytes(), &b" "[..]);
     let label = label.as_ref();
-    NAME.iter()
-        .filter(|(re, _)| re.is_match(label))
-        .fold(Acts::NONE, |acts, (_, a)| acts | *a)
+    let lower = String::from_utf8_lossy(label).to_ascii_lowercase();
+    NAMES
+        .iter()
+        .enumerate()
+        .filter(|(_, (words, ..))| words.iter().any(|w| lower.contains(w)))
+        .filter(|(i, (_, pattern, _))| {
+            NAME_REGEXES[*i]
+                .get_or_init(|| ascii(pattern))
+                .is_match(label)
+        })
+        .fold(Acts::NONE, |acts, (_, (.., a))| acts | *a)
 }
 
 #[cfg(test)]
@@ -304,5 +372,16 @@ mod tests {
         assert!(!by_name("contest entry").has(Acts::TEST));
         assert!(!by_name("zap scan post-deploy").has(Acts::NAMED_DEPLOY));
         assert!(by_name("post-deploy smoke test").has(Acts::HEALTH));
+    }
+}
+
+#[cfg(test)]
+mod words {
+    use super::*;
+
+    #[test]
+    fn every_pattern_fits_the_candidate_set_and_has_words() {
+        assert!(PATTERNS.len() <= 64);
+        assert!(PATTERNS.iter().all(|(words, ..)| !words.is_empty()));
     }
 }
