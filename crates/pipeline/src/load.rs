@@ -1,13 +1,16 @@
 //! Loading a repository: every workflow in `.github/workflows`, every `action.yml` (a
 //! composite action may sit anywhere), `.gitlab-ci.yml` with its local includes, the
 //! Dependabot and Renovate configurations, and the manifests that say which package
-//! ecosystems the repository uses. One parallel walk finds them (honouring `.gitignore`),
-//! each file is read once, and files are parsed on all cores. A file that cannot be read
-//! stops the gate (fail closed); a file that cannot be parsed is a finding.
+//! ecosystems the repository uses. One walk finds them (honouring `.gitignore` as git
+//! does), each file is read once, and many files are parsed on all cores. A file or
+//! directory that cannot be read stops the gate (fail closed); a file that cannot be
+//! parsed is a finding.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
+
+use ignore::gitignore::Gitignore;
 
 use rayon::prelude::*;
 use signoff_core::policy::PathGlob;
@@ -81,19 +84,17 @@ pub(crate) fn load(
     exclude: &[PathGlob],
     skip: Option<&Path>,
 ) -> Result<Repo, LoadError> {
-    let found = walk(root, exclude, skip);
+    let found = walk(root, exclude, skip)?;
     let mut repo = Repo {
         manifests: found.manifests,
         ..Repo::default()
     };
-    let read: Vec<(Kind, String, std::io::Result<Read>)> = found
-        .files
-        .into_par_iter()
-        .map(|(kind, rel)| {
+    let parallel = found.files.len() >= PARALLEL_FROM;
+    let read: Vec<(Kind, String, std::io::Result<Read>)> =
+        map(found.files, parallel, |(kind, rel)| {
             let bytes = read_bounded(&root.join(&rel));
             (kind, rel, bytes)
-        })
-        .collect();
+        });
     let mut parsed = Vec::with_capacity(read.len());
     for (kind, rel, read) in read {
         let (bytes, size) = read.map_err(|source| LoadError::Unreadable {
@@ -115,10 +116,9 @@ pub(crate) fn load(
         }
         parsed.push((kind, rel, bytes));
     }
-    let outcomes: Vec<Outcome> = parsed
-        .par_iter()
-        .map(|(kind, rel, bytes)| parse(*kind, rel, bytes, root))
-        .collect();
+    let outcomes: Vec<Outcome> = map(parsed, parallel, |(kind, rel, bytes)| {
+        parse(kind, &rel, &bytes, root)
+    });
     for outcome in outcomes {
         repo.invalid.extend(outcome.invalid);
         repo.workflows.extend(outcome.workflow);
@@ -140,6 +140,23 @@ pub(crate) fn load(
         .sort_by(|a, b| (&a.path, a.problem.pos).cmp(&(&b.path, b.problem.pos)));
     repo.manifests.sort();
     Ok(repo)
+}
+
+/// From this many files on, files are read and parsed on all cores; below it the threads
+/// would cost more than they save.
+pub(crate) const PARALLEL_FROM: usize = 24;
+
+/// `items` mapped by `f`, on all cores when `parallel`, in order either way.
+pub(crate) fn map<T: Send, R: Send>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    if parallel {
+        items.into_par_iter().map(f).collect()
+    } else {
+        items.into_iter().map(f).collect()
+    }
 }
 
 /// A file's bytes (at most `MAX_BYTES + 1`) and its size.
@@ -324,71 +341,151 @@ const NOT_OWN: &[&str] = &[
     "bower_components",
 ];
 
-fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Found {
-    let found = Mutex::new(Found {
+/// Walks the tree once, in this thread: every directory is listed once, its `.gitignore`
+/// (seen in that listing, so no extra lookups) applies below it as git applies it, ignored
+/// and vendored directories are pruned, and only files whose names the gate can read are
+/// looked at further.
+fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found, LoadError> {
+    let mut found = Found {
         files: Vec::new(),
         manifests: Vec::new(),
-    });
-    let skip = skip.map(Path::to_path_buf);
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|entry| !matches!(entry.file_name().to_str(), Some(".git" | "node_modules")))
-        .build_parallel();
-    walker.run(|| {
-        let found = &found;
-        let skip = skip.clone();
-        Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
+    };
+    let mut base: Vec<Arc<Gitignore>> = Vec::new();
+    if let Some(exclude_file) = Some(root.join(".git/info/exclude")).filter(|p| p.is_file()) {
+        let (ignore, _) = Gitignore::new(exclude_file);
+        base.push(Arc::new(ignore));
+    }
+    let mut stack: Vec<(PathBuf, String, Vec<Arc<Gitignore>>)> =
+        vec![(root.to_path_buf(), String::new(), base)];
+    while let Some((dir, rel_dir, mut rules)) = stack.pop() {
+        let unreadable = |source| LoadError::Unreadable {
+            path: if rel_dir.is_empty() {
+                ".".into()
+            } else {
+                rel_dir.clone()
+            },
+            source,
+        };
+        let entries = std::fs::read_dir(&dir)
+            .and_then(|listing| listing.collect::<std::io::Result<Vec<_>>>())
+            .map_err(unreadable)?;
+        if entries.iter().any(|e| e.file_name() == ".gitignore") {
+            let (ignore, _) = Gitignore::new(dir.join(".gitignore"));
+            if !ignore.is_empty() {
+                rules.push(Arc::new(ignore));
+            }
+        }
+        for entry in entries {
+            let Ok(mut kind) = entry.file_type() else {
+                continue;
             };
-            if skip
-                .as_ref()
-                .is_some_and(|skip| entry.path().starts_with(skip))
+            let name = entry.file_name();
+            // A link to a file is read through; a link to a directory is not followed,
+            // so a link loop cannot trap the walk.
+            if kind.is_symlink()
+                && let Ok(target) = std::fs::metadata(entry.path())
+                && target.is_file()
             {
-                return ignore::WalkState::Skip;
+                kind = target.file_type();
             }
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                return ignore::WalkState::Continue;
-            }
-            let Some(rel) = relative(root, entry.path()) else {
-                return ignore::WalkState::Continue;
-            };
-            if exclude.iter().any(|glob| glob.is_match(&rel)) {
-                return ignore::WalkState::Continue;
-            }
-            let kind = kind_of(&rel);
-            let ecosystem = ecosystem_of(&rel);
-            if (kind.is_some() || ecosystem.is_some())
-                && let Ok(mut found) = found.lock()
-            {
-                if let Some(kind) = kind {
-                    found.files.push((kind, rel.clone()));
+            let Some(name) = name.to_str() else { continue };
+            let path = entry.path();
+            if kind.is_dir() {
+                if matches!(name, ".git" | "node_modules")
+                    || skip.is_some_and(|s| path == s)
+                    || ignored(&rules, &path, true)
+                {
+                    continue;
                 }
+                let rel = if rel_dir.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{rel_dir}/{name}")
+                };
+                stack.push((path, rel, rules.clone()));
+            } else if kind.is_file() && interesting(name) && !ignored(&rules, &path, false) {
+                let rel = if rel_dir.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{rel_dir}/{name}")
+                };
+                if exclude.iter().any(|glob| glob.is_match(&rel)) {
+                    continue;
+                }
+                let ecosystem = ecosystem_of(&rel);
                 if let Some(ecosystem) = ecosystem {
                     found.manifests.push(Manifest {
                         ecosystem,
-                        path: rel,
+                        path: rel.clone(),
                     });
                 }
+                if let Some(kind) = kind_of(&rel) {
+                    found.files.push((kind, rel));
+                }
             }
-            ignore::WalkState::Continue
-        })
-    });
-    let mut found = found
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
     found.files.sort_by(|a, b| a.1.cmp(&b.1));
-    found
+    Ok(found)
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel: PathBuf = path.strip_prefix(root).ok()?.to_path_buf();
-    let text = rel.to_str()?.replace('\\', "/");
-    (!text.is_empty()).then_some(text)
+/// Whether the nearest `.gitignore` rule that speaks about `path` ignores it.
+fn ignored(rules: &[Arc<Gitignore>], path: &Path, is_dir: bool) -> bool {
+    for rule in rules.iter().rev() {
+        let matched = rule.matched(path, is_dir);
+        if matched.is_ignore() {
+            return true;
+        }
+        if matched.is_whitelist() {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether a file name can be one the gate reads (a YAML file, an action, a manifest):
+/// the test every walked file gets, so it allocates nothing.
+fn interesting(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "package.json",
+        "Cargo.toml",
+        "go.mod",
+        "pyproject.toml",
+        "Pipfile",
+        "setup.py",
+        "setup.cfg",
+        "Gemfile",
+        "composer.json",
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "mix.exs",
+        "Package.swift",
+        "packages.config",
+        "devcontainer.json",
+        ".gitmodules",
+        "Dockerfile",
+        "Containerfile",
+        "renovate.json",
+        "renovate.json5",
+        ".renovaterc",
+        ".renovaterc.json",
+        ".renovaterc.json5",
+    ];
+    const ENDINGS: &[&str] = &[
+        ".yml",
+        ".yaml",
+        ".tf",
+        ".csproj",
+        ".fsproj",
+        ".vbproj",
+        ".Dockerfile",
+        ".dockerfile",
+    ];
+    NAMES.contains(&name)
+        || ENDINGS.iter().any(|ending| name.ends_with(ending))
+        || name.starts_with("Dockerfile.")
+        || (name.starts_with("requirements") && name.ends_with(".txt"))
 }
 
 fn kind_of(rel: &str) -> Option<Kind> {

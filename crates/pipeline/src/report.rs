@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use rayon::prelude::*;
 use serde_json::json;
 use signoff_core::finding::Rule as _;
 use signoff_core::policy::PipelinePolicy;
@@ -33,20 +32,24 @@ pub(crate) fn build(
         return report.finish("no CI configuration found (.github/workflows/*.yml, action.yml, .gitlab-ci.yml), so there was nothing to judge");
     }
     let cx = Cx::new(&repo, &graph);
-    let mut findings: Vec<Finding> = AUDITS
-        .par_iter()
+    let audits: Vec<_> = AUDITS
+        .iter()
         .filter(|audit| {
             audit
                 .rules()
                 .iter()
                 .any(|rule| !policy.disabled_rules.iter().any(|id| id == rule.id()))
         })
-        .flat_map_iter(|audit| {
-            let mut out = Vec::new();
-            audit.run(&cx, &mut out);
-            out
-        })
         .collect();
+    let parallel = cx.steps().len() >= 200;
+    let mut findings: Vec<Finding> = crate::load::map(audits, parallel, |audit| {
+        let mut out = Vec::new();
+        audit.run(&cx, &mut out);
+        out
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let unknown: Vec<&String> = policy
         .disabled_rules
         .iter()

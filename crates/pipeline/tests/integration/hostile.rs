@@ -195,6 +195,50 @@ fn symlink_loops_are_not_followed() {
     assert_eq!(outcome.report["metrics"]["workflows"], 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_linked_workflow_is_read_through_the_link() {
+    let dir = repo(&[
+        (".github/workflows/good.yml", GOOD),
+        (
+            "shared/ci.yml",
+            "on: push\njobs:\n  j: {runs-on: x, steps: [{run: make}]}\n",
+        ),
+    ]);
+    std::os::unix::fs::symlink(
+        dir.path().join("shared/ci.yml"),
+        dir.path().join(".github/workflows/linked.yml"),
+    )
+    .unwrap();
+    let outcome = check(dir.path());
+    assert_eq!(outcome.report["metrics"]["workflows"], 2);
+    outcome.finding("missing-timeout", ".github/workflows/linked.yml:3");
+}
+
+#[test]
+fn ignored_directories_are_left_out_as_git_leaves_them_out() {
+    let action = "runs:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n";
+    let dir = repo(&[
+        (".github/workflows/good.yml", GOOD),
+        (".gitignore", "build/\nout/*\n!out/kept/\n"),
+        ("build/x/action.yml", action),
+        ("out/gone/action.yml", action),
+        ("out/kept/action.yml", action),
+        ("web/.gitignore", "generated/\n"),
+        ("web/generated/action.yml", action),
+        ("web/action.yml", action),
+    ]);
+    let outcome = check(dir.path());
+    let mut paths: Vec<String> = outcome
+        .findings()
+        .iter()
+        .filter(|f| f["rule"] == "unpinned-uses")
+        .map(|f| f["location"]["path"].as_str().unwrap().to_owned())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["out/kept/action.yml", "web/action.yml"]);
+}
+
 #[test]
 fn markup_in_names_stays_text() {
     let workflow = "name: \"<script>alert(1)</script>\"\non: push\npermissions: {}\njobs:\n  \"a|b`c`\":\n    name: \"**bold** [link](http://x)\"\n    runs-on: x\n    steps:\n      - run: make\n";
