@@ -87,12 +87,14 @@ pub(crate) fn load(
     let found = walk(root, exclude, skip)?;
     let mut repo = Repo {
         manifests: found.manifests,
+        invalid: found.invalid,
         ..Repo::default()
     };
+    let yaml = found.yaml;
     let parallel = found.files.len() >= PARALLEL_FROM;
     let read: Vec<(Kind, String, std::io::Result<Read>)> =
-        map(found.files, parallel, |(kind, rel)| {
-            let bytes = read_bounded(&root.join(&rel));
+        map(found.files, parallel, |(kind, rel, path)| {
+            let bytes = read_bounded(&path);
             (kind, rel, bytes)
         });
     let mut parsed = Vec::with_capacity(read.len());
@@ -117,7 +119,7 @@ pub(crate) fn load(
         parsed.push((kind, rel, bytes));
     }
     let outcomes: Vec<Outcome> = map(parsed, parallel, |(kind, rel, bytes)| {
-        parse(kind, &rel, &bytes, root)
+        parse(kind, &rel, &bytes, root, &yaml)
     });
     for outcome in outcomes {
         repo.invalid.extend(outcome.invalid);
@@ -185,7 +187,7 @@ struct Outcome {
     renovate: Option<(String, String)>,
 }
 
-fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
+fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path, yaml: &[String]) -> Outcome {
     let mut outcome = Outcome::default();
     if kind == Kind::Renovate {
         outcome.renovate = Some((rel.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
@@ -223,7 +225,7 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
             problems
         }
         Kind::GitLab => {
-            let included = with_includes(doc, root, &limits);
+            let included = with_includes(doc, rel, yaml, root, &limits);
             let (workflow, problems) = model::gitlab::read(rel, &included.doc, &included.origins);
             outcome.workflow = Some(workflow);
             outcome.source = Some((rel.to_owned(), text));
@@ -254,8 +256,9 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path) -> Outcome {
 }
 
 /// A pipeline with the jobs of its local `include:` files added (the including file's own
-/// keys win), three levels deep; which file each added key came from; the included files'
-/// text; and the included files that could not be read as YAML.
+/// keys win), followed as GitLab follows them (wildcards too, each file once, at most
+/// `MAX_INCLUDES`); which file each added key came from; the included files' text; and
+/// the includes that could not be read, as findings where they are named.
 struct Included {
     doc: Node,
     origins: HashMap<String, String>,
@@ -263,50 +266,119 @@ struct Included {
     invalid: Vec<Invalid>,
 }
 
-fn with_includes(mut doc: Node, root: &Path, limits: &Limits) -> Included {
-    let mut origins = HashMap::new();
-    let mut sources = Vec::new();
-    let mut invalid = Vec::new();
-    let mut pending = model::gitlab::local_includes(&doc);
-    let mut seen = 0;
-    while let Some(path) = pending.pop() {
-        seen += 1;
-        if seen > 50 || path.contains("..") || path.contains('*') {
-            continue;
+/// GitLab's own limit on the files one pipeline includes.
+const MAX_INCLUDES: usize = 150;
+
+fn with_includes(
+    mut doc: Node,
+    rel: &str,
+    yaml: &[String],
+    root: &Path,
+    limits: &Limits,
+) -> Included {
+    let mut included = Included {
+        doc: Node {
+            pos: doc.pos,
+            value: model::Value::Sequence(Vec::new()),
+        },
+        origins: HashMap::new(),
+        sources: Vec::new(),
+        invalid: Vec::new(),
+    };
+    let named = |from: &str, list: Vec<(String, Pos)>| -> Vec<(String, String, Pos)> {
+        list.into_iter()
+            .map(|(path, pos)| (path, from.to_owned(), pos))
+            .collect()
+    };
+    let mut pending = named(rel, model::gitlab::local_includes(&doc));
+    pending.reverse();
+    let mut seen = std::collections::HashSet::from([rel.to_owned()]);
+    while let Some((pattern, from, pos)) = pending.pop() {
+        let cannot = |message: String| {
+            Invalid {
+            path: from.clone(),
+            problem: Problem {
+                pos,
+                message,
+                help: "name a file of this repository in `include: local:`, from its root (`/ci/build.yml`), or add the file".into(),
+            },
         }
-        let Ok(bytes) = read_bounded(&root.join(&path)).map(|(bytes, _)| bytes) else {
-            continue;
         };
-        let included = match tree::parse(&bytes, &path, limits) {
-            Ok(docs) => docs.into_iter().next(),
-            Err(error) => {
-                invalid.extend(error.problems.into_iter().map(|p| invalid_at(&path, p)));
-                None
+        let paths: Vec<String> = if pattern.contains('*') {
+            match PathGlob::new(&pattern) {
+                Ok(glob) => yaml.iter().filter(|p| glob.is_match(p)).cloned().collect(),
+                Err(error) => {
+                    included.invalid.push(cannot(format!(
+                        "`include: {pattern}` is not a valid wildcard: {}",
+                        error.kind()
+                    )));
+                    continue;
+                }
             }
+        } else {
+            vec![pattern.clone()]
         };
-        let Some(included) = included else { continue };
-        sources.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
-        if seen < 4 {
-            pending.extend(model::gitlab::local_includes(&included));
-        }
-        let (model::Value::Mapping(entries), model::Value::Mapping(extra)) =
-            (&mut doc.value, included.value)
-        else {
-            continue;
-        };
-        for entry in extra {
-            if !entries.iter().any(|e| e.key.text == entry.key.text) {
-                origins.insert(entry.key.text.clone(), path.clone());
-                entries.push(entry);
+        for path in paths {
+            if !seen.insert(path.clone()) {
+                continue;
+            }
+            if seen.len() > MAX_INCLUDES + 1 {
+                included.invalid.push(cannot(format!("the pipeline includes more than {MAX_INCLUDES} files; `{path}` and the rest were not read")));
+                pending.clear();
+                break;
+            }
+            if path.split('/').any(|part| part == "..") {
+                included.invalid.push(cannot(format!(
+                    "`include: {path}` leaves the repository, so the gate cannot read it"
+                )));
+                continue;
+            }
+            let bytes = match read_bounded(&root.join(&path)) {
+                Ok((bytes, size)) if size <= MAX_BYTES as u64 => bytes,
+                Ok((_, size)) => {
+                    included.invalid.push(cannot(format!("`{path}` is {size} bytes, over the {MAX_BYTES} byte limit, so its jobs were not judged")));
+                    continue;
+                }
+                Err(error) => {
+                    included.invalid.push(cannot(format!("the pipeline includes `{path}`, which cannot be read ({error}), so its jobs were not judged")));
+                    continue;
+                }
+            };
+            let file = match tree::parse(&bytes, &path, limits) {
+                Ok(docs) => docs.into_iter().next(),
+                Err(error) => {
+                    included
+                        .invalid
+                        .extend(error.problems.into_iter().map(|p| invalid_at(&path, p)));
+                    continue;
+                }
+            };
+            let Some(file) = file else { continue };
+            included
+                .sources
+                .push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            let mut nested = named(&path, model::gitlab::local_includes(&file));
+            nested.reverse();
+            pending.extend(nested);
+            let (model::Value::Mapping(entries), model::Value::Mapping(extra)) =
+                (&mut doc.value, file.value)
+            else {
+                continue;
+            };
+            for entry in extra {
+                if entry.key.text != "include"
+                    && !entries.iter().any(|e| e.key.text == entry.key.text)
+                {
+                    included
+                        .origins
+                        .insert(entry.key.text.clone(), path.clone());
+                    entries.push(entry);
+                }
             }
         }
     }
-    Included {
-        doc,
-        origins,
-        sources,
-        invalid,
-    }
+    included.doc = doc;
+    included
 }
 
 /// A problem the YAML reader found in `path`, as an invalid-file finding.
@@ -325,8 +397,13 @@ fn invalid_at(path: &str, problem: signoff_core::diag::Problem) -> Invalid {
 }
 
 struct Found {
-    files: Vec<(Kind, String)>,
+    /// Each file the gate reads: its kind, repository-relative name and real path.
+    files: Vec<(Kind, String, PathBuf)>,
     manifests: Vec<Manifest>,
+    /// Every YAML file, for GitLab's wildcard includes.
+    yaml: Vec<String>,
+    /// Files the gate would read but cannot (broken links, pipes).
+    invalid: Vec<Invalid>,
 }
 
 /// Directories whose manifests are not the repository's own dependencies.
@@ -341,34 +418,41 @@ const NOT_OWN: &[&str] = &[
     "bower_components",
 ];
 
+/// A directory still to list: its path, its repository-relative name, the `.gitignore`
+/// rules that apply in it.
+type Pending = (PathBuf, String, Vec<Arc<Gitignore>>);
+
 /// Walks the tree once, in this thread: every directory is listed once, its `.gitignore`
 /// (seen in that listing, so no extra lookups) applies below it as git applies it, ignored
 /// and vendored directories are pruned, and only files whose names the gate can read are
-/// looked at further.
+/// looked at further. Links to files are read through; links to directories only under
+/// `.github` (where the path decides what a file is), never to one of their own parents.
 fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found, LoadError> {
     let mut found = Found {
         files: Vec::new(),
         manifests: Vec::new(),
+        yaml: Vec::new(),
+        invalid: Vec::new(),
     };
     let mut base: Vec<Arc<Gitignore>> = Vec::new();
     if let Some(exclude_file) = Some(root.join(".git/info/exclude")).filter(|p| p.is_file()) {
         let (ignore, _) = Gitignore::new(exclude_file);
         base.push(Arc::new(ignore));
     }
-    let mut stack: Vec<(PathBuf, String, Vec<Arc<Gitignore>>)> =
-        vec![(root.to_path_buf(), String::new(), base)];
+    let mut stack: Vec<Pending> = vec![(root.to_path_buf(), String::new(), base)];
+    let mut linked = std::collections::HashSet::new();
     while let Some((dir, rel_dir, mut rules)) = stack.pop() {
-        let unreadable = |source| LoadError::Unreadable {
-            path: if rel_dir.is_empty() {
+        let unreadable = |rel: &str, source| LoadError::Unreadable {
+            path: if rel.is_empty() {
                 ".".into()
             } else {
-                rel_dir.clone()
+                rel.to_owned()
             },
             source,
         };
         let entries = std::fs::read_dir(&dir)
             .and_then(|listing| listing.collect::<std::io::Result<Vec<_>>>())
-            .map_err(unreadable)?;
+            .map_err(|source| unreadable(&rel_dir, source))?;
         if entries.iter().any(|e| e.file_name() == ".gitignore") {
             let (ignore, _) = Gitignore::new(dir.join(".gitignore"));
             if !ignore.is_empty() {
@@ -376,57 +460,108 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
             }
         }
         for entry in entries {
-            let Ok(mut kind) = entry.file_type() else {
-                continue;
-            };
             let name = entry.file_name();
-            // A link to a file is read through; a link to a directory is not followed,
-            // so a link loop cannot trap the walk.
-            if kind.is_symlink()
-                && let Ok(target) = std::fs::metadata(entry.path())
-                && target.is_file()
-            {
-                kind = target.file_type();
-            }
-            let Some(name) = name.to_str() else { continue };
+            let name = name.to_string_lossy();
+            let rel = if rel_dir.is_empty() {
+                name.clone().into_owned()
+            } else {
+                format!("{rel_dir}/{name}")
+            };
             let path = entry.path();
+            let mut kind = entry
+                .file_type()
+                .map_err(|source| unreadable(&rel, source))?;
+            if kind.is_symlink() {
+                match std::fs::metadata(&path) {
+                    Ok(target) if target.is_file() => kind = target.file_type(),
+                    Ok(target)
+                        if target.is_dir() && follow_link(root, &dir, &path, &rel, &mut linked) =>
+                    {
+                        kind = target.file_type();
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        if kind_of(&rel).is_some() {
+                            found.invalid.push(not_a_file(
+                                &rel,
+                                format!("the file is a link that cannot be followed ({error})"),
+                            ));
+                        }
+                        continue;
+                    }
+                }
+            }
             if kind.is_dir() {
-                if matches!(name, ".git" | "node_modules")
+                if matches!(&*name, ".git" | "node_modules")
                     || skip.is_some_and(|s| path == s)
                     || ignored(&rules, &path, true)
                 {
                     continue;
                 }
-                let rel = if rel_dir.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{rel_dir}/{name}")
-                };
                 stack.push((path, rel, rules.clone()));
-            } else if kind.is_file() && interesting(name) && !ignored(&rules, &path, false) {
-                let rel = if rel_dir.is_empty() {
-                    name.to_owned()
-                } else {
-                    format!("{rel_dir}/{name}")
-                };
-                if exclude.iter().any(|glob| glob.is_match(&rel)) {
-                    continue;
+            } else if !interesting(&name) || ignored(&rules, &path, false) {
+                continue;
+            } else if !kind.is_file() {
+                if kind_of(&rel).is_some() && !kind.is_symlink() {
+                    found.invalid.push(not_a_file(
+                        &rel,
+                        "the file is not a regular file (a pipe, socket or device)".into(),
+                    ));
                 }
-                let ecosystem = ecosystem_of(&rel);
-                if let Some(ecosystem) = ecosystem {
-                    found.manifests.push(Manifest {
-                        ecosystem,
-                        path: rel.clone(),
-                    });
-                }
-                if let Some(kind) = kind_of(&rel) {
-                    found.files.push((kind, rel));
-                }
+            } else if !exclude.iter().any(|glob| glob.is_match(&rel)) {
+                collect(&mut found, rel, path);
             }
         }
     }
     found.files.sort_by(|a, b| a.1.cmp(&b.1));
+    found.yaml.sort();
     Ok(found)
+}
+
+/// Records a file the walk found: as a manifest, a YAML file and a file to read.
+fn collect(found: &mut Found, rel: String, path: PathBuf) {
+    if let Some(ecosystem) = ecosystem_of(&rel) {
+        found.manifests.push(Manifest {
+            ecosystem,
+            path: rel.clone(),
+        });
+    }
+    if rel.ends_with(".yml") || rel.ends_with(".yaml") {
+        found.yaml.push(rel.clone());
+    }
+    if let Some(kind) = kind_of(&rel) {
+        found.files.push((kind, rel, path));
+    }
+}
+
+/// Whether to walk into the directory a link at `path` (named `rel`, in `dir`) points to:
+/// only under `.github`, once per target, and never into one of the link's own parents.
+fn follow_link(
+    root: &Path,
+    dir: &Path,
+    path: &Path,
+    rel: &str,
+    linked: &mut std::collections::HashSet<PathBuf>,
+) -> bool {
+    if rel != ".github" && !rel.starts_with(".github/") {
+        return false;
+    }
+    let (Ok(target), Ok(parent)) = (std::fs::canonicalize(path), std::fs::canonicalize(dir)) else {
+        return false;
+    };
+    !parent.starts_with(&target) && !root.starts_with(&target) && linked.insert(target)
+}
+
+/// A file the gate would read that is not a readable file.
+fn not_a_file(rel: &str, why: String) -> Invalid {
+    Invalid {
+        path: rel.to_owned(),
+        problem: Problem {
+            pos: Pos::default(),
+            message: why,
+            help: "make it a regular file with the workflow's YAML, or remove it".into(),
+        },
+    }
 }
 
 /// Whether the nearest `.gitignore` rule that speaks about `path` ignores it.

@@ -6,7 +6,7 @@
 //! `Security/SAST.gitlab-ci.yml` counts as a SAST scan.
 
 use super::workflow::{pairs, problem, strings};
-use super::{Flavor, Job, Node, Problem, Step, Str, Triggers, Value, Workflow};
+use super::{Flavor, Job, Node, Pos, Problem, Step, Str, Triggers, Value, Workflow};
 
 /// Top-level keys that configure the pipeline rather than name a job.
 const RESERVED: &[&str] = &[
@@ -285,8 +285,9 @@ fn templates(doc: &Node) -> Vec<Job> {
         .collect()
 }
 
-/// The local files a pipeline includes (`include: local: /ci/x.yml`, or a bare path).
-pub(crate) fn local_includes(doc: &Node) -> Vec<String> {
+/// The local files a pipeline includes (`include: local: /ci/x.yml`, or a bare path), with
+/// where each is named.
+pub(crate) fn local_includes(doc: &Node) -> Vec<(String, Pos)> {
     let Some(include) = doc.get("include") else {
         return Vec::new();
     };
@@ -298,10 +299,13 @@ pub(crate) fn local_includes(doc: &Node) -> Vec<String> {
     items
         .into_iter()
         .filter_map(|item| {
-            item.as_str()
-                .filter(|s| !s.contains("://"))
-                .or_else(|| item.get("local").and_then(Node::as_str))
+            let local = if item.as_str().is_some() {
+                Some(item).filter(|item| item.as_str().is_some_and(|s| !s.contains("://")))
+            } else {
+                item.get("local")
+            };
+            local.and_then(|node| Some((node.as_str()?, node.pos)))
         })
-        .map(|path| path.trim_start_matches('/').to_owned())
+        .map(|(path, pos)| (path.trim_start_matches('/').to_owned(), pos))
         .collect()
 }

@@ -5,6 +5,9 @@
 
 use crate::common::{check, repo, write};
 
+/// A workflow whose job has no `timeout-minutes` (a finding at line 3).
+const NO_TIMEOUT: &str = "on: push\njobs:\n  j: {runs-on: x, steps: [{run: make}]}\n";
+
 const GOOD: &str = "on: push\npermissions: {}\njobs:\n  j: {runs-on: x, timeout-minutes: 1, steps: [{run: make}]}\n";
 
 /// The `invalid-workflow` finding for `path`, after checking the good workflow beside it
@@ -25,6 +28,20 @@ fn invalid(files: &[(&str, &[u8])]) -> Vec<serde_json::Value> {
         .iter()
         .filter(|f| f["rule"] == "invalid-workflow")
         .cloned()
+        .collect()
+}
+
+/// `path: message` of each finding, in report order.
+fn messages(found: &[serde_json::Value]) -> Vec<String> {
+    found
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f["location"]["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
         .collect()
 }
 
@@ -162,16 +179,7 @@ fn shapes_github_rejects_and_empty_files_are_findings() {
         (".github/workflows/nojobs.yml", b"on: push\n"),
         ("tools/action.yml", b"name: x\ndescription: y\n"),
     ]);
-    let messages: Vec<String> = found
-        .iter()
-        .map(|f| {
-            format!(
-                "{}: {}",
-                f["location"]["path"].as_str().unwrap(),
-                f["message"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let messages = messages(&found);
     assert_eq!(
         messages,
         [
@@ -200,10 +208,7 @@ fn symlink_loops_are_not_followed() {
 fn a_linked_workflow_is_read_through_the_link() {
     let dir = repo(&[
         (".github/workflows/good.yml", GOOD),
-        (
-            "shared/ci.yml",
-            "on: push\njobs:\n  j: {runs-on: x, steps: [{run: make}]}\n",
-        ),
+        ("shared/ci.yml", NO_TIMEOUT),
     ]);
     std::os::unix::fs::symlink(
         dir.path().join("shared/ci.yml"),
@@ -256,5 +261,139 @@ fn markup_in_names_stays_text() {
     assert_eq!(
         sarif["runs"][0]["results"].as_array().unwrap().len(),
         outcome.findings().len()
+    );
+}
+
+/// A workflow the gate cannot read stops it: status `error`, exit 2, the file named, and
+/// no findings judged over the rest. (`/proc/self/mem` opens but fails on the first read,
+/// for root too, where file modes would not stop a read.)
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_workflow_is_an_error_not_a_pass() {
+    let dir = repo(&[(".github/workflows/good.yml", GOOD)]);
+    std::os::unix::fs::symlink(
+        "/proc/self/mem",
+        dir.path().join(".github/workflows/mem.yml"),
+    )
+    .unwrap();
+    let outcome = check(dir.path());
+    assert_eq!(outcome.status(), "error", "{}", outcome.run.all_output());
+    assert!(outcome.findings().is_empty());
+    let stderr = outcome.run.all_output();
+    assert!(
+        stderr.contains("cannot read .github/workflows/mem.yml"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_links_and_pipes_where_workflows_go_are_findings() {
+    let dir = repo(&[(".github/workflows/good.yml", GOOD)]);
+    let workflows = dir.path().join(".github/workflows");
+    std::os::unix::fs::symlink("missing.yml", workflows.join("gone.yml")).unwrap();
+    std::os::unix::fs::symlink("self.yml", workflows.join("self.yml")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(workflows.join("pipe.yml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let outcome = check(dir.path());
+    assert_eq!(outcome.status(), "fail", "{}", outcome.run.all_output());
+    assert_eq!(outcome.report["metrics"]["workflows"], 1);
+    let invalid: Vec<serde_json::Value> = outcome
+        .findings()
+        .iter()
+        .filter(|f| f["rule"] == "invalid-workflow")
+        .cloned()
+        .collect();
+    let found = messages(&invalid);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with(".github/workflows/gone.yml: this workflow cannot be read: the file is a link that cannot be followed"), "{found:?}");
+    assert!(found[1].starts_with(".github/workflows/pipe.yml: this workflow cannot be read: the file is not a regular file"), "{found:?}");
+    assert!(found[2].starts_with(".github/workflows/self.yml: this workflow cannot be read: the file is a link that cannot be followed"), "{found:?}");
+}
+
+/// A `.github` that is a link to a directory of the repository is read through it; a
+/// link back to a parent is not followed.
+#[cfg(unix)]
+#[test]
+fn a_linked_github_directory_is_read_and_loops_are_not() {
+    let dir = repo(&[
+        ("ci/github/workflows/good.yml", GOOD),
+        ("ci/github/workflows/bad.yml", NO_TIMEOUT),
+    ]);
+    std::os::unix::fs::symlink("ci/github", dir.path().join(".github")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("ci/github/workflows/up")).unwrap();
+    std::os::unix::fs::symlink("../..", dir.path().join("ci/github/back")).unwrap();
+    let outcome = check(dir.path());
+    assert_eq!(outcome.report["metrics"]["workflows"], 2);
+    assert_eq!(
+        outcome.of("missing-timeout"),
+        [".github/workflows/bad.yml:3"]
+    );
+    assert!(outcome.of("invalid-workflow").is_empty());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_workflow_whose_name_is_not_utf8_is_still_judged() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = repo(&[(".github/workflows/good.yml", GOOD)]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.yml");
+    std::fs::write(dir.path().join(".github/workflows").join(name), NO_TIMEOUT).unwrap();
+    let outcome = check(dir.path());
+    assert_eq!(outcome.report["metrics"]["workflows"], 2);
+    outcome.finding("missing-timeout", ".github/workflows/caf\u{fffd}.yml:3");
+}
+
+/// GitLab includes are followed as GitLab follows them: wildcards expand, a cycle is read
+/// once, and an include that names no readable file is a finding where it is named.
+#[test]
+fn gitlab_includes_missing_cyclic_and_wildcard() {
+    let job = |name: &str| {
+        format!(
+            "{name}:\n  stage: test\n  image: python:3.12\n  script: [pytest]\n  allow_failure: true\n"
+        )
+    };
+    let dir = repo(&[
+        (
+            ".gitlab-ci.yml",
+            "include:\n  - local: /ci/*.yml\n  - local: /ci/missing.yml\n  - ../outside.yml\nroot:\n  script: [make]\n",
+        ),
+        ("ci/a.yml", &format!("include: ci/b.yml\n{}", job("a"))),
+        (
+            "ci/b.yml",
+            &format!("include: {{local: ci/a.yml}}\n{}", job("b")),
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.of("invalid-workflow"),
+        [".gitlab-ci.yml:3", ".gitlab-ci.yml:4"],
+        "{:?}",
+        outcome.found()
+    );
+    let missing = outcome.finding("invalid-workflow", ".gitlab-ci.yml:3");
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("includes `ci/missing.yml`, which cannot be read"),
+        "{missing}"
+    );
+    let outside = outcome.finding("invalid-workflow", ".gitlab-ci.yml:4");
+    assert!(
+        outside["message"]
+            .as_str()
+            .unwrap()
+            .contains("leaves the repository"),
+        "{outside}"
+    );
+    // Both jobs of the wildcard's files (which include each other) are judged, each once.
+    assert_eq!(
+        outcome.of("non-blocking-check"),
+        ["ci/a.yml:6", "ci/b.yml:6"]
     );
 }
