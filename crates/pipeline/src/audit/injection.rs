@@ -90,6 +90,7 @@ fn risk(step: &StepRef<'_>, context: &Context) -> Option<(Severity, &'static str
     let parts: Vec<&str> = context.parts.iter().map(String::as_str).collect();
     match parts.as_slice() {
         ["secrets", ..] | ["needs", _, "result"] | ["steps", _, "outcome" | "conclusion"] => None,
+        ["github", "event", "inputs", name] => dispatch_input_risk(step, name),
         ["github", "event", rest @ ..] => {
             (!rest.is_empty() && !fixed_event_field(rest)).then_some((
                 Severity::High,
@@ -198,6 +199,23 @@ fn input_risk(step: &StepRef<'_>, name: &str) -> Option<(Severity, &'static str)
     match workflow.on.input_type(name).as_deref() {
         Some("string") => Some((Severity::High, "is a free-text input of the workflow")),
         _ => None,
+    }
+}
+
+/// `github.event.inputs.<name>`: what the workflow declares it to be, like `inputs.<name>`
+/// (a choice, boolean or number cannot carry code); undeclared, it is whatever the caller
+/// sent.
+fn dispatch_input_risk(step: &StepRef<'_>, name: &str) -> Option<(Severity, &'static str)> {
+    let declared = step
+        .workflow
+        .and_then(|(_, workflow)| workflow.on.input_type(name));
+    match declared.as_deref() {
+        Some("string") => Some((Severity::High, "is a free-text input of the workflow")),
+        Some(_) => None,
+        None => Some((
+            Severity::High,
+            "comes from the triggering event, which whoever triggers the run can write",
+        )),
     }
 }
 

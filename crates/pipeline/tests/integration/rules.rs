@@ -39,7 +39,7 @@ fn permissions_follow_zizmor_and_unused_writes_are_named() {
 fn template_injection_weighs_where_a_value_comes_from() {
     let dir = repo(&[(
         ".github/workflows/t.yml",
-        "on:\n  pull_request:\n  workflow_dispatch:\n    inputs:\n      name: {type: string}\n      dry: {type: boolean}\npermissions: {}\njobs:\n  j:\n    runs-on: x\n    timeout-minutes: 5\n    strategy:\n      matrix:\n        v: ${{ fromJSON(needs.plan.outputs.versions) }}\n    steps:\n      - run: |\n          echo ${{ github.head_ref }}\n          echo ${{ github.event.pull_request.number }} ${{ secrets.TOKEN }}\n          echo ${{ inputs.name }} ${{ inputs.dry }}\n          echo ${{ matrix.v }}\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: console.log('${{ github.event.pull_request.title }}')\n",
+        "on:\n  pull_request:\n  workflow_dispatch:\n    inputs:\n      name: {type: string}\n      dry: {type: boolean}\npermissions: {}\njobs:\n  j:\n    runs-on: x\n    timeout-minutes: 5\n    strategy:\n      matrix:\n        v: ${{ fromJSON(needs.plan.outputs.versions) }}\n    steps:\n      - run: |\n          echo ${{ github.head_ref }}\n          echo ${{ github.event.pull_request.number }} ${{ secrets.TOKEN }}\n          echo ${{ inputs.name }} ${{ inputs.dry }}\n          echo ${{ github.event.inputs.name }} ${{ github.event.inputs.dry }} ${{ github.event.inputs.other }}\n          echo ${{ matrix.v }}\n      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea # v7.0.1\n        with:\n          script: console.log('${{ github.event.pull_request.title }}')\n",
     )]);
     let outcome = check(dir.path());
     let found: Vec<(String, String)> = outcome
@@ -56,8 +56,10 @@ fn template_injection_weighs_where_a_value_comes_from() {
     let expected: Vec<(String, String)> = [
         ("17:20", "high"),
         ("19:20", "high"),
-        ("20:20", "medium"),
-        ("23:36", "high"),
+        ("20:20", "high"),
+        ("20:83", "high"),
+        ("21:20", "medium"),
+        ("24:36", "high"),
     ]
     .iter()
     .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
