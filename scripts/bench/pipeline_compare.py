@@ -16,7 +16,10 @@ outputs, env, undeclared inputs), which signoff deliberately does not report; it
 and high ones are the attacker-controllable values both tools look for.
 
 Agreement per repository and overall = matched / (matched + only-zizmor + only-signoff).
-Prints the table, the totals per rule and every disagreement; with --data writes the
+The total is also given matching on (rule, file) only, which pairs the findings both tools
+report at different lines of the same file (zizmor places some occurrences of a repeated
+expression at the line of an earlier one). Prints the table, the totals per rule and every
+disagreement; with --data writes the
 normalised findings of both tools per repository as JSON.
 """
 import argparse
@@ -71,6 +74,7 @@ def main():
     parser.add_argument("--show", type=int, default=1000)
     args = parser.parse_args()
     totals = collections.Counter()
+    loose = collections.Counter()
     per_rule = collections.defaultdict(collections.Counter)
     disagreements = []
     print(f"{'repository':48} {'both':>5} {'zizmor':>7} {'signoff':>8} {'agree':>7}")
@@ -91,6 +95,9 @@ def main():
         union = both + n_z + n_s
         print(f"{name:48} {both:5} {n_z:7} {n_s:8} {100.0 * both / union if union else 100.0:6.1f}%")
         totals.update(both=both, zizmor=n_z, signoff=n_s)
+        la = collections.Counter((r, p) for r, p, _ in theirs)
+        lb = collections.Counter((r, p) for r, p, _ in ours)
+        loose.update(both=sum((la & lb).values()), zizmor=sum((la - lb).values()), signoff=sum((lb - la).values()))
         for (rule, _, _), n in (a & b).items():
             per_rule[rule]["both"] += n
         for (rule, path, line), n in only_z.items():
@@ -106,6 +113,8 @@ def main():
                 handle.write("\n")
     union = sum(totals.values())
     print(f"{'TOTAL':48} {totals['both']:5} {totals['zizmor']:7} {totals['signoff']:8} {100.0 * totals['both'] / union if union else 100.0:6.1f}%")
+    lu = sum(loose.values())
+    print(f"{'TOTAL matching (rule, file)':48} {loose['both']:5} {loose['zizmor']:7} {loose['signoff']:8} {100.0 * loose['both'] / lu if lu else 100.0:6.1f}%")
     print()
     for rule in RULES:
         c = per_rule[rule]
