@@ -10,8 +10,9 @@
 use std::sync::LazyLock;
 
 use crate::decode;
+use crate::generic::{self, Strength};
 use crate::rules::validate::{is_placeholder, looks_like_code, shannon_entropy};
-use crate::rules::{Candidate, Ruleset};
+use crate::rules::{Candidate, Native, Ruleset};
 
 /// Bytes of a file the binary check looks at.
 const BINARY_SNIFF: usize = 8000;
@@ -48,6 +49,9 @@ pub struct Hit {
     pub entropy: f32,
     /// `base64`, `hex` or `percent` when found inside a decoded payload.
     pub decoded: Option<&'static str>,
+    /// An unquoted value found by context: a literal in configuration syntax, an
+    /// identifier in program code. The path decides (`paths.rs`).
+    pub bare: bool,
 }
 
 /// What a scan of one file saw.
@@ -307,6 +311,10 @@ impl Scanner<'_> {
 
     fn run_rule(&self, rule: u16, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
         let detector = self.rules.detector(rule);
+        if detector.native == Some(Native::Context) {
+            self.run_context(data, start, end, outcome);
+            return;
+        }
         let Some(regex) = &detector.regex else { return };
         let window = &data[start..end];
         for captures in regex.captures_iter(window) {
@@ -382,6 +390,62 @@ impl Scanner<'_> {
                 line_text: line_text[..line_text.len().min(LINE_KEEP)].to_vec(),
                 entropy: entropy as f32,
                 decoded: None,
+                bare: false,
+            });
+        }
+    }
+}
+
+impl Scanner<'_> {
+    /// The context analysis (`generic/`) over the lines of a window, reporting each value
+    /// under the rule for its strength.
+    fn run_context(&self, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
+        let rules = &self.rules.context;
+        let mut found = Vec::new();
+        generic::find(data, start, end, &mut found);
+        for item in found {
+            let rule = match item.strength {
+                Strength::Random => rules.random,
+                Strength::Weak => rules.weak,
+                Strength::Hash => rules.hash,
+            };
+            let Some(rule) = rule else { continue };
+            let (ls, le) = line_bounds(data, item.whole.0, item.whole.1);
+            let line_text = &data[ls..le];
+            if has_allow_comment(line_text) {
+                outcome.inline_allowed += 1;
+                continue;
+            }
+            let value = &data[item.value.0..item.value.1];
+            let matched = &data[item.whole.0..item.whole.1];
+            let candidate = Candidate {
+                path: "",
+                commit: None,
+                secret: value,
+                matched,
+                line: line_text,
+            };
+            let detector = self.rules.detector(rule);
+            if detector
+                .allowlists
+                .iter()
+                .any(|a| a.paths.is_empty() && a.commits.is_empty() && a.allows(&candidate))
+            {
+                continue;
+            }
+            outcome.hits.push(Hit {
+                rule,
+                offset: item.value.0,
+                span: item.whole,
+                line: 0,
+                column: 0,
+                lines: matched.iter().filter(|&&b| b == b'\n').count() as u32 + 1,
+                secret: value.to_vec(),
+                matched: matched.to_vec(),
+                line_text: line_text[..line_text.len().min(LINE_KEEP)].to_vec(),
+                entropy: shannon_entropy(value) as f32,
+                decoded: None,
+                bare: item.bare,
             });
         }
     }
@@ -479,6 +543,7 @@ mod tests {
                 line_text: vec![],
                 entropy: 0.0,
                 decoded: None,
+                bare: false,
             })
             .collect();
         fill_lines(data, &mut hits);

@@ -10,6 +10,7 @@ pub mod baseline;
 pub mod decode;
 pub mod engine;
 pub mod findings;
+pub mod generic;
 pub mod git;
 pub mod range;
 pub mod rules;

@@ -134,6 +134,7 @@ impl Setup<'_> {
                     line_text: Vec::new(),
                     entropy: 0.0,
                     decoded: None,
+                    bare: false,
                 };
                 out.push(Located {
                     hit,

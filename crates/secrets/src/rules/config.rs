@@ -89,6 +89,15 @@ pub struct RawRule {
     /// lower case.
     #[serde(default)]
     pub prefixes: Vec<String>,
+    /// What the finding is (`private-key`, `provider-token`, `generic-secret`,
+    /// `hardcoded-credential`); a user's rule is `custom`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// A rule implemented in code rather than a regex: `context` (credential-named
+    /// assignments, `generic/`), or `context-sink` (a rule the context analysis reports
+    /// under, with no trigger of its own).
+    #[serde(default)]
+    pub native: Option<String>,
     /// Set for the embedded rules (never read from a file).
     #[serde(skip)]
     pub builtin: bool,

@@ -42,6 +42,61 @@ pub struct Detector {
     pub builtin: bool,
     /// Template of a true example (default rules; used by tests).
     pub example: Option<String>,
+    /// What a finding of this rule is.
+    pub kind: Kind,
+    /// A rule implemented in code (see [`Native`]).
+    pub native: Option<Native>,
+}
+
+/// What a finding is: its kind sets the default severity and groups the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A private key (PEM, OpenSSH, PuTTY, PGP).
+    PrivateKey,
+    /// A token in a provider's own format (`ghp_…`, `AKIA…`, `xoxb-…`).
+    ProviderToken,
+    /// A random-looking secret found by its context (a credential's name).
+    GenericSecret,
+    /// A hard-coded (weak or default) password, or a password hash.
+    HardcodedCredential,
+    /// A rule from the team's own gitleaks config.
+    Custom,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 5] = [
+        Kind::PrivateKey,
+        Kind::ProviderToken,
+        Kind::GenericSecret,
+        Kind::HardcodedCredential,
+        Kind::Custom,
+    ];
+
+    /// The kebab-case id used in reports and the policy.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::PrivateKey => "private-key",
+            Kind::ProviderToken => "provider-token",
+            Kind::GenericSecret => "generic-secret",
+            Kind::HardcodedCredential => "hardcoded-credential",
+            Kind::Custom => "custom",
+        }
+    }
+
+    /// The kind with id `id`.
+    pub fn from_id(id: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// A rule implemented in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Native {
+    /// Credential-named assignments (`generic/`); triggered by its keywords.
+    Context,
+    /// A rule the context analysis reports under; never runs itself.
+    Sink,
 }
 
 impl signoff_core::finding::Rule for &'static Detector {
@@ -163,6 +218,19 @@ pub struct Ruleset {
     /// Ids that `[extend] disabledRules` or the policy's `disabled_rules` name but no rule
     /// has: nothing was disabled for them (reported as a warning).
     pub unknown_disabled: Vec<String>,
+    /// The rules the context analysis reports under, by strength, when in force.
+    pub context: ContextRules,
+}
+
+/// The rules the context analysis (`generic/`) reports its findings under.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ContextRules {
+    /// Random-looking values (`generic-secret`).
+    pub random: Option<u16>,
+    /// Weak values under a password's or secret's name (`hardcoded-password`).
+    pub weak: Option<u16>,
+    /// Password hashes (`password-hash`).
+    pub hash: Option<u16>,
 }
 
 /// What one prefilter pattern triggers: detectors whose keyword it is (any case), and
@@ -390,11 +458,24 @@ fn compile(
             }
         }
     };
+    let mut context = ContextRules::default();
     for (index, detector) in detectors.iter().enumerate() {
         let index = index as u16;
-        if detector.regex.is_none() {
-            path_only.push(index);
-            continue;
+        match (detector.native, detector.kind) {
+            (Some(Native::Context), _) => context.random = Some(index),
+            (Some(Native::Sink), Kind::HardcodedCredential) if detector.id == "password-hash" => {
+                context.hash = Some(index);
+                continue;
+            }
+            (Some(Native::Sink), _) => {
+                context.weak = Some(index);
+                continue;
+            }
+            (None, _) if detector.regex.is_none() => {
+                path_only.push(index);
+                continue;
+            }
+            (None, _) => {}
         }
         if detector.keywords.is_empty() && detector.prefixes.is_empty() {
             always.push(index);
@@ -452,6 +533,7 @@ fn compile(
         path_only,
         whole_file,
         unknown_disabled: Vec::new(),
+        context,
     })
 }
 
@@ -491,7 +573,28 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         ),
         None => None,
     };
-    if regex.is_none() && path.is_none() {
+    let native = match rule.native.as_deref() {
+        None => None,
+        Some("context") if rule.builtin => Some(Native::Context),
+        Some("context-sink") if rule.builtin => Some(Native::Sink),
+        Some(other) => {
+            return Err(fail(
+                format!("`native = \"{other}\"` is not a rule a config file can define"),
+                "remove `native`; it is reserved for signoff's own rules",
+            ));
+        }
+    };
+    let kind = match rule.kind.as_deref() {
+        None if rule.builtin => Kind::ProviderToken,
+        None => Kind::Custom,
+        Some(id) => Kind::from_id(id).ok_or_else(|| {
+            fail(
+                format!("unknown kind `{id}`"),
+                "use one of private-key, provider-token, generic-secret, hardcoded-credential, custom",
+            )
+        })?,
+    };
+    if regex.is_none() && path.is_none() && native.is_none() {
         return Err(fail(
             "has neither `regex` nor `path`".into(),
             "add a `regex` (and optionally `keywords`), or a `path`",
@@ -569,9 +672,11 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         allowlists,
         validator,
         multiline,
-        generic: rule.generic,
+        generic: rule.generic || native.is_some(),
         builtin: rule.builtin,
         example: rule.example,
+        kind,
+        native,
     })
 }
 

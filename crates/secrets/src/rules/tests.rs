@@ -42,9 +42,9 @@ fn default_rules_compile_and_cover_150_kinds() {
             detector.id
         );
         // Rules without keywords run their regex over whole files, relying on its literal
-        // prefix (`SG.`, `SK`): keep them few.
+        // prefix (`SG.`, `SK`): keep them few. The context rules are code.
         assert!(
-            detector.regex.is_some(),
+            detector.regex.is_some() || detector.native.is_some(),
             "rule {} has no regex",
             detector.id
         );
@@ -438,10 +438,9 @@ mod near_misses {
         "clerk-secret-key",
         "salesforce-access-token",
         "kubernetes-secret-data",
-        "generic-password",
-        "generic-api-key",
-        "generic-name-value-pair",
-        "generic-xml-secret",
+        "generic-secret",
+        "hardcoded-password",
+        "password-hash",
         "generic-prose-secret",
         "generic-terraform-variable",
     ];
@@ -510,7 +509,11 @@ mod near_misses {
         let variable = Regex::new(r"\{\d+,\d*\}|\]\+|\)\+|\]\*").unwrap();
         for id in SHORT_BODY_STILL_MATCHES {
             let detector = rules.detectors.iter().find(|d| d.id == *id).unwrap();
-            let source = detector.regex.as_ref().unwrap().as_str();
+            // The context rules judge values of any length by their name.
+            let Some(regex) = detector.regex.as_ref() else {
+                continue;
+            };
+            let source = regex.as_str();
             assert!(
                 variable.is_match(source.as_bytes()),
                 "{id} is listed as variable-length but its regex is not: {source}"

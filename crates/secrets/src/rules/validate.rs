@@ -357,7 +357,7 @@ fn is_constant_name(value: &[u8]) -> bool {
 
 /// `user %s:%d`: a printf format, not a value. The directive must end where a word does,
 /// since random text holds `%s` too (`%szYRn^…`).
-fn is_format_string(value: &[u8]) -> bool {
+pub(crate) fn is_format_string(value: &[u8]) -> bool {
     value.windows(2).enumerate().any(|(i, w)| {
         w[0] == b'%'
             && matches!(w[1], b's' | b'd' | b'u' | b'*')
@@ -366,7 +366,7 @@ fn is_format_string(value: &[u8]) -> bool {
 }
 
 /// `server.key`, `\\autoexec.bat`: a file the configuration points to, not its content.
-fn is_file_name(value: &[u8]) -> bool {
+pub(crate) fn is_file_name(value: &[u8]) -> bool {
     const EXTENSIONS: &[&[u8]] = &[
         b"key",
         b"pem",
@@ -429,7 +429,7 @@ fn has_interpolation(value: &[u8]) -> bool {
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] == b'{'))
 }
 
-fn is_uuid(value: &[u8]) -> bool {
+pub(crate) fn is_uuid(value: &[u8]) -> bool {
     value.len() == 36
         && value.iter().enumerate().all(|(i, &b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -445,7 +445,7 @@ fn words(list: &[&str]) -> Option<AhoCorasick> {
         .ok()
 }
 
-fn repeated_body(secret: &[u8]) -> bool {
+pub(crate) fn repeated_body(secret: &[u8]) -> bool {
     // One character making up half of the letters and digits (`0000-0000`, `XXXX`).
     let mut counts = [0u32; 256];
     let mut total = 0u32;

@@ -1,0 +1,638 @@
+//! Finds `name <op> value` pairs whose name denotes a credential, in any language or
+//! config format, from the tokens of a line: assignments (`=`, `:=`, `=>`, `:`, `?=`),
+//! comparisons with a literal (`req.body.password === '…'`), the first string argument of
+//! a call followed by a second (`define('DB_PASSWORD', '…')`, `setenv("TOKEN", "…")`,
+//! `env('SECRET_KEY', '…')` where the second is a hard-coded fallback), fallbacks
+//! (`process.env.TOKEN || '…'`), name/value pairs (`- name: SMTP_PASSWORD` then
+//! `value: …`), XML elements and attributes, and `KEY=value` inside a string
+//! (`- "POSTGRES_PASSWORD=…"` in a compose list).
+
+use super::key::{KeyClass, classify};
+use super::lex::{Kind, Token, lex};
+
+/// A credential-named value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub class: KeyClass,
+    /// The value's span in the file.
+    pub value: (usize, usize),
+    /// The span from the name to the end of the value.
+    pub whole: (usize, usize),
+    /// Quoted in the source (a literal in any language).
+    pub quoted: bool,
+    /// Unquoted: a literal in configuration syntax (`.env`, YAML, ini, shell), an
+    /// identifier in program code. Judged once the path is known.
+    pub bare: bool,
+    /// The source declares the value base64-encoded (FileZilla's `encoding="base64"`).
+    pub base64: bool,
+}
+
+/// Calls whose string argument after the first is a fallback value (`env('KEY', '…')`).
+const FALLBACK_CALLS: &[&str] = &[
+    "env",
+    "getenv",
+    "get",
+    "fetch",
+    "getordefault",
+    "getproperty",
+    "environ",
+    "config",
+    "setting",
+    "settings",
+    "default",
+    "get_env",
+    "env_var",
+    "getenvordefault",
+    "getstring",
+    "option",
+    "setdefault",
+];
+
+/// Calls that wrap a literal (`String::from("…")`, `[]byte("…")`, `SecretStr("…")`).
+const WRAPPERS: &[&str] = &[
+    "string",
+    "from",
+    "str",
+    "bytes",
+    "byte",
+    "secretstr",
+    "secretstring",
+    "secret",
+    "some",
+    "buffer",
+    "tostring",
+    "encode",
+    "utf8",
+    "new",
+];
+
+/// Names whose value names another entry that carries the value (`- name: X` / `value:`).
+const NAME_KEYS: &[&[u8]] = &[
+    b"name",
+    b"key",
+    b"variable",
+    b"var",
+    b"param",
+    b"parametername",
+    b"parameterkey",
+    b"env",
+];
+
+/// Names of the entry that carries a [`NAME_KEYS`] entry's value.
+const VALUE_KEYS: &[&[u8]] = &[b"value", b"parametervalue", b"defaultvalue"];
+
+/// How many lines after a name a name/value pair or a continued call may use.
+const LOOKAHEAD_LINES: usize = 2;
+
+/// The pairs on the line `data[start..end]` (which may read up to two lines further for a
+/// value that continues there).
+pub fn pairs(data: &[u8], start: usize, end: usize, out: &mut Vec<Pair>) {
+    let line = &data[start..end];
+    let tokens = lex(line);
+    let context = Line {
+        data,
+        start,
+        end,
+        line,
+        tokens: &tokens,
+    };
+    context.assignments(out);
+    if memchr::memchr(b'<', line).is_some() {
+        context.xml(out);
+    }
+}
+
+struct Line<'a> {
+    data: &'a [u8],
+    start: usize,
+    end: usize,
+    line: &'a [u8],
+    tokens: &'a [Token],
+}
+
+/// A name taken from a token: words lose their sigils (`$db_password`, `--password`,
+/// `:password`), and dotted paths keep their last part for classification.
+fn name_of<'t>(token: &Token, line: &'t [u8]) -> Option<&'t [u8]> {
+    let text = token.text(line);
+    let text = match token.kind {
+        Kind::Word => {
+            let trimmed = text.trim_ascii_start();
+            let start = trimmed
+                .iter()
+                .position(|b| !matches!(b, b'$' | b'@' | b'-' | b':'))
+                .unwrap_or(trimmed.len());
+            &trimmed[start..]
+        }
+        Kind::Str { closed: true, .. } => text,
+        _ => return None,
+    };
+    (!text.is_empty() && text.len() <= 80).then_some(text)
+}
+
+impl Line<'_> {
+    fn abs(&self, span: (usize, usize)) -> (usize, usize) {
+        (self.start + span.0, self.start + span.1)
+    }
+
+    fn punct(&self, i: usize, p: &str) -> bool {
+        self.tokens.get(i).is_some_and(|t| t.is(self.line, p))
+    }
+
+    fn assignments(&self, out: &mut Vec<Pair>) {
+        let tokens = self.tokens;
+        let mut i = 0;
+        while i < tokens.len() {
+            let key = tokens[i];
+            // `KEY=value` inside a string: a compose list item, a command-line argument.
+            if key.is_closed_str() && !self.followed_by_operator(i + 1) {
+                self.inside_string(&key, out);
+            }
+            let Some(name) = name_of(&key, self.line) else {
+                i += 1;
+                continue;
+            };
+            if NAME_KEYS.contains(&name.to_ascii_lowercase().as_slice())
+                && let Some(pair) = self.name_value(i)
+            {
+                out.push(pair);
+                i += 1;
+                continue;
+            }
+            let Some(class) = classify(name) else {
+                i += 1;
+                continue;
+            };
+            if let Some((pair, next)) = self.value_after(i, class) {
+                out.push(pair);
+                i = next;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn followed_by_operator(&self, i: usize) -> bool {
+        [":", "=", "=>", ":=", ","].iter().any(|p| self.punct(i, p))
+    }
+
+    /// `"POSTGRES_PASSWORD=s3cret"`, `'--token=…'`: the string's content read as a line of
+    /// configuration, where unquoted values are literals.
+    fn inside_string(&self, token: &Token, out: &mut Vec<Pair>) {
+        let (from, to) = token.inner;
+        let inner = &self.line[from..to];
+        if memchr::memchr2(b'=', b':', inner).is_none() || inner.len() > 512 {
+            return;
+        }
+        let mut found = Vec::new();
+        pairs(self.data, self.start + from, self.start + to, &mut found);
+        for mut pair in found {
+            pair.bare = false;
+            out.push(pair);
+        }
+    }
+
+    /// The operator after a credential name at `i`, and the value after it.
+    fn value_after(&self, i: usize, class: KeyClass) -> Option<(Pair, usize)> {
+        let tokens = self.tokens;
+        let key = tokens[i];
+        let mut j = i + 1;
+        // `config['SECRET_KEY'] = …`, `ENV["TOKEN"] ||= …`.
+        if key.is_closed_str() && self.punct(j, "]") {
+            j += 1;
+        }
+        let op = tokens.get(j)?;
+        if op.kind != Kind::Punct {
+            return None;
+        }
+        let op_text = &self.line[op.start..op.end];
+        let first_argument = key.is_closed_str() && i > 0 && self.punct(i - 1, "(");
+        match op_text {
+            b"=" | b":=" | b"=>" | b"?=" | b"||=" | b"??=" | b"==" | b"===" | b":" => {}
+            b"," if first_argument => {}
+            _ => return None,
+        }
+        // `=` that is part of `<=`, `!=`… is lexed apart; a `=` right after `)` or a word
+        // that is itself a comparison is not an assignment.
+        let mut v = j + 1;
+        // `password: string = "…"`, `api_key: &str = "…"`: a type annotation, then the value.
+        if op_text == b":"
+            && let Some(k) = self.after_type(v)
+            && let Some(after) = tokens.get(k)
+        {
+            return self.value_at(k, after, class, key.start, b"=");
+        }
+        // YAML anchors and tags before a value: `&pw`, `!!str`.
+        while let Some(t) = tokens.get(v) {
+            let text = &self.line[t.start..t.end];
+            if t.kind == Kind::Punct && (text == b"&" || text == b"!") {
+                v += 1;
+                if tokens.get(v).is_some_and(|t| t.kind == Kind::Word) {
+                    v += 1;
+                }
+                continue;
+            }
+            break;
+        }
+        let key_start = key.start;
+        let value = tokens.get(v)?;
+        self.value_at(v, value, class, key_start, op_text)
+    }
+
+    fn value_at(
+        &self,
+        v: usize,
+        value: &Token,
+        class: KeyClass,
+        key_start: usize,
+        op: &[u8],
+    ) -> Option<(Pair, usize)> {
+        let tokens = self.tokens;
+        match value.kind {
+            Kind::Str { closed: true, .. } => {
+                // `"prefix" + secret`, `"%s" % x`: the literal is only part of the value.
+                if self.punct(v + 1, "+") || self.punct(v + 1, "%") {
+                    return None;
+                }
+                Some((
+                    self.pair(class, value.inner, key_start, value.end, true),
+                    v + 1,
+                ))
+            }
+            Kind::Str { closed: false, .. } => None,
+            Kind::Word => {
+                if self.punct(v + 1, "(") {
+                    return self.call(v, class, key_start);
+                }
+                // `process.env.TOKEN || '…'`, `os.environ.get(…) or '…'`.
+                if let Some(next) = tokens.get(v + 1) {
+                    let text = &self.line[next.start..next.end];
+                    if matches!(text, b"||" | b"??" | b"or" | b"?:")
+                        && let Some(fallback) = tokens.get(v + 2)
+                        && fallback.is_closed_str()
+                    {
+                        return Some((
+                            self.pair(class, fallback.inner, key_start, fallback.end, true),
+                            v + 3,
+                        ));
+                    }
+                }
+                if matches!(op, b"==" | b"===") {
+                    return None;
+                }
+                let (from, to) = self.bare_value(value.start);
+                (to > from).then(|| {
+                    let mut pair = self.pair(class, (from, to), key_start, to, false);
+                    pair.bare = true;
+                    (
+                        pair,
+                        tokens
+                            .iter()
+                            .position(|t| t.start >= to)
+                            .unwrap_or(tokens.len()),
+                    )
+                })
+            }
+            Kind::Punct => None,
+        }
+    }
+
+    /// The token after `=` when the tokens from `v` are a type followed by `=`.
+    fn after_type(&self, v: usize) -> Option<usize> {
+        let tokens = self.tokens;
+        let mut k = v;
+        while k < v + 8
+            && tokens.get(k).is_some_and(|t| {
+                t.kind == Kind::Word
+                    || [
+                        "<", ">", "[", "]", "?", "|", "&", ".", "::", "*", "'", "(", ")", ",",
+                    ]
+                    .iter()
+                    .any(|p| t.is(self.line, p))
+            })
+        {
+            k += 1;
+        }
+        (k > v && self.punct(k, "=")).then_some(k + 1)
+    }
+
+    /// A call as the value: a fallback argument, a wrapped literal, or code.
+    fn call(&self, v: usize, class: KeyClass, key_start: usize) -> Option<(Pair, usize)> {
+        let tokens = self.tokens;
+        let callee = tokens[v].text(self.line);
+        let last = callee
+            .rsplit(|&b| b == b'.' || b == b':')
+            .next()
+            .unwrap_or(callee)
+            .to_ascii_lowercase();
+        let last = last.as_slice();
+        let fallback = FALLBACK_CALLS.iter().any(|c| c.as_bytes() == last);
+        let wrapper = WRAPPERS.iter().any(|c| c.as_bytes() == last);
+        if !fallback && !wrapper {
+            return None;
+        }
+        // The arguments, possibly continued on the next lines.
+        let mut depth = 0usize;
+        let mut index = 0usize;
+        for (k, t) in tokens.iter().enumerate().skip(v + 1) {
+            if t.is(self.line, "(") || t.is(self.line, "[") || t.is(self.line, "{") {
+                depth += 1;
+                continue;
+            }
+            if t.is(self.line, ")") || t.is(self.line, "]") || t.is(self.line, "}") {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return None;
+                }
+                continue;
+            }
+            if depth == 1 && t.is(self.line, ",") {
+                index += 1;
+                continue;
+            }
+            if depth == 1
+                && t.is_closed_str()
+                && ((fallback && index >= 1) || (wrapper && index == 0))
+            {
+                return Some((self.pair(class, t.inner, key_start, t.end, true), k + 1));
+            }
+        }
+        // The call continues below: `env('SECRET_KEY',` ⏎ `'h8+…')`.
+        if fallback && depth == 1 && index >= 1 {
+            return self
+                .continued_string(class, key_start)
+                .map(|p| (p, tokens.len()));
+        }
+        None
+    }
+
+    /// The first string on the next non-blank line, as the value of a call left open.
+    fn continued_string(&self, class: KeyClass, key_start: usize) -> Option<Pair> {
+        let (from, to) = next_line(self.data, self.end)?;
+        let line = &self.data[from..to];
+        let tokens = lex(line);
+        let first = tokens.first()?;
+        if !first.is_closed_str() {
+            return None;
+        }
+        let value = (from + first.inner.0, from + first.inner.1);
+        Some(Pair {
+            class,
+            value,
+            whole: (self.start + key_start, from + first.end),
+            quoted: true,
+            bare: false,
+            base64: false,
+        })
+    }
+
+    /// `- name: SMTP_PASSWORD` and `value: …` on the same line or the next two.
+    fn name_value(&self, i: usize) -> Option<Pair> {
+        let tokens = self.tokens;
+        let key = tokens[i];
+        let mut j = i + 1;
+        if !(self.punct(j, ":") || self.punct(j, "=") || self.punct(j, "=>")) {
+            return None;
+        }
+        j += 1;
+        let named = tokens.get(j)?;
+        let class = classify(name_of(named, self.line)?)?;
+        // The value entry on this line…
+        for k in j + 1..tokens.len() {
+            if let Some(pair) = self.value_entry(tokens, k, self.line, self.start, class, key.start)
+            {
+                return Some(pair);
+            }
+        }
+        // …or on one of the next lines.
+        let mut at = self.end;
+        for _ in 0..LOOKAHEAD_LINES {
+            let (from, to) = next_line(self.data, at)?;
+            let line = &self.data[from..to];
+            let next_tokens = lex(line);
+            for k in 0..next_tokens.len() {
+                if let Some(mut pair) =
+                    self.value_entry(&next_tokens, k, line, from, class, key.start)
+                {
+                    pair.whole.0 = self.start + key.start;
+                    return Some(pair);
+                }
+            }
+            at = to;
+        }
+        None
+    }
+
+    fn value_entry(
+        &self,
+        tokens: &[Token],
+        k: usize,
+        line: &[u8],
+        base: usize,
+        class: KeyClass,
+        key_start: usize,
+    ) -> Option<Pair> {
+        let t = tokens.get(k)?;
+        let name = name_of(t, line)?;
+        if !VALUE_KEYS.contains(&name.to_ascii_lowercase().as_slice()) {
+            return None;
+        }
+        let op = tokens.get(k + 1)?;
+        if !(op.is(line, ":") || op.is(line, "=") || op.is(line, "=>")) {
+            return None;
+        }
+        let value = tokens.get(k + 2)?;
+        match value.kind {
+            Kind::Str { closed: true, .. } => Some(Pair {
+                class,
+                value: (base + value.inner.0, base + value.inner.1),
+                whole: (self.start + key_start, base + value.end),
+                quoted: true,
+                bare: false,
+                base64: false,
+            }),
+            Kind::Word => {
+                let (from, to) = bare_value(line, value.start, false);
+                (to > from).then(|| Pair {
+                    class,
+                    value: (base + from, base + to),
+                    whole: (self.start + key_start, base + to),
+                    quoted: false,
+                    bare: true,
+                    base64: false,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn pair(
+        &self,
+        class: KeyClass,
+        value: (usize, usize),
+        key_start: usize,
+        end: usize,
+        quoted: bool,
+    ) -> Pair {
+        Pair {
+            class,
+            value: self.abs(value),
+            whole: self.abs((key_start, end)),
+            quoted,
+            bare: false,
+            base64: false,
+        }
+    }
+
+    /// An unquoted value from `from`: to the end of the line, less a trailing comment, or
+    /// to the next `,` or `}` inside a flow mapping (`{user: app, password: s3cret}`).
+    fn bare_value(&self, from: usize) -> (usize, usize) {
+        let in_flow = self
+            .tokens
+            .iter()
+            .any(|t| t.start < from && t.is(self.line, "{"));
+        bare_value(self.line, from, in_flow)
+    }
+
+    /// `<password>…</password>`, `<Pass encoding="base64">…</Pass>`, and
+    /// `<add key="ApiKey" value="…"/>` / `<entry key="password">…</entry>`.
+    fn xml(&self, out: &mut Vec<Pair>) {
+        let line = self.line;
+        let mut at = 0;
+        while let Some(open) = memchr::memchr(b'<', &line[at..]).map(|o| at + o) {
+            at = open + 1;
+            let Some(close) = memchr::memchr(b'>', &line[open..]).map(|c| open + c) else {
+                break;
+            };
+            let tag = &line[open + 1..close];
+            if tag.first().is_none_or(|b| !b.is_ascii_alphabetic()) {
+                continue;
+            }
+            let name_end = tag
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || *b == b'/')
+                .unwrap_or(tag.len());
+            let name = &tag[..name_end];
+            let attributes = &tag[name_end..];
+            let self_closing = tag.ends_with(b"/");
+            let text_start = close + 1;
+            let text_end =
+                memchr::memchr(b'<', &line[text_start..]).map_or(line.len(), |e| text_start + e);
+            let base64 = contains_ci(attributes, b"encoding=\"base64\"");
+            // The element's own name is the credential's.
+            let class = classify(local_name(name)).or_else(|| {
+                // `key="ApiKey"`, `name="password"`: the attribute names the credential.
+                ["key", "name", "id"].iter().find_map(|attr| {
+                    attribute(attributes, attr).and_then(|(s, e)| classify(&attributes[s..e]))
+                })
+            });
+            let Some(class) = class else { continue };
+            let value = if let Some((s, e)) = attribute(attributes, "value") {
+                let offset = open + 1 + name_end;
+                Some((offset + s, offset + e))
+            } else if !self_closing && text_end > text_start && text_end < line.len() {
+                Some(trim_span(line, text_start, text_end))
+            } else {
+                None
+            };
+            if let Some(value) = value
+                && value.1 > value.0
+            {
+                out.push(Pair {
+                    class,
+                    value: self.abs(value),
+                    whole: self.abs((open, value.1)),
+                    quoted: true,
+                    bare: false,
+                    base64,
+                });
+            }
+        }
+    }
+}
+
+/// The part of an XML name after its namespace prefix.
+fn local_name(name: &[u8]) -> &[u8] {
+    name.rsplit(|&b| b == b':').next().unwrap_or(name)
+}
+
+/// The span of attribute `name`'s value inside `attributes` (`name="…"` or `name='…'`).
+fn attribute(attributes: &[u8], name: &str) -> Option<(usize, usize)> {
+    let mut at = 0;
+    while let Some(found) = find_ci(&attributes[at..], name.as_bytes()).map(|f| at + f) {
+        at = found + name.len();
+        let before_ok = found == 0 || attributes[found - 1].is_ascii_whitespace();
+        let rest = &attributes[at..];
+        let eq = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+        if !before_ok || rest[eq] != b'=' {
+            continue;
+        }
+        let after = &rest[eq + 1..];
+        let q = after.iter().position(|b| !b.is_ascii_whitespace())?;
+        let quote = after[q];
+        if quote != b'"' && quote != b'\'' {
+            continue;
+        }
+        let start = at + eq + 1 + q + 1;
+        let len = memchr::memchr(quote, &attributes[start..])?;
+        return Some((start, start + len));
+    }
+    None
+}
+
+fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
+fn contains_ci(haystack: &[u8], needle: &[u8]) -> bool {
+    find_ci(haystack, needle).is_some()
+}
+
+fn trim_span(line: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    while from < to && line[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    while to > from && line[to - 1].is_ascii_whitespace() {
+        to -= 1;
+    }
+    (from, to)
+}
+
+/// An unquoted value: to the end of the line, less a trailing ` #` or ` //` comment; in a
+/// flow mapping, to the next `,` or `}`.
+fn bare_value(line: &[u8], from: usize, in_flow: bool) -> (usize, usize) {
+    let mut to = line.len();
+    for i in from..line.len() {
+        let b = line[i];
+        if in_flow && matches!(b, b',' | b'}') {
+            to = i;
+            break;
+        }
+        let spaced = i > from && line[i - 1].is_ascii_whitespace();
+        if spaced && (b == b'#' || line[i..].starts_with(b"//")) {
+            to = i;
+            break;
+        }
+    }
+    trim_span(line, from, to)
+}
+
+/// The span of the next non-blank line after the line ending at `end`.
+fn next_line(data: &[u8], end: usize) -> Option<(usize, usize)> {
+    let mut at = end;
+    for _ in 0..4 {
+        if at >= data.len() {
+            return None;
+        }
+        let from = at + 1;
+        let to = memchr::memchr(b'\n', &data[from..]).map_or(data.len(), |i| from + i);
+        let line = &data[from..to];
+        if line.iter().any(|b| !b.is_ascii_whitespace()) {
+            let to = if line.ends_with(b"\r") { to - 1 } else { to };
+            return Some((from, to));
+        }
+        at = to;
+    }
+    None
+}

@@ -1,0 +1,537 @@
+//! Whether the value of a credential-named entry is a credential: a literal, not a
+//! reference (`${DB_PASSWORD}`, `vault:…`, `$TOKEN`), a placeholder (`changeme`,
+//! `<your-key>`), a name (`DB_PASSWORD`, `mail.mailgun-api-key`), prose (`Enter your
+//! password`, `Wachtwoord`), a path or URL, a digest (`sha384-…`) or a blockchain address.
+//! A literal that passes is random-looking (a generated key), weak (a word-like password
+//! such as `nextcloud`), or a password hash (`$2y$10$…`, `{SSHA}…`).
+
+use super::key::{KeyClass, classify};
+use crate::rules::validate::{
+    is_file_name, is_format_string, is_uuid, repeated_body, shannon_entropy,
+};
+
+/// What kind of literal a credential value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// Random-looking: a generated key, token or password.
+    Random,
+    /// Word-like or short: a hard-coded weak or default password.
+    Weak,
+    /// A password hash (crypt, bcrypt, argon2, LDAP `{SSHA}`).
+    Hash,
+}
+
+/// Shortest value judged; shorter ones are flags and digits.
+const MIN_LEN: usize = 4;
+/// Longest value judged; longer ones are data (keys have their own rules).
+const MAX_LEN: usize = 256;
+
+/// Exact values that say nothing is there, or name a type, mode or scheme.
+const NOT_VALUES: &[&str] = &[
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "nil",
+    "none",
+    "undefined",
+    "nan",
+    "required",
+    "optional",
+    "string",
+    "text",
+    "default",
+    "empty",
+    "blank",
+    "unset",
+    "auto",
+    "random",
+    "generate",
+    "generated",
+    "prompt",
+    "environment",
+    "omit",
+    "hidden",
+    "masked",
+    "sensitive",
+    "encrypted",
+    "opaque",
+    "bearer",
+    "basic",
+    "oauth",
+    "oauth2",
+    "hmac",
+    "sha256",
+    "bcrypt",
+    "plain",
+    "plaintext",
+    "integer",
+    "number",
+    "boolean",
+    "object",
+    "array",
+    "bytes",
+    "char",
+    "username",
+    "user",
+    "value",
+    "secret",
+    "password",
+    "passwd",
+    "pass",
+    "token",
+    "apikey",
+    "api_key",
+    "redacted",
+    "removed",
+    "unknown",
+    "invalid",
+    "disabled",
+    "enabled",
+    "none_set",
+    "not_set",
+    "notset",
+    "todo",
+    "tbd",
+    "xxxx",
+    "****",
+    "...",
+];
+
+/// Words that mark a placeholder anywhere in a value.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "change_this",
+    "change-this",
+    "replace",
+    "your",
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "xxx",
+    "***",
+    "...",
+    "fixme",
+    "redacted",
+    "insert",
+    "enter_",
+    "_here",
+    "-here",
+    "notreal",
+    "not-a-real",
+    "not_a_real",
+    "fill_in",
+    "fill-in",
+    "fillme",
+    "fake",
+    "<",
+    ">",
+];
+
+/// Prefixes of a reference to a value held elsewhere.
+const REFERENCE_PREFIXES: &[&str] = &[
+    "env:",
+    "env.",
+    "vault:",
+    "secret:",
+    "secrets.",
+    "secretref",
+    "ref+",
+    "op://",
+    "arn:",
+    "projects/",
+    "sm://",
+    "file:",
+    "keyvault",
+    "process.env",
+    "os.environ",
+    "system.getenv",
+    "var.",
+    "local.",
+    "data.",
+    "module.",
+    "context.",
+    "params.",
+    "inputs.",
+    "settings.",
+    "config.",
+    "!ref",
+    "!sub",
+    "!getatt",
+];
+
+/// Prefixes of a password hash.
+const HASH_PREFIXES: &[&str] = &[
+    "$2a$",
+    "$2b$",
+    "$2y$",
+    "$2x$",
+    "$argon2",
+    "$1$",
+    "$5$",
+    "$6$",
+    "$y$",
+    "$apr1$",
+    "$pbkdf2",
+    "$scrypt",
+    "{ssha}",
+    "{sha}",
+    "{ssha256}",
+    "{ssha512}",
+    "{bcrypt}",
+    "{crypt}",
+    "pbkdf2_sha256$",
+    "pbkdf2:sha256:",
+    "scrypt:",
+    "bcrypt$",
+    "argon2$",
+    "sha1$",
+];
+
+/// Words of prose; a value with spaces that holds one is a sentence, not a passphrase.
+const PROSE_WORDS: &[&str] = &[
+    "the", "a", "an", "your", "you", "is", "are", "to", "of", "for", "and", "or", "not", "please",
+    "enter", "must", "should", "will", "be", "with", "this", "that", "if", "in", "on", "at", "by",
+    "from", "here", "set", "use", "using", "new", "old", "can", "cannot", "does", "do", "has",
+    "have", "was", "were", "it", "its", "required", "invalid", "too",
+];
+
+/// Judges a literal. `declared_base64`: the source says the value is base64 (it is judged
+/// decoded).
+pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -> Option<Strength> {
+    let mut value = raw.trim_ascii();
+    if !quoted {
+        // `password: YES)`, `PASS=s3cret;` — punctuation that closes the sentence or line.
+        while let Some((&last, rest)) = value.split_last() {
+            if matches!(last, b',' | b';' | b')' | b'\r') {
+                value = rest;
+            } else {
+                break;
+            }
+        }
+    }
+    let decoded;
+    if declared_base64 {
+        use base64::Engine as _;
+        decoded = base64::engine::general_purpose::STANDARD
+            .decode(value)
+            .ok()?;
+        value = decoded.as_slice();
+    }
+    if value.len() < MIN_LEN || value.len() > MAX_LEN {
+        return None;
+    }
+    // Non-ASCII text is prose or a translation; control bytes are data.
+    if value.iter().any(|&b| b >= 0x80 || (b < 0x20 && b != b'\t')) {
+        return None;
+    }
+    let lower = value.to_ascii_lowercase();
+    if let Some(hash) = password_hash(&lower, class) {
+        return hash;
+    }
+    if is_reference(value, &lower) || is_placeholder(&lower) {
+        return None;
+    }
+    if is_name_or_code(value, &lower)
+        || is_path_or_url(value, &lower)
+        || is_digest_or_address(&lower)
+        || is_prose(value, &lower, class)
+    {
+        return None;
+    }
+    if value.iter().all(u8::is_ascii_digit) {
+        // `password: 123456` is a weak password; a number under any other name is an id.
+        return (class == KeyClass::Password && value.len() >= 6).then_some(Strength::Weak);
+    }
+    if is_random(value, &lower) {
+        return Some(Strength::Random);
+    }
+    class.accepts_weak().then_some(Strength::Weak)
+}
+
+/// A password hash, or a hex digest under a password's name (stored hashed).
+fn password_hash(lower: &[u8], class: KeyClass) -> Option<Option<Strength>> {
+    if let Some(prefix) = HASH_PREFIXES
+        .iter()
+        .find(|p| lower.starts_with(p.as_bytes()))
+    {
+        // The body must be one: not a placeholder, a variable or a run of one character.
+        let body = &lower[prefix.len()..];
+        let real = body.len() >= 8
+            && !is_placeholder(body)
+            && !body.iter().any(|b| matches!(b, b'{' | b'<' | b' '));
+        return Some(real.then_some(Strength::Hash));
+    }
+    let hex = lower.iter().all(u8::is_ascii_hexdigit);
+    if class == KeyClass::Password && hex && matches!(lower.len(), 32 | 40 | 64 | 128) {
+        return Some(Some(Strength::Hash));
+    }
+    None
+}
+
+fn is_reference(value: &[u8], lower: &[u8]) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(value, needle).is_some();
+    if has(b"${") || has(b"{{") || has(b"$(") || has(b"#{") || has(b"%(") || has(b"<%") {
+        return true;
+    }
+    if has(b"%{") || has(b"}}") || has(b"[[") {
+        return true;
+    }
+    let first = value[0];
+    let last = value[value.len() - 1];
+    if (first == b'%' && last == b'%') || (first == b'{' && last == b'}') {
+        return true;
+    }
+    // `$DB_PASSWORD`, `$password` (a variable), `@Value`, `&anchor`, `*alias`.
+    if matches!(first, b'$' | b'@' | b'&' | b'*')
+        && value
+            .get(1)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'{')
+    {
+        return true;
+    }
+    // `{name}`, `{0}`: a format placeholder inside the value.
+    if format_placeholder(value) {
+        return true;
+    }
+    // `pa-$DB_PASS-x`: an environment variable interpolated.
+    if value
+        .windows(4)
+        .any(|w| w[0] == b'$' && w[1..].iter().all(|b| b.is_ascii_uppercase() || *b == b'_'))
+    {
+        return true;
+    }
+    REFERENCE_PREFIXES
+        .iter()
+        .any(|p| lower.starts_with(p.as_bytes()))
+}
+
+fn format_placeholder(value: &[u8]) -> bool {
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'{', &value[at..]).map(|o| at + o) {
+        let Some(close) = memchr::memchr(b'}', &value[open..]).map(|c| open + c) else {
+            return false;
+        };
+        let inner = &value[open + 1..close];
+        if inner.len() <= 40
+            && inner
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b' '))
+        {
+            return true;
+        }
+        at = close;
+    }
+    false
+}
+
+fn is_placeholder(lower: &[u8]) -> bool {
+    if NOT_VALUES.iter().any(|w| w.as_bytes() == lower) || repeated_body(lower) {
+        return true;
+    }
+    PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some())
+}
+
+/// Names and program text: `DB_PASSWORD` (an environment variable's name), a value that
+/// itself names a credential (`mail.mailgun-api-key`, `db_password`), dotted paths through
+/// fields, `a::b`, `a->b`, printf formats.
+fn is_name_or_code(value: &[u8], lower: &[u8]) -> bool {
+    let constant = value
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        && value.contains(&b'_')
+        && value.iter().filter(|b| b.is_ascii_digit()).count() <= 2;
+    if constant {
+        return true;
+    }
+    // `dbPassword`, `mail.mailgun-api-key`, `db-admin-secret`: a variable, a settings key
+    // or a resource naming a credential. A `local_dev_password` is a (weak) password.
+    let camel = value[0].is_ascii_lowercase()
+        && value.iter().any(u8::is_ascii_uppercase)
+        && value.iter().all(u8::is_ascii_alphanumeric);
+    let kebab = value.contains(&b'-') && value.iter().all(|b| b.is_ascii_lowercase() || *b == b'-');
+    let digits = value.iter().any(u8::is_ascii_digit);
+    if (((camel || kebab) && !digits) || value.contains(&b'.')) && classify(value).is_some() {
+        return true;
+    }
+    let has = |needle: &[u8]| memchr::memmem::find(lower, needle).is_some();
+    if has(b"::") || has(b"->") || is_format_string(value) {
+        return true;
+    }
+    // `app.mail.password`, `settings.secret-key`: a path through settings.
+    value.contains(&b'.')
+        && !value.iter().any(u8::is_ascii_digit)
+        && value
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+fn is_path_or_url(value: &[u8], lower: &[u8]) -> bool {
+    if lower.starts_with(b"./") || lower.starts_with(b"../") || lower.starts_with(b"~/") {
+        return true;
+    }
+    if value.len() > 2 && value[1] == b':' && matches!(value[2], b'\\' | b'/') {
+        return true;
+    }
+    if let Some(scheme_end) = memchr::memmem::find(lower, b"://") {
+        // A URL without credentials in it (those are the URL rules' to judge).
+        return scheme_end > 0 && memchr::memchr(b'@', value).is_none();
+    }
+    let path_like = value
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'.'));
+    if value[0] == b'/' && path_like && value[1..].contains(&b'/') {
+        return true;
+    }
+    is_file_name(value) && path_like
+}
+
+fn is_digest_or_address(lower: &[u8]) -> bool {
+    // Subresource integrity (`sha384-…`), image and content digests (`sha256:…`).
+    for prefix in [&b"sha1"[..], b"sha256", b"sha384", b"sha512", b"md5"] {
+        if lower.starts_with(prefix) && matches!(lower.get(prefix.len()), Some(b'-' | b':' | b'='))
+        {
+            return true;
+        }
+    }
+    // An Ethereum address (a private key is 64 hex digits, not 40).
+    lower.len() == 42 && lower.starts_with(b"0x") && lower[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// Sentences, labels and translations: `Enter your password`, `Wachtwoord`, `Password:`.
+/// Lower-case words with no prose word among them stay: a passphrase
+/// (`correct horse battery staple`) under a password's name.
+fn is_prose(value: &[u8], lower: &[u8], class: KeyClass) -> bool {
+    let alphabetic = |b: &u8| b.is_ascii_alphabetic();
+    // A capitalised word, alone: a label (`Password`, `Wachtwoord`, `Passwort`).
+    if value[0].is_ascii_uppercase()
+        && value[1..].iter().all(u8::is_ascii_lowercase)
+        && value.len() >= 4
+    {
+        return true;
+    }
+    // A label ending in punctuation: `Password:`, `Passwort?`.
+    let (last, body) = value.split_last().unwrap_or((&b' ', value));
+    if matches!(last, b':' | b'?' | b'.') && body.iter().all(|b| alphabetic(b) || *b == b' ') {
+        return true;
+    }
+    if !value.contains(&b' ') {
+        return false;
+    }
+    let words: Vec<&[u8]> = lower
+        .split(|b| *b == b' ')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let prose = words
+        .iter()
+        .any(|w| PROSE_WORDS.iter().any(|p| p.as_bytes() == *w))
+        || value[0].is_ascii_uppercase()
+        || words.len() > 6
+        || value
+            .iter()
+            .any(|b| matches!(b, b'(' | b')' | b'\'' | b'"' | b',' | b'!' | b'?'));
+    let passphrase = class == KeyClass::Password
+        && !prose
+        && words.iter().all(|w| w.iter().all(u8::is_ascii_lowercase));
+    !passphrase
+}
+
+/// A generated value: long enough, varied, and mixing letters with digits or cases (a
+/// long `snake_case_phrase` has entropy too, but is a word-like password).
+fn is_random(value: &[u8], lower: &[u8]) -> bool {
+    if is_uuid(lower) {
+        return true;
+    }
+    let entropy = shannon_entropy(value);
+    let hex = value.iter().all(u8::is_ascii_hexdigit);
+    if hex {
+        return value.len() >= 32 && entropy >= 3.0;
+    }
+    if value.len() < 16 || entropy < 3.5 {
+        return false;
+    }
+    let digit = value.iter().any(u8::is_ascii_digit);
+    let upper = value.iter().any(u8::is_ascii_uppercase);
+    let lower_case = value.iter().any(u8::is_ascii_lowercase);
+    let symbol = value.iter().any(|b| !b.is_ascii_alphanumeric());
+    let letter = upper || lower_case;
+    (digit && letter) || (upper && lower_case && (value.len() >= 24 || symbol))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn j(value: &str, class: KeyClass) -> Option<Strength> {
+        judge(value.as_bytes(), class, true, false)
+    }
+
+    #[test]
+    fn weak_and_random_literals_count() {
+        use KeyClass::*;
+        assert_eq!(j("nextcloud", Password), Some(Strength::Weak));
+        assert_eq!(j("local_dev_password", Password), Some(Strength::Weak));
+        assert_eq!(j("admin", Password), Some(Strength::Weak));
+        assert_eq!(j("123456", Password), Some(Strength::Weak));
+        assert_eq!(j("pa$$w0rd", Password), Some(Strength::Weak));
+        assert_eq!(
+            j("correct horse battery staple", Password),
+            Some(Strength::Weak)
+        );
+        assert_eq!(j("secret123", Secret), Some(Strength::Weak));
+        assert_eq!(j("q8Zt2LmX0vR4pK7wJ3nB", Token), Some(Strength::Random));
+        assert_eq!(
+            j("9f3c1e7a5b2d4086c1e9a7f35b0d2c8e4a6f1b93", Token),
+            Some(Strength::Random)
+        );
+        assert_eq!(
+            j("$2y$10$q8Zt2LmX0vR4pK7wJ3nBzQ", Password),
+            Some(Strength::Hash)
+        );
+        assert_eq!(j("{SSHA}q8Zt2LmX0vR4", Password), Some(Strength::Hash));
+    }
+
+    #[test]
+    fn names_references_and_prose_do_not_count() {
+        use KeyClass::*;
+        for (value, class) in [
+            ("Wachtwoord", Password),
+            ("Enter your password", Password),
+            ("Password:", Password),
+            ("YES", Password),
+            ("${DB_PASSWORD}", Password),
+            ("$DB_PASSWORD", Password),
+            ("{password}", Password),
+            ("DB_PASSWORD", Password),
+            ("mail.mailgun-api-key", Token),
+            ("db-admin-secret", Secret),
+            ("/etc/ceph/admin.secret", Secret),
+            ("changeme", Password),
+            ("your-api-key-here", Token),
+            ("<password>", Password),
+            (
+                "sha384-oqVuAfXRKap7fdgcCY5uykM6+R9GqQ8K/uxy9rx7HNQlGYl1kPzQho1wx4JwY8wC",
+                Token,
+            ),
+            ("sha256:0123456789abcdef0123456789abcdef", Token),
+            ("0xdAC17F958D2ee523a2206206994597C13D831ec7", Token),
+            ("1234567890123", Token),
+            ("short", Token),
+            ("https://auth.example.org/token", Token),
+            ("vault:secret/data/db#password", Password),
+            ("true", Password),
+            ("パスワードを表示", Password),
+        ] {
+            assert_eq!(j(value, class), None, "{value}");
+        }
+    }
+}
