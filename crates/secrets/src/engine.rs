@@ -62,6 +62,9 @@ pub struct Outcome {
     pub binary: bool,
     /// Hits suppressed by an inline allow comment.
     pub inline_allowed: u32,
+    /// Spans a provider's rule matched but rejected (a wrong checksum, a placeholder): no
+    /// context rule reports them either.
+    pub vetoed: Vec<(usize, usize)>,
 }
 
 /// Scans bytes with a ruleset.
@@ -88,7 +91,7 @@ impl Scanner<'_> {
         outcome
             .hits
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
-        self.drop_generic_overlaps(&mut outcome.hits);
+        self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
         outcome
     }
@@ -175,6 +178,9 @@ impl Scanner<'_> {
             let mut part = Outcome::default();
             self.scan_text(&data[from..to], self.decode_depth, &mut part);
             outcome.inline_allowed += part.inline_allowed;
+            outcome
+                .vetoed
+                .extend(part.vetoed.iter().map(|&(a, b)| (a + from, b + from)));
             for mut hit in part.hits {
                 hit.offset += from;
                 hit.span = (hit.span.0 + from, hit.span.1 + from);
@@ -208,18 +214,20 @@ impl Scanner<'_> {
         outcome
             .hits
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
-        self.drop_generic_overlaps(&mut outcome.hits);
+        self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
         outcome
     }
 
     /// A context-based (generic) hit on the same characters as a provider rule's hit says
-    /// nothing new: keep the specific one.
-    fn drop_generic_overlaps(&self, hits: &mut Vec<Hit>) {
+    /// nothing new: keep the specific one. Nor does one on characters a provider's rule
+    /// rejected (a wrong checksum, a placeholder): the provider's judgement stands.
+    fn drop_generic_overlaps(&self, hits: &mut Vec<Hit>, vetoed: &[(usize, usize)]) {
         let specific: Vec<(usize, usize)> = hits
             .iter()
             .filter(|h| !self.rules.detector(h.rule).generic)
             .map(|h| (h.offset, h.offset + h.secret.len().max(1)))
+            .chain(vetoed.iter().copied())
             .collect();
         if specific.is_empty() {
             return;
@@ -340,10 +348,13 @@ impl Scanner<'_> {
             {
                 continue;
             }
-            if detector.validator.is_some_and(|v| !v.check(value)) {
-                continue;
-            }
-            if detector.builtin && is_placeholder(value, detector.generic) {
+            let rejected = detector.validator.is_some_and(|v| !v.check(value))
+                || (detector.builtin && is_placeholder(value, detector.generic));
+            if rejected {
+                if detector.builtin && !detector.generic {
+                    let at = start + secret.start();
+                    outcome.vetoed.push((at, at + value.len()));
+                }
                 continue;
             }
             if detector.builtin && detector.generic {

@@ -12,6 +12,7 @@ pub mod engine;
 pub mod findings;
 pub mod generic;
 pub mod git;
+pub mod paths;
 pub mod range;
 pub mod rules;
 pub mod sarif;
@@ -20,7 +21,7 @@ pub mod scan;
 use std::path::{Path, PathBuf};
 
 use signoff_core::policy::ScanMode;
-use signoff_core::report::{Check, GateReport, Op};
+use signoff_core::report::{Check, GateReport, Op, Severity};
 use signoff_core::text::plural;
 use signoff_core::{CommonArgs, GateArgs, Tool};
 
@@ -351,7 +352,9 @@ fn finish(
         stats,
         problems,
     } = scanned;
-    let mut findings = findings::build(rules, located);
+    let policy = ctx.policy.secret_scan();
+    let built = findings::build(rules, &policy, located);
+    let mut findings = built.findings;
 
     if args.write_baseline {
         let text = baseline::render(&findings);
@@ -373,8 +376,14 @@ fn finish(
     let waived = ctx
         .policy
         .apply_waivers(Args::GATE, &mut findings, signoff_core::policy::today());
+    let fail_on = policy.fail_on.unwrap_or(Severity::Medium);
     let open = findings.iter().filter(|f| !f.waived).count() as u64;
-    let max = ctx.policy.secret_scan().max_findings.unwrap_or(0);
+    let blocking = findings
+        .iter()
+        .filter(|f| !f.waived && f.severity >= fail_on)
+        .count() as u64;
+    let below = open - blocking;
+    let max = policy.max_findings.unwrap_or(0);
 
     let get = Stats::get;
     let unit = if mode == Mode::Tree {
@@ -401,6 +410,47 @@ fn finish(
         report.metric("symlinks_skipped", get(&stats.symlinks));
         report.metric("unreadable_skipped", get(&stats.unreadable));
     }
+    for kind in rules::Kind::ALL {
+        let n = findings
+            .iter()
+            .filter(|f| f.details.get("kind").and_then(|k| k.as_str()) == Some(kind.id()))
+            .count() as u64;
+        if n > 0 {
+            report.metric(&format!("findings_{}", kind.id().replace('-', "_")), n);
+        }
+    }
+    let skipped_total: u64 = built.skipped.iter().map(|(_, n)| n).sum();
+    let mut skipped_note = String::new();
+    if skipped_total > 0 {
+        let parts: Vec<String> = built
+            .skipped
+            .iter()
+            .map(|(context, n)| format!("{n} in {} paths", context.id()))
+            .collect();
+        report.metric("context_skipped", skipped_total);
+        report.detail(
+            "context_skipped",
+            serde_json::Value::Object(
+                built
+                    .skipped
+                    .iter()
+                    .map(|(c, n)| (c.id().to_owned(), serde_json::Value::from(*n)))
+                    .collect(),
+            ),
+        );
+        skipped_note = format!(
+            "; {} not listed by the policy's `contexts` ({})",
+            plural(skipped_total, "more", "more"),
+            parts.join(", ")
+        );
+    }
+    if below > 0 {
+        report.warn(format!(
+            "{} below the `fail_on: {fail_on}` severity (under tests, examples or docs, or lowered by the policy): {}",
+            plural(below, "finding is", "findings are"),
+            "review them; they do not fail the gate"
+        ));
+    }
     if !problems.is_empty() {
         let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
         report.warn(format!(
@@ -411,8 +461,9 @@ fn finish(
         ));
     }
     report.check(
-        Check::new("unwaived-findings", Op::Le, max as f64, open as f64)
-            .message("secrets found and not waived, baselined or allowed inline"),
+        Check::new("unwaived-findings", Op::Le, max as f64, blocking as f64).message(format!(
+            "secrets of severity {fail_on} or higher found and not waived, baselined or allowed inline"
+        )),
     );
 
     // SARIF beside the report (and where --sarif says).
@@ -466,5 +517,5 @@ fn finish(
         )
     };
     report.findings(findings);
-    report.finish(summary)
+    report.finish(format!("{summary}{skipped_note}"))
 }

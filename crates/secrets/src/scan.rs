@@ -83,6 +83,16 @@ impl Setup<'_> {
     /// Applies what needs the path and commit: rule `path` filters and allowlists.
     pub(crate) fn keep(&self, hit: &Hit, path: &str, commit: Option<&str>, stats: &Stats) -> bool {
         let detector = self.rules.detector(hit.rule);
+        // An unquoted value is an identifier in program code; a password's name in a
+        // translation catalogue labels a field.
+        if hit.bare && crate::paths::is_code(path) {
+            return false;
+        }
+        if detector.kind == crate::rules::Kind::HardcodedCredential
+            && crate::paths::is_translation(path)
+        {
+            return false;
+        }
         if detector
             .path
             .as_ref()

@@ -29,7 +29,7 @@ pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
 pub use sbom::{PurlPattern, SbomPolicy};
-pub use secret_scan::{ScanMode, SecretScanPolicy};
+pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
 pub use values::{Date, PathGlob, Percent};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};
