@@ -87,6 +87,7 @@ impl Scanner<'_> {
             return outcome;
         }
         self.scan_text(data, self.decode_depth, &mut outcome);
+        self.secret_file(data, &mut outcome);
         outcome.hits.sort_by_key(|hit| (hit.offset, hit.rule));
         outcome
             .hits
@@ -408,6 +409,43 @@ impl Scanner<'_> {
 }
 
 impl Scanner<'_> {
+    /// A file of one line that is a credential (`master.key`, `db/password.txt`): reported
+    /// under `secret-file` or `password-file`, whose paths decide where it counts.
+    fn secret_file(&self, data: &[u8], outcome: &mut Outcome) {
+        let rules = &self.rules.context;
+        let (from, to) = trim_span(data);
+        let value = &data[from..to];
+        if value.len() < 6 || value.len() > 512 || memchr::memchr(b'\n', value).is_some() {
+            return;
+        }
+        // Judged as a secret's value: weak ones count, and hex is a key, not a hash.
+        let Some(judged) =
+            generic::value::judge(value, generic::key::KeyClass::Secret, true, false)
+        else {
+            return;
+        };
+        let rule = match judged.strength {
+            Strength::Random => rules.secret_file,
+            Strength::Weak | Strength::Hash => rules.password_file,
+        };
+        let Some(rule) = rule else { return };
+        let (start, end) = (from + judged.span.0, from + judged.span.1);
+        outcome.hits.push(Hit {
+            rule,
+            offset: start,
+            span: (start, end),
+            line: 0,
+            column: 0,
+            lines: 1,
+            secret: data[start..end].to_vec(),
+            matched: data[start..end].to_vec(),
+            line_text: value.to_vec(),
+            entropy: shannon_entropy(&data[start..end]) as f32,
+            decoded: None,
+            bare: false,
+        });
+    }
+
     /// The context analysis (`generic/`) over the lines of a window, reporting each value
     /// under the rule for its strength.
     fn run_context(&self, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
@@ -460,6 +498,19 @@ impl Scanner<'_> {
             });
         }
     }
+}
+
+/// The span of `data` without leading and trailing whitespace.
+fn trim_span(data: &[u8]) -> (usize, usize) {
+    let from = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
+    let to = data
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(from, |i| i + 1);
+    (from, to)
 }
 
 /// Whether a line carries an inline allow comment.

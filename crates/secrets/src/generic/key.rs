@@ -207,8 +207,6 @@ const NEGATING: &[&str] = &[
     "disabled",
     "generate",
     "hashed",
-    "encrypted",
-    "crypted",
     "salted",
     "fake",
     "dummy",
@@ -292,6 +290,8 @@ pub fn classify(name: &[u8]) -> Option<KeyClass> {
     let words = &words[..end];
     let (last, before) = words.split_last()?;
     let class = match last.as_str() {
+        // WordPress' `LOGGED_IN_KEY`.
+        "key" if before.ends_with(&["logged".to_owned(), "in".to_owned()]) => KeyClass::Token,
         "key" | "keys" => {
             let qualifier = before.last()?;
             if !KEY_QUALIFIERS.contains(&qualifier.as_str()) {
@@ -352,6 +352,9 @@ mod tests {
             ("oauth_token", KeyClass::Token),
             ("AUTH_SALT", KeyClass::Token),
             ("privateKey", KeyClass::Token),
+            ("LOGGED_IN_KEY", KeyClass::Token),
+            ("NONCE_SALT", KeyClass::Token),
+            ("encryptedPassword", KeyClass::Password),
             ("auth", KeyClass::Token),
         ] {
             assert_eq!(classify(name.as_bytes()), Some(class), "{name}");

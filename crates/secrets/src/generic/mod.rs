@@ -43,15 +43,17 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
         syntax::pairs(data, at, content_end, &mut pairs);
         for pair in &pairs {
             let raw = &data[pair.value.0..pair.value.1];
-            let Some(strength) = value::judge(raw, pair.class, pair.quoted, pair.base64) else {
+            let Some(judged) = value::judge(raw, pair.class, pair.quoted, pair.base64) else {
                 continue;
             };
+            let strength = judged.strength;
+            let span = (pair.value.0 + judged.span.0, pair.value.0 + judged.span.1);
             if long && (strength != Strength::Random || !pair.quoted) {
                 continue;
             }
             out.push(Found {
                 strength,
-                value: pair.value,
+                value: span,
                 whole: pair.whole,
                 bare: pair.bare,
             });

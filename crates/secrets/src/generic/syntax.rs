@@ -66,6 +66,26 @@ const WRAPPERS: &[&str] = &[
     "new",
 ];
 
+/// Calls that take a key or a secret, and which argument it is: `createHmac('sha256', '…')`,
+/// `jwt.sign(payload, '…')`, `hmac.new(b'…', …)`, `new SecretKeySpec("…".getBytes(), …)`.
+const KEY_CALLS: &[(&str, usize)] = &[
+    ("createhmac", 1),
+    ("createcipheriv", 1),
+    ("createdecipheriv", 1),
+    ("jwt.sign", 1),
+    ("jwt.verify", 1),
+    ("jwt.encode", 1),
+    ("jwt.decode", 1),
+    ("jsonwebtoken.sign", 1),
+    ("jsonwebtoken.verify", 1),
+    ("hmac.new", 0),
+    ("secretkeyspec", 0),
+    ("from_secret", 0),
+    ("cookieparser", 0),
+    ("hmacsha256", 0),
+    ("hmacsha512", 0),
+];
+
 /// Names whose value names another entry that carries the value (`- name: X` / `value:`).
 const NAME_KEYS: &[&[u8]] = &[
     b"name",
@@ -97,6 +117,7 @@ pub fn pairs(data: &[u8], start: usize, end: usize, out: &mut Vec<Pair>) {
         tokens: &tokens,
     };
     context.assignments(out);
+    context.spaced(out);
     if memchr::memchr(b'<', line).is_some() {
         context.xml(out);
     }
@@ -147,6 +168,14 @@ impl Line<'_> {
             if key.is_closed_str() && !self.followed_by_operator(i + 1) {
                 self.inside_string(&key, out);
             }
+            if key.kind == Kind::Word
+                && self.punct(i + 1, "(")
+                && let Some(pair) = self.key_call(i)
+            {
+                out.push(pair);
+                i += 2;
+                continue;
+            }
             let Some(name) = name_of(&key, self.line) else {
                 i += 1;
                 continue;
@@ -156,6 +185,15 @@ impl Line<'_> {
             {
                 out.push(pair);
                 i += 1;
+                continue;
+            }
+            // Terraform: `variable "db_password" {` ⏎ `default = "…"`.
+            if name == b"default"
+                && let Some(class) = self.variable_above()
+                && let Some((pair, next)) = self.value_after(i, class)
+            {
+                out.push(pair);
+                i = next;
                 continue;
             }
             let Some(class) = classify(name) else {
@@ -168,6 +206,59 @@ impl Line<'_> {
             } else {
                 i += 1;
             }
+        }
+    }
+
+    /// `createHmac('sha256', '…')`: the key argument of a call that takes one.
+    fn key_call(&self, i: usize) -> Option<Pair> {
+        let callee = String::from_utf8_lossy(self.tokens[i].text(self.line)).to_ascii_lowercase();
+        let callee = callee.strip_prefix("crypto.").unwrap_or(&callee);
+        let callee = callee.rsplit("::").next().unwrap_or(callee);
+        let &(_, argument) = KEY_CALLS
+            .iter()
+            .find(|(name, _)| callee == *name || callee.ends_with(&format!(".{name}")))?;
+        let mut depth = 0usize;
+        let mut index = 0usize;
+        for t in &self.tokens[i + 1..] {
+            if t.is(self.line, "(") || t.is(self.line, "[") || t.is(self.line, "{") {
+                depth += 1;
+            } else if t.is(self.line, ")") || t.is(self.line, "]") || t.is(self.line, "}") {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return None;
+                }
+            } else if depth == 1 && t.is(self.line, ",") {
+                index += 1;
+            } else if depth == 1 && index == argument {
+                return t.is_closed_str().then(|| {
+                    self.pair(KeyClass::Secret, t.inner, self.tokens[i].start, t.end, true)
+                });
+            }
+        }
+        None
+    }
+
+    /// `password "s3cret"` or `password s3cret` alone on a line: the space-separated
+    /// settings of `.esmtprc`, `.netrc`-like and Ruby DSL files.
+    fn spaced(&self, out: &mut Vec<Pair>) {
+        let [key, value] = self.tokens else { return };
+        if key.kind != Kind::Word || key.start > 16 {
+            return;
+        }
+        let Some(class) = name_of(key, self.line).and_then(classify) else {
+            return;
+        };
+        match value.kind {
+            Kind::Str { closed: true, .. } => {
+                out.push(self.pair(class, value.inner, key.start, value.end, true));
+            }
+            Kind::Word => {
+                let mut pair =
+                    self.pair(class, (value.start, value.end), key.start, value.end, false);
+                pair.bare = true;
+                out.push(pair);
+            }
+            _ => {}
         }
     }
 
@@ -383,6 +474,28 @@ impl Line<'_> {
             bare: false,
             base64: false,
         })
+    }
+
+    /// The class of the Terraform variable declared on one of the three lines above.
+    fn variable_above(&self) -> Option<KeyClass> {
+        let mut at = self.start;
+        for _ in 0..3 {
+            if at == 0 {
+                return None;
+            }
+            let end = at - 1;
+            let from = memchr::memrchr(b'\n', &self.data[..end]).map_or(0, |i| i + 1);
+            let line = &self.data[from..end];
+            let tokens = lex(line);
+            if let [first, name, ..] = tokens.as_slice()
+                && first.text(line) == b"variable"
+                && name.is_closed_str()
+            {
+                return classify(name.text(line));
+            }
+            at = from;
+        }
+        None
     }
 
     /// `- name: SMTP_PASSWORD` and `value: …` on the same line or the next two.

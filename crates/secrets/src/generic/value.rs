@@ -203,20 +203,81 @@ const PROSE_WORDS: &[&str] = &[
     "have", "was", "were", "it", "its", "required", "invalid", "too",
 ];
 
+/// A judged value: its strength and the span of the credential inside the raw value
+/// (the whole value, or the default of a `${VAR:default}` fallback).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Judged {
+    pub strength: Strength,
+    pub span: (usize, usize),
+}
+
 /// Judges a literal. `declared_base64`: the source says the value is base64 (it is judged
-/// decoded).
-pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -> Option<Strength> {
-    let mut value = raw.trim_ascii();
+/// decoded). A `${VAR:default}` (Spring) or `${VAR:-default}` (shell) fallback is judged
+/// by its default, which is what runs wherever the variable is not set.
+pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -> Option<Judged> {
+    let (mut from, mut to) = trim(raw, 0, raw.len());
     if !quoted {
         // `password: YES)`, `PASS=s3cret;` — punctuation that closes the sentence or line.
-        while let Some((&last, rest)) = value.split_last() {
-            if matches!(last, b',' | b';' | b')' | b'\r') {
-                value = rest;
-            } else {
-                break;
-            }
+        while to > from && matches!(raw[to - 1], b',' | b';' | b')' | b'\r') {
+            to -= 1;
         }
     }
+    if let Some((d_from, d_to)) = fallback_default(&raw[from..to]) {
+        (from, to) = (from + d_from, from + d_to);
+    }
+    let strength = strength(&raw[from..to], class, declared_base64)?;
+    Some(Judged {
+        strength,
+        span: (from, to),
+    })
+}
+
+fn trim(raw: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    while from < to && raw[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    while to > from && raw[to - 1].is_ascii_whitespace() {
+        to -= 1;
+    }
+    (from, to)
+}
+
+/// The span of the default in `${NAME:default}`, `${NAME:-default}` or `${NAME-default}`.
+fn fallback_default(value: &[u8]) -> Option<(usize, usize)> {
+    let inner = value.strip_prefix(b"${")?.strip_suffix(b"}")?;
+    let name_len = inner
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.')))?;
+    let rest = &inner[name_len..];
+    let skip = if rest.starts_with(b":-") {
+        2
+    } else if rest.starts_with(b":") || rest.starts_with(b"-") {
+        1
+    } else {
+        return None;
+    };
+    let start = 2 + name_len + skip;
+    let end = value.len() - 1;
+    (end > start && !value[start..end].contains(&b'$')).then_some((start, end))
+}
+
+/// A value that is base64 of printable text (a Kubernetes Secret's `data:`, an encoded
+/// password): the text.
+fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    if value.len() < 8 || value.len() % 4 != 0 {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value)
+        .ok()?;
+    (decoded.len() >= 4 && decoded.iter().all(|b| b.is_ascii_graphic() || *b == b' '))
+        .then_some(decoded)
+}
+
+/// The strength of a credential value, or `None` when it is not one.
+fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Strength> {
+    let mut value = value;
     let decoded;
     if declared_base64 {
         use base64::Engine as _;
@@ -224,6 +285,9 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
             .decode(value)
             .ok()?;
         value = decoded.as_slice();
+    } else if let Some(text) = base64_text(value) {
+        // Judged as the text it encodes: `Y2hhbmdlbWU=` is `changeme`.
+        return strength(&text, class, false);
     }
     if value.len() < MIN_LEN || value.len() > MAX_LEN {
         return None;
@@ -270,7 +334,11 @@ fn password_hash(lower: &[u8], class: KeyClass) -> Option<Option<Strength>> {
         return Some(real.then_some(Strength::Hash));
     }
     let hex = lower.iter().all(u8::is_ascii_hexdigit);
-    if class == KeyClass::Password && hex && matches!(lower.len(), 32 | 40 | 64 | 128) {
+    if class == KeyClass::Password
+        && hex
+        && matches!(lower.len(), 32 | 40 | 64 | 128)
+        && !repeated_body(lower)
+    {
         return Some(Some(Strength::Hash));
     }
     None
@@ -472,7 +540,7 @@ mod tests {
     use super::*;
 
     fn j(value: &str, class: KeyClass) -> Option<Strength> {
-        judge(value.as_bytes(), class, true, false)
+        judge(value.as_bytes(), class, true, false).map(|j| j.strength)
     }
 
     #[test]
@@ -498,6 +566,12 @@ mod tests {
             Some(Strength::Hash)
         );
         assert_eq!(j("{SSHA}q8Zt2LmX0vR4", Password), Some(Strength::Hash));
+        // Fallback defaults, and base64 of text (a Kubernetes Secret's data).
+        let got = judge(b"${DB_PASSWORD:springpw1}", Password, false, false).unwrap();
+        assert_eq!((got.strength, got.span), (Strength::Weak, (14, 23)));
+        assert_eq!(j("${DB_PASS:-admin}", Password), Some(Strength::Weak));
+        assert_eq!(j("cm9vdHB3MTI=", Password), Some(Strength::Weak));
+        assert_eq!(j("Y2hhbmdlbWU=", Password), None);
     }
 
     #[test]

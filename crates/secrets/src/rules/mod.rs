@@ -231,6 +231,10 @@ pub struct ContextRules {
     pub weak: Option<u16>,
     /// Password hashes (`password-hash`).
     pub hash: Option<u16>,
+    /// A file holding only a random secret (`secret-file`), by the rule's path.
+    pub secret_file: Option<u16>,
+    /// A file holding only a password (`password-file`), by the rule's path.
+    pub password_file: Option<u16>,
 }
 
 /// What one prefilter pattern triggers: detectors whose keyword it is (any case), and
@@ -463,12 +467,14 @@ fn compile(
         let index = index as u16;
         match (detector.native, detector.kind) {
             (Some(Native::Context), _) => context.random = Some(index),
-            (Some(Native::Sink), Kind::HardcodedCredential) if detector.id == "password-hash" => {
-                context.hash = Some(index);
-                continue;
-            }
             (Some(Native::Sink), _) => {
-                context.weak = Some(index);
+                let slot = match detector.id {
+                    "password-hash" => &mut context.hash,
+                    "secret-file" => &mut context.secret_file,
+                    "password-file" => &mut context.password_file,
+                    _ => &mut context.weak,
+                };
+                *slot = Some(index);
                 continue;
             }
             (None, _) if detector.regex.is_none() => {
