@@ -265,7 +265,7 @@ fn fallback_default(value: &[u8]) -> Option<(usize, usize)> {
 /// password): the text.
 fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
     use base64::Engine as _;
-    if value.len() < 8 || value.len() % 4 != 0 {
+    if value.len() < 8 || !value.len().is_multiple_of(4) {
         return None;
     }
     let decoded = base64::engine::general_purpose::STANDARD
