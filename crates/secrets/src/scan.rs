@@ -93,6 +93,9 @@ impl Setup<'_> {
         {
             return false;
         }
+        if detector.native.is_some() && crate::paths::is_lockfile(path) {
+            return false;
+        }
         if detector
             .path
             .as_ref()

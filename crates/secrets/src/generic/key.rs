@@ -71,14 +71,12 @@ const KEY_QUALIFIERS: &[&str] = &[
     "signing",
     "sign",
     "client",
-    "session",
     "hmac",
     "jwt",
     "license",
     "licence",
     "consumer",
     "account",
-    "storage",
     "shared",
     "subscription",
     "primary",
@@ -99,7 +97,6 @@ const KEY_QUALIFIERS: &[&str] = &[
     "nonce",
     "admin",
     "root",
-    "cookie",
 ];
 
 /// Words that may follow the credential noun without changing what the name denotes:
@@ -298,7 +295,7 @@ pub fn classify(name: &[u8]) -> Option<KeyClass> {
                 return None;
             }
             match qualifier.as_str() {
-                "secret" | "cookie" | "session" | "jwt" | "hmac" | "app" => KeyClass::Secret,
+                "secret" | "jwt" | "hmac" | "app" => KeyClass::Secret,
                 _ => KeyClass::Token,
             }
         }
@@ -386,6 +383,8 @@ mod tests {
             "token_type",
             "secret_ref",
             "api_key_header",
+            "welcomeBannerStatusCookieKey",
+            "DESKTOP_UI_MODE_STORAGE_KEY",
         ] {
             assert_eq!(classify(name.as_bytes()), None, "{name}");
         }

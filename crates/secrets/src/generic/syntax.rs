@@ -144,7 +144,8 @@ fn name_of<'t>(token: &Token, line: &'t [u8]) -> Option<&'t [u8]> {
                 .unwrap_or(trimmed.len());
             &trimmed[start..]
         }
-        Kind::Str { closed: true, .. } => text,
+        // `'#password'`: a form field's selector; what is typed into it is a password.
+        Kind::Str { closed: true, .. } => text.strip_prefix(b"#").unwrap_or(text),
         _ => return None,
     };
     (!text.is_empty() && text.len() <= 80).then_some(text)
@@ -297,6 +298,14 @@ impl Line<'_> {
         }
         let op_text = &self.line[op.start..op.end];
         let first_argument = key.is_closed_str() && i > 0 && self.punct(i - 1, "(");
+        // A quoted name starts an entry: at the start of the line or after `{ , ( [`.
+        // After anything else (`cond ? "pass" : "fail"`) it is a value.
+        if key.is_closed_str()
+            && i > 0
+            && !["{", ",", "(", "["].iter().any(|p| self.punct(i - 1, p))
+        {
+            return None;
+        }
         match op_text {
             b"=" | b":=" | b"=>" | b"?=" | b"||=" | b"??=" | b"==" | b"===" | b":" => {}
             b"," if first_argument => {}
@@ -718,7 +727,8 @@ fn bare_value(line: &[u8], from: usize, in_flow: bool) -> (usize, usize) {
     let mut to = line.len();
     for i in from..line.len() {
         let b = line[i];
-        if in_flow && matches!(b, b',' | b'}') {
+        // In a flow mapping a value ends at `,` or `}`; in a query string at `&`.
+        if (in_flow && matches!(b, b',' | b'}')) || b == b'&' {
             to = i;
             break;
         }

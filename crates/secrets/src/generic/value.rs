@@ -89,6 +89,9 @@ const NOT_VALUES: &[&str] = &[
     "removed",
     "unknown",
     "invalid",
+    "same-origin",
+    "same-site",
+    "include",
     "disabled",
     "enabled",
     "none_set",
@@ -218,7 +221,7 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
     let (mut from, mut to) = trim(raw, 0, raw.len());
     if !quoted {
         // `password: YES)`, `PASS=s3cret;` — punctuation that closes the sentence or line.
-        while to > from && matches!(raw[to - 1], b',' | b';' | b')' | b'\r') {
+        while to > from && matches!(raw[to - 1], b',' | b';' | b')' | b'.' | b'\r') {
             to -= 1;
         }
     }
@@ -308,6 +311,11 @@ fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Stre
         || is_digest_or_address(&lower)
         || is_prose(value, &lower, class)
     {
+        return None;
+    }
+    // JSON Web Tokens are the `jwt` rule's to judge (an unsigned one is no secret), and a
+    // version requirement (`^1.0.0`, `npm:14.0.0-canary.1`) names a package's release.
+    if (lower.starts_with(b"eyj") && value.contains(&b'.')) || is_version(&lower) {
         return None;
     }
     if value.iter().all(u8::is_ascii_digit) {
@@ -513,11 +521,56 @@ fn is_prose(value: &[u8], lower: &[u8], class: KeyClass) -> bool {
     !passphrase
 }
 
+/// `1.2.3`, `^1.0.0`, `~> 2.1`, `>=3.4.5-rc.1`, `npm:14.0.0-canary.53b3cad2f.0`.
+fn is_version(lower: &[u8]) -> bool {
+    let body = lower.strip_prefix(b"npm:").unwrap_or(lower);
+    let body = body.trim_ascii_start();
+    let body = body
+        .iter()
+        .position(|b| !matches!(b, b'^' | b'~' | b'>' | b'<' | b'=' | b' ' | b'v'))
+        .map_or(&body[..0], |i| &body[i..]);
+    let core_len = body
+        .iter()
+        .position(|b| !(b.is_ascii_digit() || *b == b'.'))
+        .unwrap_or(body.len());
+    let core = &body[..core_len];
+    core.iter().filter(|&&b| b == b'.').count() >= 1
+        && core.first().is_some_and(u8::is_ascii_digit)
+        && body[core_len..]
+            .first()
+            .is_none_or(|b| matches!(b, b'-' | b'+'))
+}
+
+/// Made of words and numbers (`inactive-user-2-token`, `excalidraw.desktopUIMode`): each
+/// run between separators is letters or digits, never both, as a person writes a name.
+fn is_word_like(value: &[u8]) -> bool {
+    value
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
+        .all(|run| {
+            let letters = run.iter().all(u8::is_ascii_alphabetic);
+            let digits = run.iter().all(u8::is_ascii_digit);
+            // camelCase words stay words; a run of mixed case over 12 letters is random.
+            let humps = run
+                .windows(2)
+                .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+                .count();
+            (letters
+                && (run.len() <= 12
+                    || humps * 6 >= run.len()
+                    || run.iter().all(u8::is_ascii_lowercase)))
+                || (digits && run.len() <= 4)
+        })
+}
+
 /// A generated value: long enough, varied, and mixing letters with digits or cases (a
 /// long `snake_case_phrase` has entropy too, but is a word-like password).
 fn is_random(value: &[u8], lower: &[u8]) -> bool {
     if is_uuid(lower) {
         return true;
+    }
+    if is_word_like(value) {
+        return false;
     }
     let entropy = shannon_entropy(value);
     let hex = value.iter().all(u8::is_ascii_hexdigit);
@@ -604,6 +657,14 @@ mod tests {
             ("vault:secret/data/db#password", Password),
             ("true", Password),
             ("パスワードを表示", Password),
+            ("same-origin", Password),
+            ("npm:14.0.0-canary.53b3cad2f.0", Token),
+            ("^1.0.0", Password),
+            ("inactive-user-2-token", Token),
+            (
+                "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0.",
+                Token,
+            ),
         ] {
             assert_eq!(j(value, class), None, "{value}");
         }
