@@ -341,16 +341,31 @@ impl Scanner<'_> {
                 continue;
             }
             let entropy = shannon_entropy(value);
+            // A password in a URL or connection string: judged as the context rules judge
+            // a password's value, and reported as a hard-coded password when weak.
+            let mut reported = rule;
+            if detector.weak {
+                let judged = generic::value::judge_password(value);
+                match judged {
+                    None => continue,
+                    Some(Strength::Random) => {}
+                    Some(Strength::Weak | Strength::Hash) => match self.rules.context.weak {
+                        Some(weak) => reported = weak,
+                        None => continue,
+                    },
+                }
+            }
             // Hex values carry at most 4 bits a character: judge them on a hex scale.
             let hex_only = detector.builtin && value.iter().all(u8::is_ascii_hexdigit);
-            if detector
-                .entropy
-                .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
+            if !detector.weak
+                && detector
+                    .entropy
+                    .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
             {
                 continue;
             }
             let rejected = detector.validator.is_some_and(|v| !v.check(value))
-                || (detector.builtin && is_placeholder(value, detector.generic));
+                || (detector.builtin && !detector.weak && is_placeholder(value, detector.generic));
             if rejected {
                 if detector.builtin && !detector.generic {
                     let at = start + secret.start();
@@ -391,7 +406,7 @@ impl Scanner<'_> {
             }
             let lines = whole.as_bytes().iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             outcome.hits.push(Hit {
-                rule,
+                rule: reported,
                 offset: start + secret.start(),
                 span: (start + whole.start(), start + whole.end()),
                 line: 0,

@@ -235,6 +235,15 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
     })
 }
 
+/// Judges the password of a URL or connection string (`mysql://root:s3cret@db`): any
+/// literal of two characters or more that is no placeholder or reference.
+pub fn judge_password(value: &[u8]) -> Option<Strength> {
+    if value.len() < MIN_LEN && value.len() >= 2 && value.iter().all(u8::is_ascii_alphanumeric) {
+        return (!is_placeholder(&value.to_ascii_lowercase())).then_some(Strength::Weak);
+    }
+    strength(value, KeyClass::Password, false)
+}
+
 fn trim(raw: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
     while from < to && raw[from].is_ascii_whitespace() {
         from += 1;
@@ -542,25 +551,54 @@ fn is_version(lower: &[u8]) -> bool {
 }
 
 /// Made of words and numbers (`inactive-user-2-token`, `excalidraw.desktopUIMode`): each
-/// run between separators is letters or digits, never both, as a person writes a name.
+/// run between separators is a number of at most four digits, or letters that read as
+/// words — lower-case or camelCase humps of three letters or more with vowels in them, or
+/// short acronyms. Random letters (`kzfPJqBhRfTZ`) break into humps of one or two
+/// letters with few vowels.
 fn is_word_like(value: &[u8]) -> bool {
     value
         .split(|b| !b.is_ascii_alphanumeric())
         .filter(|run| !run.is_empty())
         .all(|run| {
-            let letters = run.iter().all(u8::is_ascii_alphabetic);
-            let digits = run.iter().all(u8::is_ascii_digit);
-            // camelCase words stay words; a run of mixed case over 12 letters is random.
-            let humps = run
-                .windows(2)
-                .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
-                .count();
-            (letters
-                && (run.len() <= 12
-                    || humps * 6 >= run.len()
-                    || run.iter().all(u8::is_ascii_lowercase)))
-                || (digits && run.len() <= 4)
+            if run.iter().all(u8::is_ascii_digit) {
+                return run.len() <= 4;
+            }
+            run.iter().all(u8::is_ascii_alphabetic) && reads_as_words(run)
         })
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(
+        b.to_ascii_lowercase(),
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+    )
+}
+
+/// Whether a run of letters reads as words (see [`is_word_like`]).
+fn reads_as_words(run: &[u8]) -> bool {
+    if run.len() <= 6 {
+        return true;
+    }
+    let mut covered = 0;
+    let mut start = 0;
+    for i in 1..=run.len() {
+        let boundary = i == run.len()
+            || (run[i - 1].is_ascii_lowercase() && run[i].is_ascii_uppercase())
+            || (run[i - 1].is_ascii_uppercase()
+                && run[i].is_ascii_uppercase()
+                && run.get(i + 1).is_some_and(u8::is_ascii_lowercase));
+        if boundary {
+            let hump = &run[start..i];
+            let vowels = hump.iter().filter(|&&b| is_vowel(b)).count();
+            let acronym = (2..=5).contains(&hump.len()) && hump.iter().all(u8::is_ascii_uppercase);
+            let word = hump.len() >= 3 && vowels * 5 >= hump.len() && vowels < hump.len();
+            if word || acronym {
+                covered += hump.len();
+            }
+            start = i;
+        }
+    }
+    covered * 5 >= run.len() * 4
 }
 
 /// A generated value: long enough, varied, and mixing letters with digits or cases (a
@@ -585,7 +623,7 @@ fn is_random(value: &[u8], lower: &[u8]) -> bool {
     let lower_case = value.iter().any(u8::is_ascii_lowercase);
     let symbol = value.iter().any(|b| !b.is_ascii_alphanumeric());
     let letter = upper || lower_case;
-    (digit && letter) || (upper && lower_case && (value.len() >= 24 || symbol))
+    (digit && letter) || (upper && lower_case) || (letter && symbol && value.len() >= 24)
 }
 
 #[cfg(test)]
@@ -610,6 +648,7 @@ mod tests {
         );
         assert_eq!(j("secret123", Secret), Some(Strength::Weak));
         assert_eq!(j("q8Zt2LmX0vR4pK7wJ3nB", Token), Some(Strength::Random));
+        assert_eq!(j("kzfPJqBhRfTZUvUionqY", Token), Some(Strength::Random));
         assert_eq!(
             j("9f3c1e7a5b2d4086c1e9a7f35b0d2c8e4a6f1b93", Token),
             Some(Strength::Random)
@@ -661,6 +700,7 @@ mod tests {
             ("npm:14.0.0-canary.53b3cad2f.0", Token),
             ("^1.0.0", Password),
             ("inactive-user-2-token", Token),
+            ("excalidraw.desktopUIModeStorageName", Token),
             (
                 "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0.",
                 Token,

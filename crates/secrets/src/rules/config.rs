@@ -98,6 +98,10 @@ pub struct RawRule {
     /// under, with no trigger of its own).
     #[serde(default)]
     pub native: Option<String>,
+    /// The secret is a password (in a URL, a connection string): judged as the context
+    /// rules judge one, and reported under `hardcoded-password` when weak.
+    #[serde(default)]
+    pub weak: bool,
     /// Set for the embedded rules (never read from a file).
     #[serde(skip)]
     pub builtin: bool,

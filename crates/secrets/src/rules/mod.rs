@@ -46,6 +46,8 @@ pub struct Detector {
     pub kind: Kind,
     /// A rule implemented in code (see [`Native`]).
     pub native: Option<Native>,
+    /// Its secret is a password, reported as a hard-coded one when weak (`weak = true`).
+    pub weak: bool,
 }
 
 /// What a finding is: its kind sets the default severity and groups the report.
@@ -683,6 +685,7 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         example: rule.example,
         kind,
         native,
+        weak: rule.weak && rule.builtin,
     })
 }
 
