@@ -428,6 +428,11 @@ impl Scanner<'_> {
     /// under `secret-file` or `password-file`, whose paths decide where it counts.
     fn secret_file(&self, data: &[u8], outcome: &mut Outcome) {
         let rules = &self.rules.context;
+        // Only a file nothing else found anything in: `https://u:p@host` in
+        // `.git-credentials` is the URL rule's.
+        if !outcome.hits.is_empty() {
+            return;
+        }
         let (from, to) = trim_span(data);
         let value = &data[from..to];
         if value.len() < 6 || value.len() > 512 || memchr::memchr(b'\n', value).is_some() {

@@ -188,13 +188,12 @@ impl Line<'_> {
                 i += 1;
                 continue;
             }
-            // Terraform: `variable "db_password" {` ⏎ `default = "…"`.
-            if name == b"default"
-                && let Some(class) = self.variable_above()
-                && let Some((pair, next)) = self.value_after(i, class)
+            // Terraform: `variable "db_password" {` ⏎ … `default = "…"`.
+            if name == b"variable"
+                && let Some(pair) = self.variable_default(i)
             {
                 out.push(pair);
-                i = next;
+                i += 2;
                 continue;
             }
             let Some(class) = classify(name) else {
@@ -465,15 +464,23 @@ impl Line<'_> {
         None
     }
 
-    /// The first string on the next non-blank line, as the value of a call left open.
+    /// The first string on the next non-blank line (`'…'` or `default='…'`), as the value
+    /// of a call left open.
     fn continued_string(&self, class: KeyClass, key_start: usize) -> Option<Pair> {
         let (from, to) = next_line(self.data, self.end)?;
         let line = &self.data[from..to];
         let tokens = lex(line);
-        let first = tokens.first()?;
-        if !first.is_closed_str() {
-            return None;
-        }
+        let first = match tokens.as_slice() {
+            [first, ..] if first.is_closed_str() => first,
+            [name, op, first, ..]
+                if name.text(line) == b"default"
+                    && (op.is(line, "=") || op.is(line, ":"))
+                    && first.is_closed_str() =>
+            {
+                first
+            }
+            _ => return None,
+        };
         let value = (from + first.inner.0, from + first.inner.1);
         Some(Pair {
             class,
@@ -485,24 +492,36 @@ impl Line<'_> {
         })
     }
 
-    /// The class of the Terraform variable declared on one of the three lines above.
-    fn variable_above(&self) -> Option<KeyClass> {
-        let mut at = self.start;
-        for _ in 0..3 {
-            if at == 0 {
+    /// `variable "db_password" {` and its `default = "…"` within the next four lines.
+    fn variable_default(&self, i: usize) -> Option<Pair> {
+        let named = self.tokens.get(i + 1)?;
+        if !named.is_closed_str() || !self.punct(i + 2, "{") {
+            return None;
+        }
+        let class = classify(named.text(self.line))?;
+        let mut at = self.end;
+        for _ in 0..4 {
+            let (from, to) = next_line(self.data, at)?;
+            let line = &self.data[from..to];
+            let tokens = lex(line);
+            if tokens.first().is_some_and(|t| t.is(line, "}")) {
                 return None;
             }
-            let end = at - 1;
-            let from = memchr::memrchr(b'\n', &self.data[..end]).map_or(0, |i| i + 1);
-            let line = &self.data[from..end];
-            let tokens = lex(line);
-            if let [first, name, ..] = tokens.as_slice()
-                && first.text(line) == b"variable"
-                && name.is_closed_str()
+            if let [key, op, value, ..] = tokens.as_slice()
+                && key.text(line) == b"default"
+                && op.is(line, "=")
+                && value.is_closed_str()
             {
-                return classify(name.text(line));
+                return Some(Pair {
+                    class,
+                    value: (from + value.inner.0, from + value.inner.1),
+                    whole: (self.start + self.tokens[i].start, from + value.end),
+                    quoted: true,
+                    bare: false,
+                    base64: false,
+                });
             }
-            at = from;
+            at = to;
         }
         None
     }

@@ -40,10 +40,12 @@ fn rule_ids_at(rules: &Ruleset, path: &str, text: &str) -> Vec<&'static str> {
 
 /// Where a rule's example is planted: a file its `path` accepts, if it has one.
 fn home(detector: &Detector) -> &'static str {
-    if detector.path.is_some() {
-        "config/db_password.txt"
-    } else {
-        "example.txt"
+    match &detector.path {
+        None => "example.txt",
+        Some(path) => ["config/db_password.txt", "home/.pgpass"]
+            .into_iter()
+            .find(|p| path.is_match(p.as_bytes()))
+            .unwrap_or("example.txt"),
     }
 }
 
@@ -463,7 +465,6 @@ mod near_misses {
         "generic-secret",
         "hardcoded-password",
         "generic-prose-secret",
-        "generic-terraform-variable",
     ];
 
     /// Example-suffixed values that a generic rule still reports, as (rule whose template

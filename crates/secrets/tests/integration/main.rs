@@ -4,6 +4,7 @@
 //! gate writes or prints.
 #![allow(clippy::unwrap_used)]
 
+mod classes;
 mod common;
 mod config;
 mod history;

@@ -26,12 +26,14 @@ fn finds_every_default_rule_example_and_never_shows_one() {
         let example = expand(detector.example.as_deref().unwrap(), &mut rng, None);
         // A rule with a `path` (a file that holds only a secret) is planted where its path
         // accepts it, as the file's only line.
-        let (path, first_line) = if detector.path.is_some() {
-            repo.write(
-                &format!("f{index:03}/db_password.txt"),
-                format!("{example}\n"),
-            );
-            (format!("f{index:03}/db_password.txt"), 1)
+        let (path, first_line) = if let Some(accepts) = &detector.path {
+            let name = ["db_password.txt", ".pgpass"]
+                .into_iter()
+                .find(|n| accepts.is_match(format!("f/{n}").as_bytes()))
+                .unwrap();
+            let path = format!("f{index:03}/{name}");
+            repo.write(&path, format!("{example}\n"));
+            (path, 1)
         } else {
             repo.write(
                 &format!("f{index:03}.txt"),
