@@ -94,6 +94,7 @@ impl Scanner<'_> {
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
         self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
+        self.composites(&mut outcome.hits);
         outcome
     }
 
@@ -217,7 +218,41 @@ impl Scanner<'_> {
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
         self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
+        self.composites(&mut outcome.hits);
         outcome
+    }
+
+    /// gitleaks composite rules: a hit of a rule that requires others stays only when each
+    /// required rule matched within its `withinLines` / `withinColumns`; hits of
+    /// `skipReport` rules serve that judgement and are then dropped.
+    fn composites(&self, hits: &mut Vec<Hit>) {
+        let detector = |hit: &Hit| self.rules.detector(hit.rule);
+        if !hits
+            .iter()
+            .any(|h| detector(h).skip_report || !detector(h).required.is_empty())
+        {
+            return;
+        }
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|hit| {
+                let d = detector(hit);
+                !d.skip_report
+                    && d.required.iter().all(|req| {
+                        hits.iter().any(|other| {
+                            other.rule == req.rule
+                                && req
+                                    .within_lines
+                                    .is_none_or(|n| hit.line.abs_diff(other.line) <= n)
+                                && req
+                                    .within_columns
+                                    .is_none_or(|n| hit.column.abs_diff(other.column) <= n)
+                        })
+                    })
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        hits.retain(|_| keep.next().unwrap_or(false));
     }
 
     /// A context-based (generic) hit on the same characters as a provider rule's hit says

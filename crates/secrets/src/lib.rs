@@ -12,6 +12,7 @@ pub mod engine;
 pub mod findings;
 pub mod generic;
 pub mod git;
+pub mod gitleaksignore;
 pub mod paths;
 pub mod range;
 pub mod rules;
@@ -163,6 +164,34 @@ pub fn run(args: Args) -> GateReport {
             return report.finish("the secret-scan rules are invalid, so nothing was scanned");
         }
     };
+    if let Some(config) = &config
+        && let Ok(text) = std::fs::read_to_string(config)
+    {
+        for (line, column, key) in rules::config::unknown_keys(&text) {
+            report.warn(format!(
+                "{}:{line}:{column}: unknown key `{key}` was ignored: neither gitleaks nor signoff has it; check its spelling, or remove it if it belongs to another tool",
+                config.display()
+            ));
+        }
+    }
+    let ignore = match gitleaksignore::Ignore::load(&root) {
+        Ok(ignore) => ignore,
+        Err(error) => {
+            report.error(format!(
+                "error: cannot read {}: {error}\n  = help: check that the file is readable",
+                root.join(gitleaksignore::FILE).display()
+            ));
+            return report.finish("nothing was scanned: .gitleaksignore is unreadable");
+        }
+    };
+    if let Some(ignore) = &ignore {
+        for (line, why) in &ignore.problems {
+            report.warn(format!(
+                "{}:{line}: {why}; the line was ignored",
+                gitleaksignore::FILE
+            ));
+        }
+    }
     if !rules.unknown_disabled.is_empty() {
         let ids: Vec<String> = rules
             .unknown_disabled
@@ -323,8 +352,11 @@ pub fn run(args: Args) -> GateReport {
         rules,
         scanned,
         mode,
-        known,
-        &baseline_path,
+        Accepted {
+            known,
+            ignore,
+            baseline_path: &baseline_path,
+        },
     )
 }
 
@@ -336,7 +368,13 @@ fn mode_name(mode: Mode) -> &'static str {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the team has accepted already: the baseline and gitleaks' `.gitleaksignore`.
+struct Accepted<'a> {
+    known: Option<baseline::Baseline>,
+    ignore: Option<gitleaksignore::Ignore>,
+    baseline_path: &'a Path,
+}
+
 fn finish(
     args: Args,
     ctx: signoff_core::Context,
@@ -344,9 +382,13 @@ fn finish(
     rules: &'static Ruleset,
     scanned: Scanned,
     mode: Mode,
-    known: Option<baseline::Baseline>,
-    baseline_path: &Path,
+    accepted: Accepted<'_>,
 ) -> GateReport {
+    let Accepted {
+        known,
+        ignore,
+        baseline_path,
+    } = accepted;
     let Scanned {
         located,
         stats,
@@ -372,6 +414,12 @@ fn finish(
         let n = known.apply(&mut findings);
         report.detail("baseline", baseline_path.display().to_string());
         report.metric("baseline_known", n as u64);
+    }
+    if let Some(ignore) = ignore.as_ref().filter(|i| !i.is_empty()) {
+        let n = ignore.apply(&mut findings, |id| {
+            rules.detectors.iter().any(|d| d.id == id)
+        });
+        report.metric("gitleaksignore_known", n as u64);
     }
     let waived = ctx
         .policy

@@ -256,6 +256,22 @@ const LOCKFILES: &[&str] = &[
     "package.resolved",
 ];
 
+/// Secret scanners' own files: their rules and allowlists hold regexes and example
+/// secrets, their ignore lists and baselines fingerprints. They are never scanned as a
+/// source of secrets (and are counted as excluded).
+pub fn is_scanner_config(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    matches!(
+        file,
+        ".gitleaksignore"
+            | ".gitleaks.toml"
+            | "gitleaks.toml"
+            | ".betterleaks.toml"
+            | ".secrets.baseline"
+            | ".trufflehogignore"
+    )
+}
+
 /// Whether the path is a package manager's lock file.
 pub fn is_lockfile(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();

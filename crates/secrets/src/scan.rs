@@ -77,7 +77,9 @@ pub struct Scanned {
 
 impl Setup<'_> {
     pub(crate) fn excluded(&self, path: &str) -> bool {
-        self.exclude.is_match(path) || self.rules.global.iter().any(|a| a.allows_path(path))
+        self.exclude.is_match(path)
+            || self.rules.global.iter().any(|a| a.allows_path(path))
+            || crate::paths::is_scanner_config(path)
     }
 
     /// Applies what needs the path and commit: rule `path` filters and allowlists.

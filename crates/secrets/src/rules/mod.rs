@@ -48,6 +48,18 @@ pub struct Detector {
     pub native: Option<Native>,
     /// Its secret is a password, reported as a hard-coded one when weak (`weak = true`).
     pub weak: bool,
+    /// gitleaks composite rules: rules that must also match nearby (`[[rules.required]]`).
+    pub required: Vec<Required>,
+    /// Matches are not reported on their own (`skipReport = true`).
+    pub skip_report: bool,
+}
+
+/// A rule a composite rule requires, and how near its match must be.
+#[derive(Debug, Clone, Copy)]
+pub struct Required {
+    pub rule: u16,
+    pub within_lines: Option<u32>,
+    pub within_columns: Option<u32>,
 }
 
 /// What a finding is: its kind sets the default severity and groups the report.
@@ -379,7 +391,7 @@ fn parse_config(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
     })
 }
 
-fn line_column(text: &str, offset: usize) -> (u64, u64) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
@@ -402,6 +414,7 @@ fn compile(
 ) -> Result<Ruleset, ConfigError> {
     let mut problems = Vec::new();
     let mut detectors = Vec::new();
+    let mut wanted: Vec<Vec<config::RawRequired>> = Vec::new();
     let mut seen_ids: Vec<String> = Vec::new();
     for rule in rules {
         let id = rule.id.trim().to_owned();
@@ -419,9 +432,32 @@ fn compile(
             continue;
         }
         seen_ids.push(id.clone());
+        let required = rule.required.clone();
         match compile_rule(rule) {
-            Ok(detector) => detectors.push(detector),
+            Ok(detector) => {
+                detectors.push(detector);
+                wanted.push(required);
+            }
             Err(problem) => problems.push(problem),
+        }
+    }
+    // Composite rules name their required rules by id.
+    for (index, required) in wanted.into_iter().enumerate() {
+        for raw in required {
+            match detectors.iter().position(|d| d.id == raw.id.trim()) {
+                Some(at) => detectors[index].required.push(Required {
+                    rule: at as u16,
+                    within_lines: raw.within_lines,
+                    within_columns: raw.within_columns,
+                }),
+                None => problems.push(
+                    Problem::file(format!(
+                        "rule `{}` requires rule `{}`, which is not defined",
+                        detectors[index].id, raw.id
+                    ))
+                    .help("define the required rule (with `skipReport = true` if it should not report on its own), or fix the id"),
+                ),
+            }
         }
     }
     let mut global = Vec::new();
@@ -686,6 +722,8 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         kind,
         native,
         weak: rule.weak && rule.builtin,
+        required: Vec::new(),
+        skip_report: rule.skip_report,
     })
 }
 
