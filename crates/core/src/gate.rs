@@ -455,17 +455,30 @@ pub fn annotations(report: &GateReport, path: &Path) -> Vec<Annotation> {
 
 /// The annotation for a finding. A finding whose `details` say `"annotate_line": false` (a
 /// secret-scan finding on a line a pull request did not change) is annotated on its file
-/// only: GitHub shows line annotations on the pull request's diff.
+/// only: GitHub shows line annotations on the pull request's diff. A history finding is
+/// annotated where the checked-out commit holds it (`head_line`), or on its file when the
+/// commit no longer does (`"at_head": false`): never on a line of an older version.
 pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
+    let head_line = finding.details.get("head_line").and_then(|l| l.as_u64());
+    let gone = finding.details.get("at_head") == Some(&serde_json::Value::Bool(false));
+    if head_line.is_some() || gone {
+        let mut annotation = annotation_for_location(gate, finding, false);
+        annotation.line = head_line;
+        return annotation;
+    }
+    let on_line = finding.details.get("annotate_line") != Some(&serde_json::Value::Bool(false));
+    annotation_for_location(gate, finding, on_line)
+}
+
+fn annotation_for_location(gate: &str, finding: &Finding, on_line: bool) -> Annotation {
     let level = match finding.severity {
         Severity::Critical | Severity::High => Level::Error,
         Severity::Medium => Level::Warning,
         Severity::Low | Severity::Info => Level::Notice,
     };
     let location = finding.location.as_ref();
-    // The line, unless the finding asks to be annotated on its file only.
-    let on_line = location
-        .filter(|_| finding.details.get("annotate_line") != Some(&serde_json::Value::Bool(false)));
+    // The line, unless the finding is annotated on its file only.
+    let on_line = location.filter(|_| on_line);
     Annotation {
         level,
         message: finding.message.clone(),

@@ -190,6 +190,14 @@ fn finding(
     if let Some(kind) = item.hit.decoded {
         builder = builder.detail("decoded", kind);
     }
+    if let Some(head) = item.head_line {
+        // History: still in HEAD (annotated on its line there), or only in the past
+        // (annotated on the file: the introduction's line number is stale).
+        builder = builder.detail("at_head", head.is_some());
+        if let Some(line) = head {
+            builder = builder.detail("head_line", line);
+        }
+    }
     if item.on_changed_line == Some(false) {
         // Not on a line the range changed (or no longer in its head): a pull request
         // shows it as a file annotation, not on a line of its diff.

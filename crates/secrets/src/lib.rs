@@ -13,6 +13,7 @@ pub mod findings;
 pub mod generic;
 pub mod git;
 pub mod gitleaksignore;
+pub mod local;
 pub mod paths;
 pub mod range;
 pub mod rules;
@@ -48,6 +49,8 @@ pub enum Mode {
     History,
     /// What the commits after --base add
     Range,
+    /// What `git commit` would add: the staged lines (a pre-commit hook)
+    Staged,
 }
 
 /// Find credentials in a repository's files and history.
@@ -225,17 +228,19 @@ pub fn run(args: Args) -> GateReport {
     };
 
     // Mode.
-    let pr_base = ctx
+    // Inside a pull request the range is its commits; on a push, the pushed commits
+    // (`before..after`); elsewhere, the whole history.
+    let event_base = ctx
         .github
         .as_ref()
-        .filter(|g| g.pull_request.is_some())
         .and_then(|g| g.base_sha().map(str::to_owned));
     let mode = args.mode.or(policy.mode.map(|m| match m {
         ScanMode::Tree => Mode::Tree,
         ScanMode::History => Mode::History,
         ScanMode::Range => Mode::Range,
+        ScanMode::Staged => Mode::Staged,
     }));
-    let mode = mode.unwrap_or_else(|| default_mode(&root, pr_base.is_some()));
+    let mode = mode.unwrap_or_else(|| default_mode(&root, event_base.is_some()));
     let setup = Setup {
         root: &root,
         rules,
@@ -255,6 +260,16 @@ pub fn run(args: Args) -> GateReport {
     // Scan.
     let scanned = match mode {
         Mode::Tree => Ok(setup.tree()),
+        Mode::Staged => {
+            if !git::is_repository(&root) {
+                report.error(format!(
+                    "error: {} is not a git repository, so there is no index to read staged changes from\n  = help: run it inside a git repository (as a pre-commit hook does), or use `--mode tree`",
+                    root.display()
+                ));
+                return report.finish("nothing was scanned: not a git repository");
+            }
+            setup.staged()
+        }
         Mode::History | Mode::Range => {
             if !git::is_repository(&root) && root.join(".git").exists() {
                 let why = git::git_text(&root, &["rev-parse", "--git-dir"])
@@ -293,8 +308,8 @@ pub fn run(args: Args) -> GateReport {
                 }
                 setup.history()
             } else {
-                let Some(base) = args.base.clone().or(pr_base.clone()) else {
-                    report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used");
+                let Some(base) = args.base.clone().or(event_base.clone()) else {
+                    report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used, on a push the commit before it");
                     return report.finish("nothing was scanned: no base revision for the range");
                 };
                 let present = range::resolve(&root, &base).is_some();
@@ -313,11 +328,10 @@ pub fn run(args: Args) -> GateReport {
                     ));
                     report.detail("base_missing", true);
                 }
-                let event_head = ctx
-                    .github
-                    .as_ref()
-                    .and_then(|g| g.pull_request.as_ref())
-                    .and_then(|pr| pr.head_sha.clone());
+                let event_head = ctx.github.as_ref().and_then(|g| match &g.pull_request {
+                    Some(pr) => pr.head_sha.clone(),
+                    None => g.sha.clone(),
+                });
                 let plan = range::plan(
                     &root,
                     present.then_some(base.as_str()),
@@ -338,13 +352,36 @@ pub fn run(args: Args) -> GateReport {
             }
         }
     };
-    let scanned = match scanned {
+    let mut scanned = match scanned {
         Ok(scanned) => scanned,
         Err(error) => {
             report.error(format!("error: cannot read the git history of {}: {error}\n  = help: check that the repository is intact (`git fsck`) and readable", root.display()));
             return report.finish("the scan could not read the repository");
         }
     };
+    // On a developer's machine, what is not committed yet counts too: staged, modified
+    // and untracked files that are not ignored.
+    if ctx.github.is_none() && matches!(mode, Mode::History | Mode::Range) {
+        match setup.uncommitted(&mut scanned) {
+            Ok(files) => {
+                report.metric("uncommitted_files_scanned", files);
+                scanned.uncommitted = Some(files);
+            }
+            Err(error) => {
+                report.warn(format!(
+                    "the changes not committed yet could not be listed ({error}), so only the commits were scanned"
+                ));
+            }
+        }
+    }
+    // Each history finding says whether HEAD still holds the secret, and where.
+    if mode == Mode::History
+        && let Err(error) = scan::mark_head(&root, &mut scanned.located)
+    {
+        report.warn(format!(
+            "cannot tell which secrets HEAD still holds ({error}), so findings are annotated on the line where they were introduced"
+        ));
+    }
     finish(
         args,
         ctx,
@@ -365,6 +402,7 @@ fn mode_name(mode: Mode) -> &'static str {
         Mode::Tree => "tree",
         Mode::History => "history",
         Mode::Range => "range",
+        Mode::Staged => "staged",
     }
 }
 
@@ -393,6 +431,7 @@ fn finish(
         located,
         stats,
         problems,
+        uncommitted,
     } = scanned;
     let policy = ctx.policy.secret_scan();
     let built = findings::build(rules, &policy, located);
@@ -434,7 +473,7 @@ fn finish(
     let max = policy.max_findings.unwrap_or(0);
 
     let get = Stats::get;
-    let unit = if mode == Mode::Tree {
+    let unit = if matches!(mode, Mode::Tree | Mode::Staged) {
         "files_scanned"
     } else {
         "blobs_scanned"
@@ -451,7 +490,7 @@ fn finish(
         .metric("inline_allowed", get(&stats.inline_allowed))
         .metric("allowlisted", get(&stats.allowlisted))
         .metric("excluded_skipped", get(&stats.excluded));
-    if mode != Mode::Tree {
+    if matches!(mode, Mode::History | Mode::Range) {
         report.metric("commits_scanned", get(&stats.commits));
         report.metric("unreachable_skipped", get(&stats.unreachable));
     } else {
@@ -534,16 +573,25 @@ fn finish(
         ));
     }
 
+    let local = uncommitted.unwrap_or(0);
+    let not_committed = match uncommitted {
+        Some(n) if n > 0 => format!(" and {} not committed yet", plural(n, "file", "files")),
+        _ => String::new(),
+    };
     let scope = match mode {
         Mode::Tree => plural(get(&stats.files), "file", "files"),
         Mode::History => format!(
-            "{} in {}",
-            plural(get(&stats.files), "blob", "blobs"),
+            "{} in {}{not_committed}",
+            plural(get(&stats.files) - local, "blob", "blobs"),
             plural(get(&stats.commits), "commit", "commits")
         ),
         Mode::Range => format!(
-            "what {} added",
+            "what {} added{not_committed}",
             plural(get(&stats.commits), "commit", "commits")
+        ),
+        Mode::Staged => format!(
+            "the staged changes ({})",
+            plural(get(&stats.files), "file", "files")
         ),
     };
     let summary = if findings.is_empty() {

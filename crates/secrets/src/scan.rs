@@ -26,6 +26,75 @@ pub struct Located {
     /// Range scans: whether the hit sits on a line the range changed, in the head's version
     /// of the file (only those get line annotations in a pull request). `None` elsewhere.
     pub on_changed_line: Option<bool>,
+    /// History scans: the secret's line in HEAD's version of the file, or `Some(None)` when
+    /// HEAD no longer holds it there. `None` where not looked up.
+    pub head_line: Option<Option<u32>>,
+}
+
+impl Located {
+    /// A hit in a file of the working tree or the index (no commit).
+    pub fn in_tree(hit: Hit, path: &str) -> Self {
+        Located {
+            hit,
+            path: path.to_owned(),
+            commit: None,
+            order: u32::MAX,
+            on_changed_line: None,
+            head_line: None,
+        }
+    }
+}
+
+/// Looks up where each history hit stands at HEAD: the line of its first occurrence in
+/// HEAD's version of its file, or gone. Paths are resolved with one `git ls-tree`, blobs
+/// read from the object database.
+pub fn mark_head(root: &Path, located: &mut [Located]) -> Result<(), GitError> {
+    if located.is_empty() {
+        return Ok(());
+    }
+    let mut paths: Vec<&str> = located.iter().map(|l| l.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut blobs: std::collections::HashMap<String, ObjectId> = std::collections::HashMap::new();
+    for chunk in paths.chunks(500) {
+        let mut args = vec!["ls-tree", "-z", "--full-tree", "HEAD", "--"];
+        args.extend(chunk.iter().copied());
+        let out = crate::git::git(root, &args)?;
+        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            // `<mode> blob <oid>\t<path>`
+            let Some(tab) = memchr::memchr(b'\t', entry) else {
+                continue;
+            };
+            let meta: Vec<&[u8]> = entry[..tab].split(|&b| b == b' ').collect();
+            if let [_, b"blob", oid] = meta.as_slice()
+                && let Some(oid) = ObjectId::from_hex(oid)
+            {
+                blobs.insert(String::from_utf8_lossy(&entry[tab + 1..]).into_owned(), oid);
+            }
+        }
+    }
+    let odb = Odb::open(root)?;
+    let mut cache: std::collections::HashMap<ObjectId, Vec<u8>> = std::collections::HashMap::new();
+    for item in located.iter_mut() {
+        let Some(oid) = blobs.get(&item.path) else {
+            item.head_line = Some(None);
+            continue;
+        };
+        if !cache.contains_key(oid)
+            && let Some((_, data)) = odb.read(oid)?
+        {
+            cache.insert(*oid, data);
+        }
+        let found = cache.get(oid).and_then(|data| {
+            let needle = item.hit.secret.as_slice();
+            (!needle.is_empty())
+                .then(|| memchr::memmem::find(data, needle))
+                .flatten()
+                .map(|at| memchr::memchr_iter(b'\n', &data[..at]).count() as u32 + 1)
+        });
+        item.head_line = Some(found);
+    }
+    Ok(())
 }
 
 /// Counts of what a scan covered and skipped.
@@ -73,6 +142,9 @@ pub struct Scanned {
     pub stats: Stats,
     /// Problems that did not stop the scan (each also counted).
     pub problems: Vec<String>,
+    /// Local history and range scans: files not committed yet that were scanned too
+    /// (counted in `stats.files` as well).
+    pub uncommitted: Option<u64>,
 }
 
 impl Setup<'_> {
@@ -157,6 +229,7 @@ impl Setup<'_> {
                     commit: commit.cloned(),
                     order: u32::MAX,
                     on_changed_line: None,
+                    head_line: None,
                 });
             }
         }
@@ -221,10 +294,11 @@ impl Setup<'_> {
             located: located.into_inner().unwrap_or_default(),
             stats: scanned.stats,
             problems: problems.into_inner().unwrap_or_default(),
+            uncommitted: None,
         }
     }
 
-    fn scan_file(
+    pub(crate) fn scan_file(
         &self,
         full: &Path,
         path: &str,
@@ -254,13 +328,7 @@ impl Setup<'_> {
         };
         for hit in self.scan_counted(&data, stats) {
             if self.keep(&hit, path, None, stats) {
-                out.push(Located {
-                    hit,
-                    path: path.to_owned(),
-                    commit: None,
-                    order: u32::MAX,
-                    on_changed_line: None,
-                });
+                out.push(Located::in_tree(hit, path));
             }
         }
     }
@@ -387,6 +455,7 @@ impl Setup<'_> {
             located,
             stats: scanned.stats,
             problems,
+            uncommitted: None,
         })
     }
 
@@ -410,6 +479,7 @@ impl Setup<'_> {
                     commit: commit.map(|(_, c)| c.clone()),
                     order: commit.map_or(u32::MAX, |(order, _)| order),
                     on_changed_line: None,
+                    head_line: None,
                 });
             }
         }

@@ -4,7 +4,8 @@
 //! gates:
 //!   secret-scan:
 //!     max_findings: 0
-//!     mode: history            # tree | history | range
+//!     mode: history            # tree | history | range | staged (default: range in a
+//!                              # pull request, the pushed commits on a push, else history)
 //!     config: .gitleaks.toml   # gitleaks-format rules and allowlists
 //!     baseline: .signoff/secrets-baseline.json
 //!     exclude: ["vendor/**", "**/*.min.js"]
@@ -148,6 +149,8 @@ pub enum ScanMode {
     History,
     /// What the commits after a base revision add.
     Range,
+    /// What `git commit` would add (the staged lines).
+    Staged,
 }
 
 fn positive<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {

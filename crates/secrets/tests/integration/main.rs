@@ -10,4 +10,5 @@ mod config;
 mod history;
 mod hostile;
 mod range;
+mod scopes;
 mod tree;
