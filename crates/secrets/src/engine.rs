@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use crate::decode;
 use crate::generic::{self, Strength};
 use crate::rules::validate::{is_placeholder, looks_like_code, shannon_entropy};
-use crate::rules::{Candidate, Native, Ruleset};
+use crate::rules::{Candidate, Judge, Native, Ruleset};
 
 /// Bytes of a file the binary check looks at.
 const BINARY_SNIFF: usize = 8000;
@@ -379,20 +379,26 @@ impl Scanner<'_> {
             // A password in a URL or connection string: judged as the context rules judge
             // a password's value, and reported as a hard-coded password when weak.
             let mut reported = rule;
-            if detector.weak {
-                let judged = generic::value::judge_password(value);
-                match judged {
+            match detector.judge {
+                None => {}
+                Some(Judge::Token) => {
+                    if !generic::value::judge_token(value) {
+                        continue;
+                    }
+                }
+                Some(Judge::Password) => match generic::value::judge_password(value) {
                     None => continue,
                     Some(Strength::Random) => {}
                     Some(Strength::Weak | Strength::Hash) => match self.rules.context.weak {
                         Some(weak) => reported = weak,
                         None => continue,
                     },
-                }
+                },
             }
+            let judged = detector.judge.is_some();
             // Hex values carry at most 4 bits a character: judge them on a hex scale.
             let hex_only = detector.builtin && value.iter().all(u8::is_ascii_hexdigit);
-            if !detector.weak
+            if !judged
                 && detector
                     .entropy
                     .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
@@ -400,7 +406,7 @@ impl Scanner<'_> {
                 continue;
             }
             let rejected = detector.validator.is_some_and(|v| !v.check(value))
-                || (detector.builtin && !detector.weak && is_placeholder(value, detector.generic));
+                || (detector.builtin && !judged && is_placeholder(value, detector.generic));
             if rejected {
                 if detector.builtin && !detector.generic {
                     let at = start + secret.start();

@@ -557,6 +557,12 @@ impl Line<'_> {
                     pair.whole.0 = self.start + key.start;
                     return Some(pair);
                 }
+                // Another entry's name comes first: the value below is that entry's.
+                if name_of(&next_tokens[k], line)
+                    .is_some_and(|n| NAME_KEYS.contains(&n.to_ascii_lowercase().as_slice()))
+                {
+                    return None;
+                }
             }
             at = to;
         }

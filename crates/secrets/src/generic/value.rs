@@ -121,6 +121,10 @@ const NOT_VALUES: &[&str] = &[
     "...",
 ];
 
+/// Example values the standards print, reused in tests and docs everywhere (RFC 6750's
+/// bearer token).
+const STANDARD_EXAMPLES: &[&str] = &["mf_9.b5f-4.1jqm"];
+
 /// Words that mark a placeholder anywhere in a value.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "changeme",
@@ -255,6 +259,8 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
 /// Judges the password of a URL or connection string (`mysql://root:s3cret@db`): any
 /// literal of two characters or more that is no placeholder or reference.
 pub fn judge_password(value: &[u8]) -> Option<Strength> {
+    // `user:pass;auth=NTLM@host`: curl's login options follow the password.
+    let value = value.split(|&b| b == b';').next().unwrap_or(value);
     if value.len() < MIN_LEN && value.len() >= 2 && value.iter().all(u8::is_ascii_alphanumeric) {
         return (!is_placeholder(&value.to_ascii_lowercase())).then_some(Strength::Weak);
     }
@@ -403,16 +409,32 @@ fn is_reference(value: &[u8], lower: &[u8]) -> bool {
     if format_placeholder(value) {
         return true;
     }
-    // `pa-$DB_PASS-x`: an environment variable interpolated.
-    if value
-        .windows(4)
-        .any(|w| w[0] == b'$' && w[1..].iter().all(|b| b.is_ascii_uppercase() || *b == b'_'))
+    // `pa-$DB_PASS-x`, `/$file_pwd`: a variable interpolated (an environment variable's
+    // name, or a snake_case one); `%HOSTIP`, `%TESTNUMBER`: a template's variables.
+    if value.windows(4).any(|w| {
+        (w[0] == b'$' || w[0] == b'%')
+            && w[1..].iter().all(|b| b.is_ascii_uppercase() || *b == b'_')
+    }) || snake_variable(value)
     {
         return true;
     }
     REFERENCE_PREFIXES
         .iter()
         .any(|p| lower.starts_with(p.as_bytes()))
+}
+
+/// `$file_pwd`: a `$` before a lower-case name with an underscore.
+fn snake_variable(value: &[u8]) -> bool {
+    value.iter().enumerate().any(|(i, &b)| {
+        b == b'$' && {
+            let name: Vec<u8> = value[i + 1..]
+                .iter()
+                .copied()
+                .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_')
+                .collect();
+            name.len() >= 4 && name.contains(&b'_') && name[0].is_ascii_lowercase()
+        }
+    })
 }
 
 fn format_placeholder(value: &[u8]) -> bool {
@@ -435,7 +457,12 @@ fn format_placeholder(value: &[u8]) -> bool {
 }
 
 fn is_placeholder(lower: &[u8]) -> bool {
-    if NOT_VALUES.iter().any(|w| w.as_bytes() == lower) || repeated_body(lower) {
+    if NOT_VALUES
+        .iter()
+        .chain(STANDARD_EXAMPLES)
+        .any(|w| w.as_bytes() == lower)
+        || repeated_body(lower)
+    {
         return true;
     }
     PLACEHOLDER_WORDS
@@ -477,6 +504,15 @@ fn is_name_or_code(value: &[u8], lower: &[u8]) -> bool {
             .all(|b| b.is_ascii_lowercase() || matches!(b, b'.' | b'_' | b'-'))
 }
 
+/// Judges a value a rule found in context (`Authorization: Bearer …`, "`…` is the key"):
+/// only a random-looking literal that is no placeholder, reference, name or path counts.
+pub fn judge_token(value: &[u8]) -> bool {
+    matches!(
+        strength(value, KeyClass::Token, false),
+        Some(Strength::Random)
+    )
+}
+
 fn is_path_or_url(value: &[u8], lower: &[u8]) -> bool {
     if lower.starts_with(b"./") || lower.starts_with(b"../") || lower.starts_with(b"~/") {
         return true;
@@ -492,6 +528,14 @@ fn is_path_or_url(value: &[u8], lower: &[u8]) -> bool {
         .iter()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'.'));
     if value[0] == b'/' && path_like && value[1..].contains(&b'/') {
+        return true;
+    }
+    // `host:443:CA-/etc/ssl/cert.pem`, `user@host:/srv`: a location spelled out, whose
+    // parts are words and numbers (a base64 key's parts are not).
+    if value.contains(&b'/')
+        && (value.contains(&b':') || value.contains(&b'@'))
+        && is_word_like(value)
+    {
         return true;
     }
     is_file_name(value) && path_like
@@ -722,6 +766,9 @@ mod tests {
                 "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiIxIn0.",
                 Token,
             ),
+            ("EXTERNAL@%HOSTIP:%POP3PORT/%TESTNUMBER", Token),
+            ("/$file_pwd", Password),
+            ("curl.se:443:CA-/etc/ssl/cert.pem:IMPL-GnuTLS/3.8.7", Token),
         ] {
             assert_eq!(j(value, class), None, "{value}");
         }

@@ -112,10 +112,11 @@ pub struct RawRule {
     /// under, with no trigger of its own).
     #[serde(default)]
     pub native: Option<String>,
-    /// The secret is a password (in a URL, a connection string): judged as the context
-    /// rules judge one, and reported under `hardcoded-password` when weak.
+    /// The secret is judged as the context rules judge a value: `password` (in a URL, a
+    /// connection string: reported under `hardcoded-password` when weak) or `token` (only a
+    /// random-looking value counts, not a name, path or placeholder).
     #[serde(default)]
-    pub weak: bool,
+    pub judge: Option<String>,
     /// Set for the embedded rules (never read from a file).
     #[serde(skip)]
     pub builtin: bool,
@@ -196,7 +197,7 @@ const RULE_KEYS: &[&str] = &[
     "prefixes",
     "kind",
     "native",
-    "weak",
+    "judge",
 ];
 const ALLOWLIST_KEYS: &[&str] = &[
     "description",

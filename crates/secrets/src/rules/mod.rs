@@ -46,12 +46,22 @@ pub struct Detector {
     pub kind: Kind,
     /// A rule implemented in code (see [`Native`]).
     pub native: Option<Native>,
-    /// Its secret is a password, reported as a hard-coded one when weak (`weak = true`).
-    pub weak: bool,
+    /// How its secret is judged beyond the regex (`judge = "password" | "token"`).
+    pub judge: Option<Judge>,
     /// gitleaks composite rules: rules that must also match nearby (`[[rules.required]]`).
     pub required: Vec<Required>,
     /// Matches are not reported on their own (`skipReport = true`).
     pub skip_report: bool,
+}
+
+/// How a rule's secret is judged as the context rules judge a value (`generic/value.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judge {
+    /// A password: any literal that is no placeholder; a weak one is reported under
+    /// `hardcoded-password`.
+    Password,
+    /// A token: only a random-looking literal counts.
+    Token,
 }
 
 /// A rule a composite rule requires, and how near its match must be.
@@ -638,6 +648,17 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
             )
         })?,
     };
+    let judge = match rule.judge.as_deref() {
+        None => None,
+        Some("password") => Some(Judge::Password),
+        Some("token") => Some(Judge::Token),
+        Some(other) => {
+            return Err(fail(
+                format!("unknown judge `{other}`"),
+                "use `password` or `token`",
+            ));
+        }
+    };
     if regex.is_none() && path.is_none() && native.is_none() {
         return Err(fail(
             "has neither `regex` nor `path`".into(),
@@ -721,7 +742,7 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         example: rule.example,
         kind,
         native,
-        weak: rule.weak && rule.builtin,
+        judge,
         required: Vec::new(),
         skip_report: rule.skip_report,
     })
