@@ -381,11 +381,8 @@ impl Scanner<'_> {
             let mut reported = rule;
             match detector.judge {
                 None => {}
-                Some(Judge::Token) => {
-                    if !generic::value::judge_token(value) {
-                        continue;
-                    }
-                }
+                Some(Judge::Token) if !generic::value::judge_token(value) => continue,
+                Some(Judge::Token) => {}
                 Some(Judge::Password) => match generic::value::judge_password(value) {
                     None => continue,
                     Some(Strength::Random) => {}
