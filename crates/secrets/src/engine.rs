@@ -379,12 +379,21 @@ impl Scanner<'_> {
             // A password in a URL or connection string: judged as the context rules judge
             // a password's value, and reported as a hard-coded password when weak.
             let mut reported = rule;
+            // A value the rule's judgement rejects is no secret for any rule either.
+            let at = start + secret.start();
+            let veto = (at, at + value.len());
             match detector.judge {
                 None => {}
-                Some(Judge::Token) if !generic::value::judge_token(value) => continue,
+                Some(Judge::Token) if !generic::value::judge_token(value) => {
+                    outcome.vetoed.push(veto);
+                    continue;
+                }
                 Some(Judge::Token) => {}
                 Some(Judge::Password) => match generic::value::judge_password(value) {
-                    None => continue,
+                    None => {
+                        outcome.vetoed.push(veto);
+                        continue;
+                    }
                     Some(Strength::Random) => {}
                     Some(Strength::Weak | Strength::Hash) => match self.rules.context.weak {
                         Some(weak) => reported = weak,
@@ -411,7 +420,7 @@ impl Scanner<'_> {
                 }
                 continue;
             }
-            if detector.builtin && detector.generic {
+            if detector.builtin && detector.generic && !judged {
                 let at = start + secret.start();
                 let quoted = at > 0 && matches!(data[at - 1], b'"' | b'\'' | b'`');
                 let after = &data[start + secret.end()..(start + secret.end() + 2).min(data.len())];
@@ -468,7 +477,7 @@ impl Scanner<'_> {
         let rules = &self.rules.context;
         // Only a file nothing else found anything in: `https://u:p@host` in
         // `.git-credentials` is the URL rule's.
-        if !outcome.hits.is_empty() {
+        if !outcome.hits.is_empty() || !outcome.vetoed.is_empty() || outcome.inline_allowed > 0 {
             return;
         }
         let (from, to) = trim_span(data);

@@ -489,7 +489,8 @@ fn finish(
         .metric("too_large_skipped", get(&stats.too_large))
         .metric("inline_allowed", get(&stats.inline_allowed))
         .metric("allowlisted", get(&stats.allowlisted))
-        .metric("excluded_skipped", get(&stats.excluded));
+        .metric("excluded_skipped", get(&stats.excluded))
+        .metric("example_placeholders", get(&stats.example_placeholders));
     if matches!(mode, Mode::History | Mode::Range) {
         report.metric("commits_scanned", get(&stats.commits));
         report.metric("unreachable_skipped", get(&stats.unreachable));

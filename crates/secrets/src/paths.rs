@@ -207,9 +207,6 @@ const CODE_EXTENSIONS: &[&str] = &[
     "fsx",
     "ps1",
     "psm1",
-    "html",
-    "htm",
-    "xhtml",
     "ejs",
     "erb",
     "jsp",
@@ -255,6 +252,19 @@ const LOCKFILES: &[&str] = &[
     "gradle.lockfile",
     "package.resolved",
 ];
+
+/// A file that is an example to copy from (`.env.example`, `env.example`,
+/// `config.php.dist`, `settings.yml.sample`): a weak value in it is a placeholder for the
+/// user's own.
+pub fn is_example_file(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    file.split(['.', '-', '_']).any(|part| {
+        matches!(
+            part,
+            "example" | "sample" | "dist" | "template" | "tmpl" | "tpl" | "defaults"
+        )
+    })
+}
 
 /// Secret scanners' own files: their rules and allowlists hold regexes and example
 /// secrets, their ignore lists and baselines fingerprints. They are never scanned as a
@@ -350,10 +360,15 @@ mod tests {
     #[test]
     fn code_and_translations_are_recognised() {
         assert!(is_code("src/app.ts"));
+        assert!(!is_code("views/login.html"));
         assert!(is_code("main.tf"));
         assert!(!is_code("docker-compose.yml"));
         assert!(!is_code(".env"));
         assert!(!is_code("Dockerfile"));
+        assert!(is_example_file(".env.example"));
+        assert!(is_example_file("examples/keycloak/env.example"));
+        assert!(is_example_file("config/config.inc.php.dist"));
+        assert!(!is_example_file("examples/keycloak/docker-compose.yml"));
         assert!(is_translation("src/assets/i18n/nl.json"));
         assert!(is_translation("locale/de/LC_MESSAGES/django.po"));
         assert!(!is_translation("config/settings.json"));

@@ -111,6 +111,8 @@ pub struct Stats {
     pub allowlisted: AtomicU64,
     pub commits: AtomicU64,
     pub unreachable: AtomicU64,
+    /// Weak passwords in example files (`.env.example`), placeholders for one's own.
+    pub example_placeholders: AtomicU64,
 }
 
 impl Stats {
@@ -168,6 +170,13 @@ impl Setup<'_> {
             return false;
         }
         if detector.native.is_some() && crate::paths::is_lockfile(path) {
+            return false;
+        }
+        // A weak password in a file to copy from is the placeholder for one's own.
+        if detector.kind == crate::rules::Kind::HardcodedCredential
+            && crate::paths::is_example_file(path)
+        {
+            Stats::add(&stats.example_placeholders, 1);
             return false;
         }
         if detector

@@ -37,6 +37,7 @@ const NOUNS: &[(&str, KeyClass)] = &[
     ("passphrase", KeyClass::Password),
     ("passcode", KeyClass::Password),
     ("pword", KeyClass::Password),
+    ("pw", KeyClass::Password),
     ("credential", KeyClass::Password),
     ("credentials", KeyClass::Password),
     ("creds", KeyClass::Password),
@@ -97,6 +98,10 @@ const KEY_QUALIFIERS: &[&str] = &[
     "nonce",
     "admin",
     "root",
+    "vault",
+    "totp",
+    "otp",
+    "mfa",
 ];
 
 /// Words that may follow the credential noun without changing what the name denotes:
@@ -129,6 +134,46 @@ const SUFFIXES: &[&str] = &[
     "hex",
     "pem",
     "env",
+    // `password_confirmation`, `passwordRepeat`: the same password typed twice.
+    "confirmation",
+    "confirm",
+    "repeat",
+    "again",
+    "retype",
+    "verify",
+    "verification",
+    // `password_login`, `password_reg`: the form a password is typed into.
+    "login",
+    "reg",
+    "register",
+    "signup",
+];
+
+/// Credential nouns written into one word with what they protect (`dbpassword`,
+/// `k8svaultapikey`, `mysecret`): long enough not to end ordinary words (`bypass`).
+const JOINED_NOUNS: &[(&str, KeyClass)] = &[
+    ("password", KeyClass::Password),
+    ("passwd", KeyClass::Password),
+    ("passphrase", KeyClass::Password),
+    ("secret", KeyClass::Secret),
+    ("secretkey", KeyClass::Secret),
+    ("apikey", KeyClass::Token),
+    ("apitoken", KeyClass::Token),
+    ("accesstoken", KeyClass::Token),
+    ("authtoken", KeyClass::Token),
+];
+
+/// Words that make a `key` a credential wherever they stand before it
+/// (`SECRET_COOKIE_KEY`, `api_cache_key` is still an API's key).
+const STRONG_KEY_QUALIFIERS: &[&str] = &[
+    "secret",
+    "private",
+    "api",
+    "signing",
+    "encryption",
+    "hmac",
+    "jwt",
+    "master",
 ];
 
 /// Words that, anywhere before the noun, make the name something other than a credential:
@@ -233,6 +278,8 @@ const NEGATING: &[&str] = &[
     "len",
     "type",
     "kind",
+    // `configFromSecret`, `valueFromSecret`: a reference to where the secret is kept.
+    "from",
 ];
 
 /// The words of a name: split at anything not a letter or digit, at lower-to-upper case
@@ -290,13 +337,19 @@ pub fn classify(name: &[u8]) -> Option<KeyClass> {
         // WordPress' `LOGGED_IN_KEY`.
         "key" if before.ends_with(&["logged".to_owned(), "in".to_owned()]) => KeyClass::Token,
         "key" | "keys" => {
-            let qualifier = before.last()?;
-            if !KEY_QUALIFIERS.contains(&qualifier.as_str()) {
-                return None;
-            }
-            match qualifier.as_str() {
-                "secret" | "jwt" | "hmac" | "app" => KeyClass::Secret,
-                _ => KeyClass::Token,
+            let last = before.last()?;
+            if KEY_QUALIFIERS.contains(&last.as_str()) {
+                match last.as_str() {
+                    "secret" | "jwt" | "hmac" | "app" => KeyClass::Secret,
+                    _ => KeyClass::Token,
+                }
+            } else {
+                // `SETUP_SECRET_SESSION_KEY`: a key of something secret, generated; a
+                // word-like value there is the key's name (`mfa-setup-backup-codes`).
+                before
+                    .iter()
+                    .find(|w| STRONG_KEY_QUALIFIERS.contains(&w.as_str()))?;
+                KeyClass::Token
             }
         }
         // Rails' `secret_key_base`.
@@ -304,7 +357,15 @@ pub fn classify(name: &[u8]) -> Option<KeyClass> {
         "auth" if before.is_empty() || before.last().is_some_and(|w| w == "basic") => {
             KeyClass::Token
         }
-        other => NOUNS.iter().find(|(noun, _)| *noun == other)?.1,
+        other => match NOUNS.iter().find(|(noun, _)| *noun == other) {
+            Some((_, class)) => *class,
+            None => {
+                JOINED_NOUNS
+                    .iter()
+                    .find(|(noun, _)| other.len() > noun.len() && other.ends_with(noun))?
+                    .1
+            }
+        },
     };
     if before.iter().any(|word| NEGATING.contains(&word.as_str())) {
         return None;
@@ -352,6 +413,11 @@ mod tests {
             ("LOGGED_IN_KEY", KeyClass::Token),
             ("NONCE_SALT", KeyClass::Token),
             ("encryptedPassword", KeyClass::Password),
+            ("password_confirmation", KeyClass::Password),
+            ("passwordRepeat", KeyClass::Password),
+            ("k8svaultapikey", KeyClass::Token),
+            ("DBPASSWORD", KeyClass::Password),
+            ("SECRET_COOKIE_KEY", KeyClass::Token),
             ("auth", KeyClass::Token),
         ] {
             assert_eq!(classify(name.as_bytes()), Some(class), "{name}");
@@ -383,6 +449,7 @@ mod tests {
             "token_type",
             "secret_ref",
             "api_key_header",
+            "configFromSecret",
             "welcomeBannerStatusCookieKey",
             "DESKTOP_UI_MODE_STORAGE_KEY",
         ] {

@@ -64,6 +64,18 @@ const WRAPPERS: &[&str] = &[
     "encode",
     "utf8",
     "new",
+    // Hashing the literal at seed time: the literal is the password.
+    "bcrypt",
+    "make",
+    "hash",
+    "hashpw",
+    "make_password",
+    "generate_password_hash",
+    "password_hash",
+    "md5",
+    "sha1",
+    "sha256",
+    "crypt",
 ];
 
 /// Calls that take a key or a secret, and which argument it is: `createHmac('sha256', '…')`,
@@ -84,6 +96,24 @@ const KEY_CALLS: &[(&str, usize)] = &[
     ("cookieparser", 0),
     ("hmacsha256", 0),
     ("hmacsha512", 0),
+    ("signwith", 1),
+    ("setsigningkey", 0),
+];
+
+/// Calls that log a user in, whose second argument is the password
+/// (`$this->login('admin@example.com', '…')`, `get_user_by_email_and_password(e, '…')`).
+const LOGIN_CALLS: &[&str] = &[
+    "login",
+    "log_in",
+    "signin",
+    "sign_in",
+    "authenticate",
+    "and_password",
+    "with_password",
+    "basicauth",
+    "basic_auth",
+    "setcredentials",
+    "withcredentials",
 ];
 
 /// Names whose value names another entry that carries the value (`- name: X` / `value:`).
@@ -118,6 +148,7 @@ pub fn pairs(data: &[u8], start: usize, end: usize, out: &mut Vec<Pair>) {
     };
     context.assignments(out);
     context.spaced(out);
+    context.identified_by(out);
     if memchr::memchr(b'<', line).is_some() {
         context.xml(out);
     }
@@ -214,9 +245,23 @@ impl Line<'_> {
         let callee = String::from_utf8_lossy(self.tokens[i].text(self.line)).to_ascii_lowercase();
         let callee = callee.strip_prefix("crypto.").unwrap_or(&callee);
         let callee = callee.rsplit("::").next().unwrap_or(callee);
-        let &(_, argument) = KEY_CALLS
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        let (argument, class) = match KEY_CALLS
             .iter()
-            .find(|(name, _)| callee == *name || callee.ends_with(&format!(".{name}")))?;
+            .find(|(name, _)| callee == *name || callee.ends_with(&format!(".{name}")))
+        {
+            Some(&(_, argument)) => (argument, KeyClass::Secret),
+            // Only with a literal user first (`login('admin@example.com', '…')`): after a
+            // variable (`login($user, 'oidc')`) the second argument names a method.
+            None if LOGIN_CALLS.iter().any(|name| last.ends_with(name))
+                && self.punct(i + 1, "(")
+                && self.tokens.get(i + 2).is_some_and(Token::is_closed_str)
+                && self.punct(i + 3, ",") =>
+            {
+                (1, KeyClass::Password)
+            }
+            None => return None,
+        };
         let mut depth = 0usize;
         let mut index = 0usize;
         for t in &self.tokens[i + 1..] {
@@ -230,12 +275,67 @@ impl Line<'_> {
             } else if depth == 1 && t.is(self.line, ",") {
                 index += 1;
             } else if depth == 1 && index == argument {
-                return t.is_closed_str().then(|| {
-                    self.pair(KeyClass::Secret, t.inner, self.tokens[i].start, t.end, true)
-                });
+                return t
+                    .is_closed_str()
+                    .then(|| self.pair(class, t.inner, self.tokens[i].start, t.end, true));
             }
         }
         None
+    }
+
+    /// The innermost bracket left open before token `i` on this line.
+    fn innermost_open(&self, i: usize) -> Option<&'static str> {
+        let mut stack: Vec<&'static str> = Vec::new();
+        for t in &self.tokens[..i] {
+            for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+                if t.is(self.line, open) {
+                    stack.push(open);
+                } else if t.is(self.line, close) && stack.last() == Some(&open) {
+                    stack.pop();
+                }
+            }
+        }
+        stack.last().copied()
+    }
+
+    /// The string after a credential's name among a call's arguments. A second name there
+    /// (`["password", "secret"]`-like lists of names) is no value; the name itself again
+    /// (`.formParam("password", "password")`) is.
+    fn argument_pair(&self, i: usize, comma: usize, class: KeyClass) -> Option<(Pair, usize)> {
+        let value = self.tokens.get(comma + 1)?;
+        if !value.is_closed_str() {
+            return None;
+        }
+        let text = value.text(self.line);
+        let named = classify(text).is_some() && !text.iter().any(u8::is_ascii_digit);
+        if named && !text.eq_ignore_ascii_case(self.tokens[i].text(self.line)) {
+            return None;
+        }
+        let key_start = self.tokens[i].start;
+        Some((
+            self.pair(class, value.inner, key_start, value.end, true),
+            comma + 2,
+        ))
+    }
+
+    /// SQL's `IDENTIFIED BY '…'` and `IDENTIFIED WITH plugin BY '…'`.
+    fn identified_by(&self, out: &mut Vec<Pair>) {
+        let tokens = self.tokens;
+        for (i, t) in tokens.iter().enumerate() {
+            if t.kind != Kind::Word || !t.text(self.line).eq_ignore_ascii_case(b"identified") {
+                continue;
+            }
+            for k in i + 1..(i + 5).min(tokens.len().saturating_sub(1)) {
+                if tokens[k].kind == Kind::Word
+                    && tokens[k].text(self.line).eq_ignore_ascii_case(b"by")
+                    && tokens[k + 1].is_closed_str()
+                {
+                    let value = tokens[k + 1];
+                    out.push(self.pair(KeyClass::Password, value.inner, t.start, value.end, true));
+                    break;
+                }
+            }
+        }
     }
 
     /// `password "s3cret"` or `password s3cret` alone on a line: the space-separated
@@ -295,8 +395,22 @@ impl Line<'_> {
         if op.kind != Kind::Punct {
             return None;
         }
+        // `password 'x'` (SQL's `WITH PASSWORD`, a DSL's setting): the literal right after
+        // a password's own noun.
+        if op.is_closed_str()
+            && key.kind == Kind::Word
+            && class == KeyClass::Password
+            && !self.punct(j + 1, "(")
+        {
+            return Some((self.pair(class, op.inner, key.start, op.end, true), j + 1));
+        }
         let op_text = &self.line[op.start..op.end];
-        let first_argument = key.is_closed_str() && i > 0 && self.punct(i - 1, "(");
+        // `("password", "…")`, `Map.of("email", e, "password", "…")`: a name and its
+        // value among a call's arguments.
+        let in_arguments = key.is_closed_str()
+            && i > 0
+            && (self.punct(i - 1, "(") || self.punct(i - 1, ","))
+            && self.innermost_open(i) == Some("(");
         // A quoted name starts an entry: at the start of the line or after `{ , ( [`.
         // After anything else (`cond ? "pass" : "fail"`) it is a value.
         if key.is_closed_str()
@@ -307,7 +421,7 @@ impl Line<'_> {
         }
         match op_text {
             b"=" | b":=" | b"=>" | b"?=" | b"||=" | b"??=" | b"==" | b"===" | b":" => {}
-            b"," if first_argument => {}
+            b"," if in_arguments => return self.argument_pair(i, j, class),
             _ => return None,
         }
         // `=` that is part of `<=`, `!=`… is lexed apart; a `=` right after `)` or a word
@@ -359,6 +473,13 @@ impl Line<'_> {
             }
             Kind::Str { closed: false, .. } => None,
             Kind::Word => {
+                // `Hash::make(…)`, `$this->hash(…)`: the last name of a path is the callee.
+                let mut v = v;
+                while (self.punct(v + 1, "::") || self.punct(v + 1, "->"))
+                    && tokens.get(v + 2).is_some_and(|t| t.kind == Kind::Word)
+                {
+                    v += 2;
+                }
                 if self.punct(v + 1, "(") {
                     return self.call(v, class, key_start);
                 }
@@ -440,7 +561,7 @@ impl Line<'_> {
             if t.is(self.line, ")") || t.is(self.line, "]") || t.is(self.line, "}") {
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
-                    return None;
+                    return self.after_call(k, class, key_start);
                 }
                 continue;
             }
@@ -462,6 +583,27 @@ impl Line<'_> {
                 .map(|p| (p, tokens.len()));
         }
         None
+    }
+
+    /// A fallback after a call that closed at token `close`: `getenv('X') ?: '…'`,
+    /// `os.getenv("X") or "…"`, `process.env.X || '…'`.
+    fn after_call(&self, close: usize, class: KeyClass, key_start: usize) -> Option<(Pair, usize)> {
+        let tokens = self.tokens;
+        let mut k = close + 1;
+        let op = tokens.get(k)?;
+        let text = &self.line[op.start..op.end];
+        if text == b"?" && self.punct(k + 1, ":") {
+            k += 1;
+        } else if !matches!(text, b"||" | b"??" | b"or" | b"?:") {
+            return None;
+        }
+        let fallback = tokens.get(k + 1)?;
+        fallback.is_closed_str().then(|| {
+            (
+                self.pair(class, fallback.inner, key_start, fallback.end, true),
+                k + 2,
+            )
+        })
     }
 
     /// The first string on the next non-blank line (`'…'` or `default='…'`), as the value
@@ -633,11 +775,14 @@ impl Line<'_> {
     /// An unquoted value from `from`: to the end of the line, less a trailing comment, or
     /// to the next `,` or `}` inside a flow mapping (`{user: app, password: s3cret}`).
     fn bare_value(&self, from: usize) -> (usize, usize) {
-        let in_flow = self
-            .tokens
-            .iter()
-            .any(|t| t.start < from && t.is(self.line, "{"));
-        bare_value(self.line, from, in_flow)
+        // Inside `{…}` (a flow mapping) or `(…)` (keyword arguments) a value ends at the
+        // next `,` or closing bracket.
+        let open = |o: &str, c: &str| {
+            let before = self.tokens.iter().filter(|t| t.start < from);
+            let opened = before.clone().filter(|t| t.is(self.line, o)).count();
+            opened > before.filter(|t| t.is(self.line, c)).count()
+        };
+        bare_value(self.line, from, open("{", "}") || open("(", ")"))
     }
 
     /// `<password>…</password>`, `<Pass encoding="base64">…</Pass>`, and
@@ -752,10 +897,26 @@ fn bare_value(line: &[u8], from: usize, in_flow: bool) -> (usize, usize) {
     let mut to = line.len();
     for i in from..line.len() {
         let b = line[i];
-        // In a flow mapping a value ends at `,` or `}`; in a query string at `&`.
-        if (in_flow && matches!(b, b',' | b'}')) || b == b'&' {
+        // In a flow mapping a value ends at `,` or `}`; in a query string at `&`; before
+        // markup at `<` (`password : reaper<br>`).
+        if (in_flow && matches!(b, b',' | b'}' | b')')) || b == b'&' {
             to = i;
             break;
+        }
+        if b == b'<' {
+            // `CreationOptional<string>`: a generic type, not a value.
+            let word = &line[from..i];
+            if word.first().is_some_and(u8::is_ascii_uppercase)
+                && word.iter().all(u8::is_ascii_alphanumeric)
+            {
+                return (from, from);
+            }
+            // `reaper<br>`: the value ends where markup starts (`<your-token>` is no markup
+            // and stays, to be judged a placeholder).
+            if html_tag_at(&line[i..]) {
+                to = i;
+                break;
+            }
         }
         let spaced = i > from && line[i - 1].is_ascii_whitespace();
         if spaced && (b == b'#' || line[i..].starts_with(b"//")) {
@@ -764,6 +925,23 @@ fn bare_value(line: &[u8], from: usize, in_flow: bool) -> (usize, usize) {
         }
     }
     trim_span(line, from, to)
+}
+
+/// Whether `text` starts with an HTML tag of the kind text is formatted with (`<br>`,
+/// `</td>`, `<span class=…>`).
+fn html_tag_at(text: &[u8]) -> bool {
+    const TAGS: &[&[u8]] = &[
+        b"br", b"p", b"span", b"div", b"td", b"tr", b"th", b"li", b"b", b"i", b"em", b"strong",
+        b"code", b"pre", b"a", b"font", b"small", b"sup", b"sub", b"hr", b"u",
+    ];
+    let rest = text.strip_prefix(b"<").unwrap_or(text);
+    let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+    let name_len = rest
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    let name = rest[..name_len].to_ascii_lowercase();
+    TAGS.contains(&name.as_slice()) && matches!(rest.get(name_len), Some(b'>' | b' ' | b'/') | None)
 }
 
 /// The span of the next non-blank line after the line ending at `end`.

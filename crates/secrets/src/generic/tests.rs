@@ -82,7 +82,7 @@ fn framework_keys_and_code_literals() {
         "app.config['SECRET_KEY'] = 'flask-dev-key-2931'\n",
         "flask-dev-key-2931",
     );
-    reports("define('DB_PASSWORD', 'wp_db_pass1');\n", "wp_db_pass1");
+    reports("define('DB_PASSWORD', 'wpdbpass2931');\n", "wpdbpass2931");
     reports("$db_password = 'phpPassw0rd';\n", "phpPassw0rd");
     reports("if (req.body.password === 'admin123') {\n", "admin123");
     reports(
@@ -93,13 +93,13 @@ fn framework_keys_and_code_literals() {
         "const token = process.env.TOKEN || 'Zq8Lm2Xv9Rt4Kp7Wn3Bj';\n",
         "Zq8Lm2Xv9Rt4Kp7Wn3Bj",
     );
-    reports("  <password>xmlPass99</password>\n", "xmlPass99");
+    reports("  <password>x7mlPassw0rd</password>\n", "x7mlPassw0rd");
     reports(
         "<add key=\"ApiKey\" value=\"Qx7Lm2Zt9Rv4Kp8Wn3Bj6Hc\" />\n",
         "Qx7Lm2Zt9Rv4Kp8Wn3Bj6Hc",
     );
-    reports("--password=cliPass42\n", "cliPass42");
-    reports("String password = \"javaPass1\";\n", "javaPass1");
+    reports("--password=cl1Pa55-42\n", "cl1Pa55-42");
+    reports("String password = \"j4vaPassw0rd\";\n", "j4vaPassw0rd");
     reports(
         "let api_key: &str = \"Zq8Lm2Xv9Rt4Kp7Wn3Bj5\";\n",
         "Zq8Lm2Xv9Rt4Kp7Wn3Bj5",

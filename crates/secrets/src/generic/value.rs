@@ -78,10 +78,6 @@ const NOT_VALUES: &[&str] = &[
     "username",
     "user",
     "value",
-    "secret",
-    "password",
-    "passwd",
-    "pass",
     "token",
     "apikey",
     "api_key",
@@ -92,6 +88,8 @@ const NOT_VALUES: &[&str] = &[
     "same-origin",
     "same-site",
     "include",
+    "wrong",
+    "incorrect",
     "low",
     "medium",
     "high",
@@ -135,9 +133,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "change-this",
     "replace",
     "your",
-    "example",
-    "sample",
-    "dummy",
     "placeholder",
     "xxx",
     "***",
@@ -154,7 +149,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "fill_in",
     "fill-in",
     "fillme",
-    "fake",
     "<",
     ">",
 ];
@@ -219,12 +213,95 @@ const HASH_PREFIXES: &[&str] = &[
     "sha1$",
 ];
 
-/// Words of prose; a value with spaces that holds one is a sentence, not a passphrase.
-const PROSE_WORDS: &[&str] = &[
-    "the", "a", "an", "your", "you", "is", "are", "to", "of", "for", "and", "or", "not", "please",
-    "enter", "must", "should", "will", "be", "with", "this", "that", "if", "in", "on", "at", "by",
-    "from", "here", "set", "use", "using", "new", "old", "can", "cannot", "does", "do", "has",
-    "have", "was", "were", "it", "its", "required", "invalid", "too",
+/// Words of a user interface's text; a value with spaces that holds one is a label or a
+/// message, not a passphrase.
+const UI_WORDS: &[&str] = &[
+    "enter",
+    "your",
+    "please",
+    "must",
+    "invalid",
+    "incorrect",
+    "wrong",
+    "required",
+    "forgot",
+    "forgotten",
+    "reset",
+    "confirm",
+    "show",
+    "hide",
+    "password",
+    "passwords",
+    "characters",
+    "least",
+    "match",
+    "matches",
+    "mismatch",
+    "choose",
+    "create",
+    "current",
+    "login",
+    "sign",
+    "click",
+    "change",
+    "update",
+    "field",
+    "empty",
+    "length",
+    "username",
+    "email",
+    "account",
+    "save",
+    "cancel",
+    "submit",
+    "error",
+    "failed",
+    "expired",
+    "minimum",
+    "maximum",
+    "contain",
+    "contains",
+    "letters",
+    "digits",
+    "symbols",
+    "security",
+    "strength",
+    "hint",
+    "tooltip",
+    "short",
+    "valid",
+    "not",
+    "too",
+    "bad",
+];
+
+/// What a placeholder that describes the password it stands for is made of: adjectives
+/// and the roles a password plays (`MySecureDatabasePassword`, `super_strong_password`,
+/// `keycloak_db_user_password`), around a credential's noun.
+const DESCRIBING_NOUNS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pw",
+    "pwd",
+    "passphrase",
+    "secret",
+];
+
+/// Words that name the environment a value was chosen for (`local_dev_password`): a real,
+/// if weak, password rather than a description of one.
+const ENVIRONMENT_WORDS: &[&str] = &[
+    "local",
+    "dev",
+    "development",
+    "test",
+    "testing",
+    "staging",
+    "stage",
+    "prod",
+    "production",
+    "demo",
+    "ci",
 ];
 
 /// A judged value: its strength and the span of the credential inside the raw value
@@ -249,7 +326,7 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
     if let Some((d_from, d_to)) = fallback_default(&raw[from..to]) {
         (from, to) = (from + d_from, from + d_to);
     }
-    let strength = strength(&raw[from..to], class, declared_base64)?;
+    let strength = strength(&raw[from..to], class, declared_base64, quoted)?;
     Some(Judged {
         strength,
         span: (from, to),
@@ -264,7 +341,7 @@ pub fn judge_password(value: &[u8]) -> Option<Strength> {
     if value.len() < MIN_LEN && value.len() >= 2 && value.iter().all(u8::is_ascii_alphanumeric) {
         return (!is_placeholder(&value.to_ascii_lowercase())).then_some(Strength::Weak);
     }
-    strength(value, KeyClass::Password, false)
+    strength(value, KeyClass::Password, false, false)
 }
 
 fn trim(raw: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
@@ -310,8 +387,14 @@ fn base64_text(value: &[u8]) -> Option<Vec<u8>> {
         .then_some(decoded)
 }
 
-/// The strength of a credential value, or `None` when it is not one.
-fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Strength> {
+/// The strength of a credential value, or `None` when it is not one. `quoted`: written as
+/// a string literal (a camelCase word there is a value, not a variable's name).
+fn strength(
+    value: &[u8],
+    class: KeyClass,
+    declared_base64: bool,
+    quoted: bool,
+) -> Option<Strength> {
     let mut value = value;
     let decoded;
     if declared_base64 {
@@ -319,10 +402,18 @@ fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Stre
         decoded = base64::engine::general_purpose::STANDARD
             .decode(value)
             .ok()?;
-        value = decoded.as_slice();
+        value = decoded.trim_ascii();
     } else if let Some(text) = base64_text(value) {
-        // Judged as the text it encodes: `Y2hhbmdlbWU=` is `changeme`.
-        return strength(&text, class, false);
+        // Judged as the text it encodes: `Y2hhbmdlbWU=` is `changeme`, and `user:pass`
+        // (npm's `_auth`, an HTTP basic credential) is its password.
+        if let Some(colon) = memchr::memchr(b':', &text)
+            && colon > 0
+            && colon + 1 < text.len()
+            && !text.contains(&b' ')
+        {
+            return strength(&text[colon + 1..], KeyClass::Password, false, true);
+        }
+        return strength(&text, class, false, true);
     }
     if value.len() < MIN_LEN || value.len() > MAX_LEN {
         return None;
@@ -335,13 +426,20 @@ fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Stre
     if let Some(hash) = password_hash(&lower, class) {
         return hash;
     }
-    if is_reference(value, &lower) || is_placeholder(&lower) {
+    if is_digest_or_address(&lower) {
         return None;
     }
-    if is_name_or_code(value, &lower)
+    // A long run of many different characters is a generated key whatever it holds
+    // (WordPress salts hold spaces, brackets and `$`).
+    if value.len() >= 40 && shannon_entropy(value) >= 4.8 && !repeated_body(value) {
+        return (memchr::memmem::find(value, b"EXAMPLE").is_none()).then_some(Strength::Random);
+    }
+    if is_reference(value, &lower) || is_placeholder(&lower) || describes_a_password(value) {
+        return None;
+    }
+    if is_name_or_code(value, &lower, quoted)
         || is_path_or_url(value, &lower)
-        || is_digest_or_address(&lower)
-        || is_prose(value, &lower, class)
+        || is_prose(value, &lower, class, quoted)
     {
         return None;
     }
@@ -354,7 +452,15 @@ fn strength(value: &[u8], class: KeyClass, declared_base64: bool) -> Option<Stre
         // `password: 123456` is a weak password; a number under any other name is an id.
         return (class == KeyClass::Password && value.len() >= 6).then_some(Strength::Weak);
     }
-    if is_random(value, &lower) {
+    // Documentation marks its sample keys `…EXAMPLE` (AWS's style); a generated-looking
+    // value with `example` in it is one too. A password may be the word `example` itself.
+    let random = is_random(value, &lower);
+    if memchr::memmem::find(value, b"EXAMPLE").is_some()
+        || (random && memchr::memmem::find(&lower, b"example").is_some())
+    {
+        return None;
+    }
+    if random {
         return Some(Strength::Random);
     }
     class.accepts_weak().then_some(Strength::Weak)
@@ -456,7 +562,18 @@ fn format_placeholder(value: &[u8]) -> bool {
     false
 }
 
+/// A run of a dozen filler characters (`000000000000`, `xxxxxxxxxxxx`, `************`):
+/// a value blanked out, whatever surrounds it.
+fn blanked(lower: &[u8]) -> bool {
+    lower
+        .chunk_by(|a, b| a == b)
+        .any(|run| run.len() >= 12 && matches!(run[0], b'0' | b'x' | b'*' | b'.' | b'#' | b'-'))
+}
+
 fn is_placeholder(lower: &[u8]) -> bool {
+    if blanked(lower) {
+        return true;
+    }
     if NOT_VALUES
         .iter()
         .chain(STANDARD_EXAMPLES)
@@ -473,21 +590,29 @@ fn is_placeholder(lower: &[u8]) -> bool {
 /// Names and program text: `DB_PASSWORD` (an environment variable's name), a value that
 /// itself names a credential (`mail.mailgun-api-key`, `db_password`), dotted paths through
 /// fields, `a::b`, `a->b`, printf formats.
-fn is_name_or_code(value: &[u8], lower: &[u8]) -> bool {
+fn is_name_or_code(value: &[u8], lower: &[u8], quoted: bool) -> bool {
     let constant = value
         .iter()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
         && value.contains(&b'_')
         && value.iter().filter(|b| b.is_ascii_digit()).count() <= 2;
-    if constant {
+    // `HOST:PORT:DATABASE:PASSWORD`: a format spelled in capitals.
+    let format = value
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || matches!(b, b'_' | b':' | b'-' | b'.' | b'/'))
+        && value.iter().any(|b| matches!(b, b':' | b'/'));
+    if constant || format {
         return true;
     }
     // `dbPassword`, `mail.mailgun-api-key`, `db-admin-secret`: a variable, a settings key
     // or a resource naming a credential. A `local_dev_password` is a (weak) password.
-    let camel = value[0].is_ascii_lowercase()
+    let camel = !quoted
+        && value[0].is_ascii_lowercase()
         && value.iter().any(u8::is_ascii_uppercase)
         && value.iter().all(u8::is_ascii_alphanumeric);
-    let kebab = value.contains(&b'-') && value.iter().all(|b| b.is_ascii_lowercase() || *b == b'-');
+    // `db-admin-secret`, `X-Mattermost-Preauth-Secret`: a resource's or a header's name.
+    let kebab =
+        value.contains(&b'-') && value.iter().all(|b| b.is_ascii_alphabetic() || *b == b'-');
     let digits = value.iter().any(u8::is_ascii_digit);
     if (((camel || kebab) && !digits) || value.contains(&b'.')) && classify(value).is_some() {
         return true;
@@ -508,7 +633,7 @@ fn is_name_or_code(value: &[u8], lower: &[u8]) -> bool {
 /// only a random-looking literal that is no placeholder, reference, name or path counts.
 pub fn judge_token(value: &[u8]) -> bool {
     matches!(
-        strength(value, KeyClass::Token, false),
+        strength(value, KeyClass::Token, false, true),
         Some(Strength::Random)
     )
 }
@@ -549,17 +674,43 @@ fn is_digest_or_address(lower: &[u8]) -> bool {
             return true;
         }
     }
-    // An Ethereum address (a private key is 64 hex digits, not 40).
-    lower.len() == 42 && lower.starts_with(b"0x") && lower[2..].iter().all(u8::is_ascii_hexdigit)
+    // An Ethereum address (a private key is 64 hex digits, not 40), or an elliptic-curve
+    // public key (compressed: `02`/`03` and 64 hex digits; uncompressed: `04` and 128).
+    let hex = |b: &[u8]| b.iter().all(u8::is_ascii_hexdigit);
+    let body = lower.strip_prefix(b"0x").unwrap_or(lower);
+    (lower.len() == 42 && lower.starts_with(b"0x") && hex(body))
+        || (body.len() == 66 && (body.starts_with(b"02") || body.starts_with(b"03")) && hex(body))
+        || (body.len() == 130 && body.starts_with(b"04") && hex(body))
+}
+
+/// `MySecureDatabasePassword`, `super_strong_password`, `admin_pw`: two words or more and
+/// no digit, one of them a credential's noun — a description of the password to put there,
+/// not one. `mysecretpassword` (one run) and `laravelPw9` (a digit, as password rules ask)
+/// stay: they read as chosen.
+fn describes_a_password(value: &[u8]) -> bool {
+    if !value
+        .iter()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.' | b' '))
+    {
+        return false;
+    }
+    let words = super::key::words(value);
+    words.len() >= 2
+        && words.iter().any(|w| DESCRIBING_NOUNS.contains(&w.as_str()))
+        && !words
+            .iter()
+            .any(|w| ENVIRONMENT_WORDS.contains(&w.as_str()))
 }
 
 /// Sentences, labels and translations: `Enter your password`, `Wachtwoord`, `Password:`.
 /// Lower-case words with no prose word among them stay: a passphrase
 /// (`correct horse battery staple`) under a password's name.
-fn is_prose(value: &[u8], lower: &[u8], class: KeyClass) -> bool {
+fn is_prose(value: &[u8], lower: &[u8], class: KeyClass, quoted: bool) -> bool {
     let alphabetic = |b: &u8| b.is_ascii_alphabetic();
-    // A capitalised word, alone: a label (`Password`, `Wachtwoord`, `Passwort`).
-    if value[0].is_ascii_uppercase()
+    // A capitalised word, alone and quoted: a label (`"Password"`, `"Wachtwoord"`). In
+    // configuration (`JWT_SECRET=${X:-Kutt}`) it is a value.
+    if quoted
+        && value[0].is_ascii_uppercase()
         && value[1..].iter().all(u8::is_ascii_lowercase)
         && value.len() >= 4
     {
@@ -573,22 +724,14 @@ fn is_prose(value: &[u8], lower: &[u8], class: KeyClass) -> bool {
     if !value.contains(&b' ') {
         return false;
     }
-    let words: Vec<&[u8]> = lower
-        .split(|b| *b == b' ')
+    // Words apart: a sentence of a user interface (`Enter your password`, `Passwords do
+    // not match`) holds its vocabulary; a passphrase (`correct horse battery staple`,
+    // `my little nest of vipers`) does not.
+    let ui = lower
+        .split(|b| !b.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
-        .collect();
-    let prose = words
-        .iter()
-        .any(|w| PROSE_WORDS.iter().any(|p| p.as_bytes() == *w))
-        || value[0].is_ascii_uppercase()
-        || words.len() > 6
-        || value
-            .iter()
-            .any(|b| matches!(b, b'(' | b')' | b'\'' | b'"' | b',' | b'!' | b'?'));
-    let passphrase = class == KeyClass::Password
-        && !prose
-        && words.iter().all(|w| w.iter().all(u8::is_ascii_lowercase));
-    !passphrase
+        .any(|w| UI_WORDS.iter().any(|p| p.as_bytes() == w));
+    ui || class != KeyClass::Password
 }
 
 /// `1.2.3`, `^1.0.0`, `~> 2.1`, `>=3.4.5-rc.1`, `npm:14.0.0-canary.53b3cad2f.0`.

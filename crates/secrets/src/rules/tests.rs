@@ -459,6 +459,7 @@ mod near_misses {
         "authorization-bearer",
         "authorization-basic",
         "netrc-password",
+        "firefox-saved-login",
         "framework-secret-key",
         "clerk-secret-key",
         "salesforce-access-token",

@@ -86,19 +86,36 @@ fn b64url_json(part: &[u8]) -> Option<serde_json::Value> {
     serde_json::from_slice(&decoded).ok()
 }
 
+/// A JWT that authenticates something: signed (not `alg: none`), not expired, and not the
+/// sample token of jwt.io and RFC 7519 that documentation everywhere copies.
 fn jwt(secret: &[u8]) -> bool {
     let mut parts = secret.split(|&b| b == b'.');
     let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
-    let header_ok = b64url_json(header)
-        .and_then(|h| h.get("alg").map(|alg| alg.is_string()))
+    let signed = b64url_json(header)
+        .and_then(|h| {
+            h.get("alg")
+                .and_then(|alg| alg.as_str())
+                .map(|alg| !alg.eq_ignore_ascii_case("none"))
+        })
         .unwrap_or(false);
-    header_ok
-        && b64url_json(payload).is_some_and(|p| p.is_object())
-        && signature.len() >= 16
-        && !repeated_body(signature)
+    let Some(claims) = b64url_json(payload).filter(|p| p.is_object()) else {
+        return false;
+    };
+    let expired = claims
+        .get("exp")
+        .and_then(serde_json::Value::as_f64)
+        .is_some_and(|exp| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64());
+            exp < now
+        });
+    let sample = claims.get("sub").and_then(serde_json::Value::as_str) == Some("1234567890")
+        && claims.get("name").and_then(serde_json::Value::as_str) == Some("John Doe");
+    signed && !expired && !sample && signature.len() >= 16 && !repeated_body(signature)
 }
 
 fn pem_key(secret: &[u8]) -> bool {
