@@ -52,6 +52,9 @@ pub struct Hit {
     /// An unquoted value found by context: a literal in configuration syntax, an
     /// identifier in program code. The path decides (`paths.rs`).
     pub bare: bool,
+    /// The default of a `${VAR:-default}` fallback (it runs wherever `VAR` is unset, even
+    /// in an example file).
+    pub fallback: bool,
 }
 
 /// What a scan of one file saw.
@@ -465,6 +468,7 @@ impl Scanner<'_> {
                 entropy: entropy as f32,
                 decoded: None,
                 bare: false,
+                fallback: false,
             });
         }
     }
@@ -510,6 +514,7 @@ impl Scanner<'_> {
             entropy: shannon_entropy(&data[start..end]) as f32,
             decoded: None,
             bare: false,
+            fallback: false,
         });
     }
 
@@ -562,6 +567,7 @@ impl Scanner<'_> {
                 entropy: shannon_entropy(value) as f32,
                 decoded: None,
                 bare: item.bare,
+                fallback: item.fallback,
             });
         }
     }
@@ -673,6 +679,7 @@ mod tests {
                 entropy: 0.0,
                 decoded: None,
                 bare: false,
+                fallback: false,
             })
             .collect();
         fill_lines(data, &mut hits);

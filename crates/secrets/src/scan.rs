@@ -174,6 +174,7 @@ impl Setup<'_> {
         }
         // A weak password in a file to copy from is the placeholder for one's own.
         if detector.kind == crate::rules::Kind::HardcodedCredential
+            && !hit.fallback
             && crate::paths::is_example_file(path)
         {
             Stats::add(&stats.example_placeholders, 1);
@@ -231,6 +232,7 @@ impl Setup<'_> {
                     entropy: 0.0,
                     decoded: None,
                     bare: false,
+                    fallback: false,
                 };
                 out.push(Located {
                     hit,

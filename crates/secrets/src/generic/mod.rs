@@ -21,6 +21,8 @@ pub struct Found {
     pub whole: (usize, usize),
     /// Unquoted: a literal in configuration syntax only.
     pub bare: bool,
+    /// The default of a `${VAR:-default}` fallback: what runs wherever `VAR` is unset.
+    pub fallback: bool,
 }
 
 /// Longest line analysed for weak values; longer lines are minified code or data, where
@@ -48,6 +50,7 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
             };
             let strength = judged.strength;
             let span = (pair.value.0 + judged.span.0, pair.value.0 + judged.span.1);
+            let fallback = raw.starts_with(b"${") && judged.span.0 > 2;
             if long && (strength != Strength::Random || !pair.quoted) {
                 continue;
             }
@@ -56,6 +59,7 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
                 value: span,
                 whole: pair.whole,
                 bare: pair.bare,
+                fallback,
             });
         }
         at = line_end + 1;

@@ -7,7 +7,7 @@
 //! `value: …`), XML elements and attributes, and `KEY=value` inside a string
 //! (`- "POSTGRES_PASSWORD=…"` in a compose list).
 
-use super::key::{KeyClass, classify};
+use super::key::{self, KeyClass, classify};
 use super::lex::{Kind, Token, lex};
 
 /// A credential-named value.
@@ -306,9 +306,12 @@ impl Line<'_> {
         if !value.is_closed_str() {
             return None;
         }
+        // The key's own noun (`("matchingPassword", "password")`) is a value too.
         let text = value.text(self.line);
         let named = classify(text).is_some() && !text.iter().any(u8::is_ascii_digit);
-        if named && !text.eq_ignore_ascii_case(self.tokens[i].text(self.line)) {
+        let noun = key::words(self.tokens[i].text(self.line)).pop();
+        let own_noun = noun.is_some_and(|n| n.as_bytes().eq_ignore_ascii_case(text));
+        if named && !own_noun {
             return None;
         }
         let key_start = self.tokens[i].start;
@@ -499,7 +502,22 @@ impl Line<'_> {
                 if matches!(op, b"==" | b"===") {
                     return None;
                 }
-                let (from, to) = self.bare_value(value.start);
+                // A command-line flag's value (`--admin_password=admin --admin_email=…`)
+                // ends at the next space.
+                let flag = self
+                    .tokens
+                    .iter()
+                    .find(|t| t.start == key_start)
+                    .is_some_and(|t| t.text(self.line).starts_with(b"-"));
+                let (from, to) = if flag {
+                    let end = self.line[value.start..]
+                        .iter()
+                        .position(u8::is_ascii_whitespace)
+                        .map_or(self.line.len(), |e| value.start + e);
+                    (value.start, end)
+                } else {
+                    self.bare_value(value.start)
+                };
                 (to > from).then(|| {
                     let mut pair = self.pair(class, (from, to), key_start, to, false);
                     pair.bare = true;

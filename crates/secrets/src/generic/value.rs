@@ -7,7 +7,8 @@
 
 use super::key::{KeyClass, classify};
 use crate::rules::validate::{
-    is_file_name, is_format_string, is_uuid, repeated_body, shannon_entropy,
+    alphabet_run, is_file_name, is_format_string, is_uuid, one_character, repeated_body,
+    shannon_entropy,
 };
 
 /// What kind of literal a credential value is.
@@ -126,6 +127,7 @@ const STANDARD_EXAMPLES: &[&str] = &["mf_9.b5f-4.1jqm"];
 /// Words that mark a placeholder anywhere in a value.
 const PLACEHOLDER_WORDS: &[&str] = &[
     "changeme",
+    "changeit",
     "change_me",
     "change-me",
     "changethis",
@@ -288,20 +290,39 @@ const DESCRIBING_NOUNS: &[&str] = &[
     "secret",
 ];
 
-/// Words that name the environment a value was chosen for (`local_dev_password`): a real,
-/// if weak, password rather than a description of one.
-const ENVIRONMENT_WORDS: &[&str] = &[
-    "local",
-    "dev",
-    "development",
-    "test",
-    "testing",
-    "staging",
-    "stage",
-    "prod",
-    "production",
-    "demo",
-    "ci",
+/// Words that make a password's name a description of the one to choose
+/// (`MyStrongLoginPassword`, `unsecure_jwt_secret`, `another_pw`); `local_dev_password`,
+/// `irc_pass` and `nextcloud-root-pw` name a real, if weak, one.
+const DESCRIBING_ADJECTIVES: &[&str] = &[
+    "my",
+    "your",
+    "our",
+    "strong",
+    "stronger",
+    "strongest",
+    "secure",
+    "super",
+    "duper",
+    "very",
+    "some",
+    "another",
+    "this",
+    "should",
+    "unsecure",
+    "insecure",
+    "hardcoded",
+    "wrong",
+    "invalid",
+    "good",
+    "complex",
+    "long",
+    "random",
+    "unique",
+    "example",
+    "sample",
+    "default",
+    "changed",
+    "big",
 ];
 
 /// A judged value: its strength and the span of the credential inside the raw value
@@ -429,6 +450,10 @@ fn strength(
     if is_digest_or_address(&lower) {
         return None;
     }
+    // JSON Web Tokens are the `jwt` rule's to judge (an unsigned one is no secret).
+    if memchr::memmem::find(&lower, b"eyj").is_some_and(|at| at <= 1) && value.contains(&b'.') {
+        return None;
+    }
     // A long run of many different characters is a generated key whatever it holds
     // (WordPress salts hold spaces, brackets and `$`).
     if value.len() >= 40 && shannon_entropy(value) >= 4.8 && !repeated_body(value) {
@@ -443,14 +468,13 @@ fn strength(
     {
         return None;
     }
-    // JSON Web Tokens are the `jwt` rule's to judge (an unsigned one is no secret), and a
-    // version requirement (`^1.0.0`, `npm:14.0.0-canary.1`) names a package's release.
-    if (lower.starts_with(b"eyj") && value.contains(&b'.')) || is_version(&lower) {
+    // A version requirement (`^1.0.0`, `npm:14.0.0-canary.1`) names a package's release.
+    if is_version(&lower) {
         return None;
     }
     if value.iter().all(u8::is_ascii_digit) {
-        // `password: 123456` is a weak password; a number under any other name is an id.
-        return (class == KeyClass::Password && value.len() >= 6).then_some(Strength::Weak);
+        // `password: 12345` is a weak password; a number under any other name is an id.
+        return (class.accepts_weak() && value.len() >= 5).then_some(Strength::Weak);
     }
     // Documentation marks its sample keys `…EXAMPLE` (AWS's style); a generated-looking
     // value with `example` in it is one too. A password may be the word `example` itself.
@@ -574,11 +598,13 @@ fn is_placeholder(lower: &[u8]) -> bool {
     if blanked(lower) {
         return true;
     }
+    // A typed run (`Aa12345678`) can be a weak password; a generated key holds none
+    // (`is_random`).
     if NOT_VALUES
         .iter()
         .chain(STANDARD_EXAMPLES)
         .any(|w| w.as_bytes() == lower)
-        || repeated_body(lower)
+        || one_character(lower)
     {
         return true;
     }
@@ -697,9 +723,9 @@ fn describes_a_password(value: &[u8]) -> bool {
     let words = super::key::words(value);
     words.len() >= 2
         && words.iter().any(|w| DESCRIBING_NOUNS.contains(&w.as_str()))
-        && !words
+        && words
             .iter()
-            .any(|w| ENVIRONMENT_WORDS.contains(&w.as_str()))
+            .any(|w| DESCRIBING_ADJECTIVES.contains(&w.as_str()))
 }
 
 /// Sentences, labels and translations: `Enter your password`, `Wachtwoord`, `Password:`.
@@ -811,7 +837,7 @@ fn is_random(value: &[u8], lower: &[u8]) -> bool {
     if is_uuid(lower) {
         return true;
     }
-    if is_word_like(value) {
+    if is_word_like(value) || alphabet_run(value) {
         return false;
     }
     let entropy = shannon_entropy(value);

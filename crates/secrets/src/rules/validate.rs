@@ -463,7 +463,11 @@ fn words(list: &[&str]) -> Option<AhoCorasick> {
 }
 
 pub(crate) fn repeated_body(secret: &[u8]) -> bool {
-    // One character making up half of the letters and digits (`0000-0000`, `XXXX`).
+    one_character(secret) || alphabet_run(secret)
+}
+
+/// One character making up half of the letters and digits (`0000-0000`, `XXXX`).
+pub(crate) fn one_character(secret: &[u8]) -> bool {
     let mut counts = [0u32; 256];
     let mut total = 0u32;
     for &b in secret.iter().filter(|b| b.is_ascii_alphanumeric()) {
@@ -472,7 +476,11 @@ pub(crate) fn repeated_body(secret: &[u8]) -> bool {
     }
     let top = counts.iter().copied().max().unwrap_or(0);
     top >= 8 && top * 2 >= total
-        || memchr::memmem::find(secret, b"abcdefgh").is_some()
+}
+
+/// A run of the alphabet or of the digits (`abcdefgh`, `12345678`): typed, not generated.
+pub(crate) fn alphabet_run(secret: &[u8]) -> bool {
+    memchr::memmem::find(secret, b"abcdefgh").is_some()
         || memchr::memmem::find(secret, b"ABCDEFGH").is_some()
         || memchr::memmem::find(secret, b"12345678").is_some()
 }
