@@ -29,6 +29,16 @@ pub struct Found {
 /// only quoted random-looking values count.
 const LONG_LINE: usize = 1000;
 
+/// Whether a line is a comment in the usual syntaxes (`#`, `//`, `;`, `/*`, `<!--`); a
+/// line starting `--` is a command-line flag as often as a SQL comment.
+fn is_comment(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    [&b"#"[..], b"//", b";", b"/*", b"<!--"]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+        && !line.starts_with(b"#!")
+}
+
 /// The credential values on the lines that start in `data[start..end]`.
 pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
     let mut at = start;
@@ -41,6 +51,7 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
             line_end
         };
         let long = content_end - at > LONG_LINE;
+        let comment = is_comment(&data[at..content_end]);
         pairs.clear();
         syntax::pairs(data, at, content_end, &mut pairs);
         for pair in &pairs {
@@ -52,6 +63,11 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
             let span = (pair.value.0 + judged.span.0, pair.value.0 + judged.span.1);
             let fallback = raw.starts_with(b"${") && judged.span.0 > 2;
             if long && (strength != Strength::Random || !pair.quoted) {
+                continue;
+            }
+            // A commented-out setting (`# password: firstpass`) documents where a value
+            // goes; a generated key pasted into a comment is still one.
+            if comment && strength != Strength::Random {
                 continue;
             }
             out.push(Found {

@@ -253,10 +253,13 @@ impl Line<'_> {
             Some(&(_, argument)) => (argument, KeyClass::Secret),
             // Only with a literal user first (`login('admin@example.com', '…')`): after a
             // variable (`login($user, 'oidc')`) the second argument names a method.
+            // And with two arguments only: `Login(host, user, token, …)` has a user second.
             None if LOGIN_CALLS.iter().any(|name| last.ends_with(name))
                 && self.punct(i + 1, "(")
                 && self.tokens.get(i + 2).is_some_and(Token::is_closed_str)
-                && self.punct(i + 3, ",") =>
+                && self.punct(i + 3, ",")
+                && self.tokens.get(i + 4).is_some_and(Token::is_closed_str)
+                && self.punct(i + 5, ")") =>
             {
                 (1, KeyClass::Password)
             }
@@ -306,12 +309,23 @@ impl Line<'_> {
         if !value.is_closed_str() {
             return None;
         }
-        // The key's own noun (`("matchingPassword", "password")`) is a value too.
+        // The key's own noun (`("matchingPassword", "password")`) is a value too; another
+        // name is a list of field names (`("password1", "password2")`); and a bare word
+        // is a mode or a command (`("credential", "reject")`).
         let text = value.text(self.line);
-        let named = classify(text).is_some() && !text.iter().any(u8::is_ascii_digit);
         let noun = key::words(self.tokens[i].text(self.line)).pop();
         let own_noun = noun.is_some_and(|n| n.as_bytes().eq_ignore_ascii_case(text));
-        if named && !own_noun {
+        let word = text.iter().all(u8::is_ascii_lowercase) && text.len() < 8;
+        let key_text = self.tokens[i].text(self.line);
+        let stem = |t: &[u8]| {
+            t.iter()
+                .copied()
+                .filter(|b| !b.is_ascii_digit())
+                .collect::<Vec<u8>>()
+        };
+        let field_list = classify(text).is_some()
+            && (!text.iter().any(u8::is_ascii_digit) || stem(text) == stem(key_text));
+        if !own_noun && (field_list || word) {
             return None;
         }
         let key_start = self.tokens[i].start;
@@ -467,6 +481,20 @@ impl Line<'_> {
             Kind::Str { closed: true, .. } => {
                 // `"prefix" + secret`, `"%s" % x`: the literal is only part of the value.
                 if self.punct(v + 1, "+") || self.punct(v + 1, "%") {
+                    return None;
+                }
+                // `PASSWORD: 'password'`: a constant naming an enumeration's member.
+                let key_text = self
+                    .tokens
+                    .iter()
+                    .find(|t| t.start == key_start)
+                    .map(|t| t.text(self.line))
+                    .unwrap_or_default();
+                let text = value.text(self.line);
+                if key_text.iter().all(|b| !b.is_ascii_lowercase())
+                    && key_text.eq_ignore_ascii_case(text)
+                    && text.iter().all(|b| !b.is_ascii_uppercase())
+                {
                     return None;
                 }
                 Some((

@@ -91,6 +91,12 @@ const NOT_VALUES: &[&str] = &[
     "include",
     "wrong",
     "incorrect",
+    "weak",
+    "short",
+    "another",
+    "garbage",
+    "pass",
+    "users",
     "low",
     "medium",
     "high",
@@ -323,6 +329,10 @@ const DESCRIBING_ADJECTIVES: &[&str] = &[
     "default",
     "changed",
     "big",
+    "test",
+    "dummy",
+    "fake",
+    "mock",
 ];
 
 /// A judged value: its strength and the span of the credential inside the raw value
@@ -524,7 +534,11 @@ fn is_reference(value: &[u8], lower: &[u8]) -> bool {
     }
     let first = value[0];
     let last = value[value.len() - 1];
-    if (first == b'%' && last == b'%') || (first == b'{' && last == b'}') {
+    // `%VAR%`, `{name}`, and a log's redaction marker `[FILTERED]`.
+    if (first == b'%' && last == b'%')
+        || (first == b'{' && last == b'}')
+        || (first == b'[' && last == b']')
+    {
         return true;
     }
     // `$DB_PASSWORD`, `$password` (a variable), `@Value`, `&anchor`, `*alias`.
@@ -757,7 +771,13 @@ fn is_prose(value: &[u8], lower: &[u8], class: KeyClass, quoted: bool) -> bool {
         .split(|b| !b.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
         .any(|w| UI_WORDS.iter().any(|p| p.as_bytes() == w));
-    ui || class != KeyClass::Password
+    // A passphrase is lower-case words (`correct horse battery staple`); anything else
+    // with spaces is a sentence or code (`new THREE.RenderPass(scene, camera)`).
+    let passphrase = value
+        .split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+        .all(|w| w.iter().all(u8::is_ascii_lowercase));
+    ui || class != KeyClass::Password || !passphrase
 }
 
 /// `1.2.3`, `^1.0.0`, `~> 2.1`, `>=3.4.5-rc.1`, `npm:14.0.0-canary.53b3cad2f.0`.
