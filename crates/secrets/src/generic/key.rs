@@ -282,6 +282,26 @@ const NEGATING: &[&str] = &[
     "from",
 ];
 
+/// Whether `name` holds the stem of a credential's noun at all (`pass`, `pw`, `secret`,
+/// `token`, `key`, `cred`, `salt`, `auth`): one pass over the bytes, no allocation, so
+/// the many names that do not are dismissed before they are split into words.
+fn may_name_credential(name: &[u8]) -> bool {
+    name.windows(2).enumerate().any(|(i, w)| {
+        let rest = &name[i..];
+        let starts =
+            |stem: &[u8]| rest.len() >= stem.len() && rest[..stem.len()].eq_ignore_ascii_case(stem);
+        match w[0].to_ascii_lowercase() {
+            b'p' => w[1].eq_ignore_ascii_case(&b'w') || starts(b"pass"),
+            b's' => starts(b"secret") || starts(b"salt"),
+            b't' => starts(b"token"),
+            b'k' => starts(b"key"),
+            b'c' => starts(b"cred"),
+            b'a' => starts(b"auth"),
+            _ => false,
+        }
+    })
+}
+
 /// The words of a name: split at anything not a letter or digit, at lower-to-upper case
 /// changes (`dbPassword`), at the end of an acronym (`APIKey` → `api key`) and between
 /// letters and digits; lower-cased.
@@ -317,7 +337,7 @@ pub fn words(name: &[u8]) -> Vec<String> {
 
 /// The credential class of a name, or `None` when it does not denote a credential.
 pub fn classify(name: &[u8]) -> Option<KeyClass> {
-    if name.len() > 80 {
+    if name.len() > 80 || !may_name_credential(name) {
         return None;
     }
     let words = words(name);

@@ -212,7 +212,7 @@ impl Line<'_> {
                 i += 1;
                 continue;
             };
-            if NAME_KEYS.contains(&name.to_ascii_lowercase().as_slice())
+            if NAME_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name))
                 && let Some(pair) = self.name_value(i)
             {
                 out.push(pair);
@@ -747,7 +747,7 @@ impl Line<'_> {
                 }
                 // Another entry's name comes first: the value below is that entry's.
                 if name_of(&next_tokens[k], line)
-                    .is_some_and(|n| NAME_KEYS.contains(&n.to_ascii_lowercase().as_slice()))
+                    .is_some_and(|n| NAME_KEYS.iter().any(|k| k.eq_ignore_ascii_case(n)))
                 {
                     return None;
                 }
@@ -768,7 +768,7 @@ impl Line<'_> {
     ) -> Option<Pair> {
         let t = tokens.get(k)?;
         let name = name_of(t, line)?;
-        if !VALUE_KEYS.contains(&name.to_ascii_lowercase().as_slice()) {
+        if !VALUE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name)) {
             return None;
         }
         let op = tokens.get(k + 1)?;
