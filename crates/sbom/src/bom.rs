@@ -172,6 +172,10 @@ fn component(merged: &Merged) -> Component {
     for file in &merged.files {
         properties.push(Property::new("signoff:lockfile", file));
     }
+    if merged.unlocked && !merged.first_party {
+        // Declared in a manifest no lockfile pins: transitive dependencies are unknown.
+        properties.push(Property::new("signoff:unlocked-manifest", "true"));
+    }
     component.properties = Some(Properties(properties));
     component
 }

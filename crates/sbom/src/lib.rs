@@ -150,6 +150,8 @@ pub struct Described {
     /// Lockfiles that could not be parsed.
     pub failures: Vec<(String, parse::Kind, parse::ParseError)>,
     pub notes: Vec<(String, model::Note)>,
+    /// Manifests read without a lockfile: (path, kind, components declared).
+    pub unlocked: Vec<(String, parse::Kind, usize)>,
     pub found: discover::Found,
 }
 
@@ -158,9 +160,11 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
     let started = std::time::Instant::now();
     let found = discover::walk(root, excludes);
     tracing::debug!("discovery: {:?}", started.elapsed());
+    let lock_paths: Vec<String> = found.lockfiles.iter().map(|l| l.0.clone()).collect();
     let ctx = parse::Context {
         root,
         manifests: &found.manifests,
+        lockfiles: &lock_paths,
     };
     let results: Vec<_> = found
         .lockfiles
@@ -181,10 +185,19 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
     let mut lockfiles = Vec::new();
     let mut failures = Vec::new();
     let mut notes = Vec::new();
+    let mut unlocked = Vec::new();
     for (rel, kind, result) in results {
         match result {
             Ok(graph) => {
                 let count = graph.nodes.iter().filter(|n| n.package.is_some()).count();
+                let declared = graph
+                    .nodes
+                    .iter()
+                    .filter(|n| n.package.is_some() && !n.first_party)
+                    .count();
+                if graph.unlocked && declared > 0 {
+                    unlocked.push((rel.clone(), kind, declared));
+                }
                 merged.add(&rel, &graph);
                 notes.extend(graph.notes.into_iter().map(|note| (rel.clone(), note)));
                 lockfiles.push((rel, kind, count));
@@ -198,6 +211,7 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
         lockfiles,
         failures,
         notes,
+        unlocked,
         found,
     }
 }
@@ -224,7 +238,10 @@ fn scan(args: &Args) -> GateReport {
     };
 
     let mut described = describe(&root, &settings.excludes);
-    if described.found.lockfiles.is_empty() && described.found.manifests.is_empty() {
+    if described.found.lockfiles.is_empty()
+        && described.found.manifests.is_empty()
+        && described.found.unread.is_empty()
+    {
         report.skip();
         return report.finish(format!(
             "no manifest or lockfile found in {}, so there is no dependency to describe",
@@ -280,6 +297,12 @@ fn scan(args: &Args) -> GateReport {
     }
     for (rel, note) in &described.notes {
         findings.push(checks::note(rel, note));
+    }
+    for (rel, what) in &described.found.unread {
+        findings.push(checks::unread(rel, what));
+    }
+    for (rel, kind, count) in &described.unlocked {
+        findings.push(checks::unlocked(rel, *kind, *count));
     }
     let lock_paths: BTreeSet<String> = described
         .found
@@ -372,6 +395,17 @@ fn scan(args: &Args) -> GateReport {
         report.warn(format!(
             "{} without a lockfile: the versions of their dependencies are unknown",
             plural(without_lock as u64, "manifest", "manifests")
+        ));
+    }
+    let unread = open(checks::Rule::LockfileUnread);
+    if unread > 0 {
+        report.warn(format!(
+            "{} of a kind this gate does not read: the SBOM lacks their packages",
+            plural(
+                unread as u64,
+                "lockfile or manifest",
+                "lockfiles or manifests"
+            )
         ));
     }
     let skipped = open(checks::Rule::SkippedEntry);

@@ -7,10 +7,17 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ecosystem {
     Cargo,
+    Cocoapods,
     Composer,
+    Conda,
+    Docker,
     Gem,
+    Generic,
+    Github,
+    GithubActions,
     Golang,
     Hex,
+    Jsr,
     Maven,
     Npm,
     Nuget,
@@ -24,10 +31,17 @@ impl Ecosystem {
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Cargo => "cargo",
+            Ecosystem::Cocoapods => "cocoapods",
             Ecosystem::Composer => "composer",
+            Ecosystem::Conda => "conda",
+            Ecosystem::Docker => "docker",
             Ecosystem::Gem => "gem",
+            Ecosystem::Generic => "generic",
+            Ecosystem::Github => "github",
+            Ecosystem::GithubActions => "githubactions",
             Ecosystem::Golang => "golang",
             Ecosystem::Hex => "hex",
+            Ecosystem::Jsr => "jsr",
             Ecosystem::Maven => "maven",
             Ecosystem::Npm => "npm",
             Ecosystem::Nuget => "nuget",
@@ -167,6 +181,8 @@ pub struct Package {
     pub qualifiers: Vec<(String, String)>,
     /// Downloadable files (wheels, sdists) with their own hash: `(url or file name, hash)`.
     pub distributions: Vec<(String, Digest)>,
+    /// purl subpath (a reusable workflow or an action inside a repository).
+    pub subpath: Option<String>,
 }
 
 impl Package {
@@ -182,6 +198,7 @@ impl Package {
             licenses: Vec::new(),
             qualifiers: Vec::new(),
             distributions: Vec::new(),
+            subpath: None,
         }
     }
 
@@ -348,6 +365,9 @@ pub struct Graph {
     pub notes: Vec<Note>,
     /// Further files the lockfile pulls in (`-r other.txt`), repository-relative.
     pub includes: Vec<String>,
+    /// Read from a manifest that no lockfile pins (pom.xml, Gradle scripts, .csproj):
+    /// the versions are the declared ones and transitive dependencies are unknown.
+    pub unlocked: bool,
 }
 
 impl Graph {

@@ -208,6 +208,7 @@ mod tests {
         let ctx = Context {
             root: dir.path(),
             manifests: &[],
+            lockfiles: &[],
         };
         let graph = parse(
             &ctx,
