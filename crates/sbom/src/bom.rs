@@ -130,8 +130,11 @@ fn component(merged: &Merged) -> Component {
     component.group = package.namespace.as_deref().map(NormalizedString::new);
     // Parsing only stores the text (its error type is `()`); `validate` checks it.
     component.purl = merged.purl.parse::<Purl>().ok();
+    // CycloneDX 1.6: `excluded` documents a component used for tests or other
+    // non-runtime purposes and not reachable at runtime, which is what development-only
+    // means here; `optional` is for runtime code that may be absent (README: "Dev-only").
     component.scope = Some(if merged.dev {
-        Scope::Optional
+        Scope::Excluded
     } else {
         Scope::Required
     });

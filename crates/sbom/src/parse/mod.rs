@@ -342,6 +342,28 @@ pub fn join(dir: &str, path: &str) -> String {
     parts.join("/")
 }
 
+/// Whether `path`, relative to repository directory `dir`, stays inside the repository
+/// (`../x` from `a/b` does; `../../../x` does not; an absolute path does not).
+pub fn inside_repository(dir: &str, path: &str) -> bool {
+    if path.starts_with('/') || path.starts_with('\\') || path.get(1..3) == Some(":\\") {
+        return false;
+    }
+    let mut depth = dir.split('/').filter(|s| !s.is_empty()).count() as i64;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    true
+}
+
 /// Reads a file as UTF-8 text, bounded in size.
 pub fn read_text(path: &Path) -> Result<String, ParseError> {
     let metadata = std::fs::metadata(path)
@@ -462,6 +484,15 @@ mod tests {
         assert_eq!(Kind::of("dev-requirements.txt"), Some(Kind::Requirements));
         assert_eq!(Kind::of("notes.txt"), None);
         assert_eq!(Kind::of("requirements/main.in"), None);
+    }
+
+    #[test]
+    fn paths_outside_the_repository_are_told_apart() {
+        assert!(inside_repository("a/b", "../c"));
+        assert!(!inside_repository("a", "../../c"));
+        assert!(!inside_repository("", "../vendor/x"));
+        assert!(!inside_repository("", "/opt/x"));
+        assert!(inside_repository("", "packages/x"));
     }
 
     #[test]

@@ -6,9 +6,10 @@
 //! values come from the project's and the nearest `Directory.Build.props`'s
 //! `PropertyGroup`s. `ProjectReference` items are edges to this repository's projects.
 //!
-//! Development-only: every reference of a test project (`IsTestProject`, or one
-//! referencing `Microsoft.NET.Test.Sdk`), and references with `PrivateAssets="all"`
-//! (analyzers and build tools that do not flow to the package's users).
+//! Development-only: every reference of a test or benchmark project (`IsTestProject`, a
+//! reference to a test framework, or a name ending `.Tests`, `.UnitTests`, `.Specs`,
+//! `.Benchmarks`…), and references with `PrivateAssets="all"` (analyzers and build tools
+//! that do not flow to the package's users).
 
 use std::collections::HashMap;
 
@@ -74,6 +75,47 @@ fn item_value(item: &Element, name: &str) -> Option<String> {
         .or_else(|| item.text_of(name).map(str::to_owned))
 }
 
+/// Whether a project is tests or benchmarks, which ship nothing.
+fn is_test_project(
+    rel: &str,
+    properties: &HashMap<String, String>,
+    references: &[&Element],
+) -> bool {
+    const FRAMEWORKS: &[&str] = &[
+        "microsoft.net.test.sdk",
+        "xunit",
+        "xunit.v3",
+        "nunit",
+        "mstest.testframework",
+        "mstest",
+        "benchmarkdotnet",
+    ];
+    const SUFFIXES: &[&str] = &[
+        ".tests",
+        ".test",
+        ".unittests",
+        ".integrationtests",
+        ".specs",
+        ".benchmarks",
+        ".benchmark",
+    ];
+    let flag = |key: &str| {
+        properties
+            .get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    };
+    let name = stem(rel).to_ascii_lowercase();
+    flag("istestproject")
+        || properties
+            .get("projecttype")
+            .is_some_and(|v| v.eq_ignore_ascii_case("test"))
+        || SUFFIXES.iter().any(|s| name.ends_with(s))
+        || references.iter().any(|r| {
+            item_value(r, "Include")
+                .is_some_and(|id| FRAMEWORKS.contains(&id.to_ascii_lowercase().as_str()))
+        })
+}
+
 pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
     let dir = dir_of(rel);
     let mut graph = Graph {
@@ -120,13 +162,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         .all("ItemGroup")
         .flat_map(|group| group.all("PackageReference"))
         .collect();
-    let test_project = properties
-        .get("istestproject")
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-        || references.iter().any(|r| {
-            item_value(r, "Include")
-                .is_some_and(|id| id.eq_ignore_ascii_case("Microsoft.NET.Test.Sdk"))
-        });
+    let test_project = is_test_project(rel, &properties, &references);
 
     let name = properties
         .get("packageid")

@@ -101,6 +101,8 @@ pub fn parse_pubspec(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, 
                         continue;
                     };
                     attached[to] = true;
+                    // Workspace locks label everything `transitive`: the members say.
+                    graph.nodes[to].direct_hint = None;
                     let node = &mut graph.nodes[index];
                     if is_dev {
                         node.dev_deps.push(to);
@@ -210,9 +212,16 @@ pub fn parse_mix(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, Pars
         } else {
             continue;
         };
+        // An `optional: true` dependency is only used when the project itself asks for
+        // the package, so it is not an edge (issue 14: it made a test-only package a
+        // production one).
         let deps: Vec<String> = value
             .split("{:")
             .skip(1)
+            .filter(|part| {
+                let tuple = part.split("]}").next().unwrap_or(part);
+                !tuple.contains("optional: true")
+            })
             .filter_map(|part| part.split(',').next())
             .map(str::to_owned)
             .collect();
