@@ -112,8 +112,13 @@ fn settings(args: &Args, ctx: &Context) -> Result<Settings, String> {
     for pattern in &args.deny {
         deny.push(PurlPattern::new(pattern).map_err(|error| format!("--deny: {error}"))?);
     }
-    let mut allow_licenses = policy.allow_licenses.clone();
-    allow_licenses.extend(args.allow_licenses.iter().cloned());
+    let mut allow_licenses: Vec<String> =
+        policy.allow_licenses.iter().map(|l| l.0.clone()).collect();
+    for license in &args.allow_licenses {
+        let checked = signoff_core::policy::LicenseId::new(license)
+            .map_err(|error| format!("--allow-license: {error}"))?;
+        allow_licenses.push(checked.0);
+    }
     let mut builder = globset::GlobSetBuilder::new();
     for glob in &policy.exclude {
         builder.add(glob.matcher.glob().clone());
