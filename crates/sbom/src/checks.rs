@@ -386,6 +386,27 @@ pub fn licenses(
     (out, with_data)
 }
 
+/// The ecosystems whose components carry no licence data, with how many: the reason an
+/// allow-list checks little (most lockfiles do not record licences).
+pub fn without_license_data(merged: &Merged) -> String {
+    let mut missing: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for component in merged.third_party() {
+        if component.package.licenses.is_empty() {
+            *missing
+                .entry(component.package.ecosystem.as_str())
+                .or_default() += 1;
+        }
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(ecosystem, count)| format!("{ecosystem} ({count})"))
+        .collect();
+    format!(
+        "no licence data for {} (their lockfiles do not record licences)",
+        list.join(", ")
+    )
+}
+
 /// What the allow-list says of one declared licence.
 #[derive(Debug, PartialEq, Eq)]
 enum Verdict {

@@ -385,6 +385,17 @@ fn scan(args: &Args) -> GateReport {
             )),
         );
     }
+    if !settings.allow_licenses.is_empty() {
+        let total = described.merged.third_party().count();
+        if total > 0 && with_license * 2 < total {
+            report.warn(format!(
+                "the licence allow-list checked {} of {} dependencies: {}",
+                thousands(with_license as u64),
+                thousands(total as u64),
+                checks::without_license_data(&described.merged)
+            ));
+        }
+    }
     let without_lock = open(checks::Rule::ManifestWithoutLockfile);
     if settings.require_lockfiles {
         report.check(

@@ -153,6 +153,14 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         &resolve("${project.version}"),
     )
     .origin(Origin::Path(dir_of(rel).to_owned()));
+    let mut project = project;
+    // The project's own licences, by name (POMs name licences, not SPDX ids).
+    project.licenses = pom
+        .child("licenses")
+        .into_iter()
+        .flat_map(|l| l.all("license"))
+        .filter_map(|l| l.text_of("name").map(str::to_owned))
+        .collect();
     let mut root = Node::root(Some(project));
     root.line = Some(pom.line);
     let dependencies = pom.child("dependencies");

@@ -174,7 +174,13 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         .get("version")
         .map(|v| expand(v, &properties))
         .unwrap_or_default();
-    let me = Package::new(Ecosystem::Nuget, name, version).origin(Origin::Path(dir.to_owned()));
+    let mut me = Package::new(Ecosystem::Nuget, name, version).origin(Origin::Path(dir.to_owned()));
+    me.licenses.extend(
+        properties
+            .get("packagelicenseexpression")
+            .map(|l| expand(l, &properties))
+            .filter(|l| !l.is_empty()),
+    );
     let mut root = Node::root(Some(me));
     root.line = Some(project.line);
     for reference in references {

@@ -372,3 +372,35 @@ fn unread_lockfiles_are_findings_and_never_pass() {
             .contains("--save-text-lockfile")
     );
 }
+
+/// An allow-list over lockfiles that record no licences checks nothing: the gate warns
+/// and names the ecosystems without licence data (issue 14: it passed "of 0").
+#[test]
+fn an_allow_list_checking_under_half_warns_naming_the_ecosystems() {
+    let outcome = run_on(&fixture("cargo"), &["--allow-license", "MIT"]);
+    assert_eq!(outcome.gate["status"], "warn", "{}", outcome.gate);
+    let warnings = outcome.gate["details"]["warnings"].to_string();
+    assert!(
+        warnings.contains("checked 0 of 3 dependencies") && warnings.contains("cargo (3)"),
+        "{warnings}"
+    );
+    // npm lockfiles record licences: the same allow-list checks every package there.
+    let npm = run_on(&fixture("npm-v3"), &["--allow-license", "MIT"]);
+    assert!(
+        !npm.gate["details"]["warnings"]
+            .to_string()
+            .contains("checked")
+    );
+}
+
+#[test]
+fn an_invalid_spdx_id_on_the_command_line_is_an_error() {
+    let outcome = run_on(&fixture("cargo"), &["--allow-license", "Apache 2"]);
+    assert_eq!(outcome.run.code, 2);
+    assert!(
+        outcome
+            .run
+            .all_output()
+            .contains("did you mean `Apache-2.0`")
+    );
+}
