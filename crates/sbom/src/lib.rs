@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod purl;
 pub mod spdx;
+pub mod spdx_json;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -40,11 +41,12 @@ pub struct Args {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Format of the SBOM
+    /// Format of the SBOM: CycloneDX 1.6 (`json`, `xml`) or SPDX 2.3 (`spdx-json`)
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
 
-    /// Where to write the SBOM [default: sbom.cdx.json, or .xml, in the output directory]
+    /// Where to write the SBOM [default: sbom.cdx.json, sbom.cdx.xml or sbom.spdx.json in
+    /// the output directory]
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -273,11 +275,22 @@ fn scan(args: &Args) -> GateReport {
     tracing::debug!("BOM model: {:?}", started.elapsed());
     let problems = bom::validate(&document);
     tracing::debug!("BOM validation: {:?}", started.elapsed());
-    let output = args.output.clone().unwrap_or_else(|| {
-        ctx.out
-            .join(format!("sbom.cdx.{}", args.format.extension()))
-    });
-    let written = bom::write(document, args.format).and_then(|bytes| {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| ctx.out.join(args.format.file_name()));
+    let bytes = match args.format {
+        Format::SpdxJson => {
+            let serial = document
+                .serial_number
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            spdx_json::write(&spdx_json::build(&described.merged, &meta, &serial))
+        }
+        format => bom::write(document, format),
+    };
+    let written = bytes.and_then(|bytes| {
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -346,7 +359,12 @@ fn scan(args: &Args) -> GateReport {
             f64::from(u8::from(problems.is_empty() && written.is_ok())),
         )
         .message(if problems.is_empty() {
-            "CycloneDX 1.6 document written and validated".to_owned()
+            match args.format {
+                Format::SpdxJson => {
+                    "SPDX 2.3 document written (its data validated as CycloneDX 1.6)".to_owned()
+                }
+                _ => "CycloneDX 1.6 document written and validated".to_owned(),
+            }
         } else {
             format!("CycloneDX validation: {}", problems.join("; "))
         }),

@@ -404,3 +404,79 @@ fn an_invalid_spdx_id_on_the_command_line_is_an_error() {
             .contains("did you mean `Apache-2.0`")
     );
 }
+
+/// `--format spdx-json` writes SPDX 2.3 that the official schema accepts, on every kind
+/// of fixture: packages with purls and checksums, DEPENDS_ON edges, and dev-only packages
+/// as DEV_DEPENDENCY_OF what asks for them.
+#[test]
+fn spdx_json_output_validates_against_the_official_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/schemas/spdx-2.3.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    for case in [
+        "npm-v3",
+        "cargo",
+        "uv",
+        "maven",
+        "deno-jsr",
+        "conda",
+        "nix",
+        "actions",
+        "npm-sources",
+    ] {
+        let outcome = run_on(&fixture(case), &["--format", "spdx-json"]);
+        assert!(
+            outcome.run.code <= 1,
+            "{case}: {}",
+            outcome.run.all_output()
+        );
+        let path = outcome.out.path().join("sbom.spdx.json");
+        let document: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&document)
+            .take(5)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{case}: {errors:?}");
+        assert_eq!(document["spdxVersion"], "SPDX-2.3");
+        let artifact = &outcome.gate["artifacts"][0];
+        assert_eq!(artifact["media_type"], "application/spdx+json", "{case}");
+    }
+    let outcome = run_on(&fixture("npm-v3"), &["--format", "spdx-json"]);
+    let document: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(outcome.out.path().join("sbom.spdx.json")).unwrap(),
+    )
+    .unwrap();
+    let id_of = |purl: &str| {
+        document["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["externalRefs"][0]["referenceLocator"] == purl)
+            .map(|p| p["SPDXID"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let relation = |from: &str, kind: &str| {
+        document["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["spdxElementId"] == from && r["relationshipType"] == kind)
+    };
+    assert!(relation(
+        &id_of("pkg:npm/%40types/ms@0.7.34"),
+        "DEV_DEPENDENCY_OF"
+    ));
+    assert!(relation(&id_of("pkg:npm/debug@4.3.4"), "DEPENDS_ON"));
+}
