@@ -21,7 +21,7 @@ use super::values::PathGlob;
 #[serde(deny_unknown_fields)]
 pub struct SbomPolicy {
     /// Leave development-only dependencies out of the SBOM (default false: they are in it
-    /// with `scope: optional`).
+    /// with `scope: excluded`).
     pub exclude_dev: Option<bool>,
     /// Packages that must not be in the SBOM, as purl patterns: `pkg:npm/left-pad` (any
     /// version), `pkg:npm/event-stream@3.3.6`, `pkg:npm/@evil/*`.
