@@ -377,6 +377,37 @@ impl Graph {
         self.nodes.len() - 1
     }
 
+    /// Adds a runtime edge, once, and never from a node to itself.
+    pub fn edge(&mut self, from: usize, to: usize) {
+        if from != to && !self.nodes[from].deps.contains(&to) {
+            self.nodes[from].deps.push(to);
+        }
+    }
+
+    /// Adds an anonymous root over the packages no other node depends on, for lockfiles
+    /// that do not name the project's own requirements (pdm.lock, pylock.toml, conda-lock):
+    /// a dev edge to those the lockfile marks development-only, a runtime edge otherwise.
+    pub fn add_root_over_unrequired(&mut self) {
+        let mut depended = vec![false; self.nodes.len()];
+        for node in &self.nodes {
+            for &to in node.deps.iter().chain(&node.dev_deps) {
+                depended[to] = true;
+            }
+        }
+        let mut root = Node::root(None);
+        for (index, node) in self.nodes.iter().enumerate() {
+            if depended[index] || node.first_party {
+                continue;
+            }
+            if node.dev_hint == Some(true) {
+                root.dev_deps.push(index);
+            } else {
+                root.deps.push(index);
+            }
+        }
+        self.add(root);
+    }
+
     pub fn note(&mut self, kind: NoteKind, line: Option<u64>, message: impl Into<String>) {
         self.notes.push(Note {
             kind,

@@ -198,7 +198,6 @@ pub fn parse_lock(rel: &str, text: &str) -> Result<Graph, ParseError> {
             .insert(name, index);
         node_of.push(index);
     }
-    let mut depended = vec![false; graph.nodes.len()];
     for (entry, &from) in lock.package.iter().zip(&node_of) {
         let Some(names) = per_platform.get(entry.platform.as_str()) else {
             continue;
@@ -209,27 +208,12 @@ pub fn parse_lock(rel: &str, text: &str) -> Result<Graph, ParseError> {
             } else {
                 dep.to_lowercase()
             };
-            if let Some(&to) = names.get(&dep)
-                && to != from
-                && !graph.nodes[from].deps.contains(&to)
-            {
-                graph.nodes[from].deps.push(to);
-                depended[to] = true;
+            if let Some(&to) = names.get(&dep) {
+                graph.edge(from, to);
             }
         }
     }
-    let mut root = Node::root(None);
-    for (index, node) in graph.nodes.iter().enumerate() {
-        if depended[index] {
-            continue;
-        }
-        if node.dev_hint == Some(true) {
-            root.dev_deps.push(index);
-        } else {
-            root.deps.push(index);
-        }
-    }
-    graph.add(root);
+    graph.add_root_over_unrequired();
     Ok(graph)
 }
 

@@ -104,33 +104,17 @@ pub fn parse_pdm(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, Pars
         }
         by_name.insert(pep503(&entry.name), graph.add(node));
     }
-    let mut depended = vec![false; graph.nodes.len()];
     for (index, entry) in lock.package.iter().enumerate() {
         for requirement in &entry.dependencies {
             let name = pep503(&requirement_name(requirement.trim()));
-            if let Some(&to) = by_name.get(&name)
-                && to != index
-                && !graph.nodes[index].deps.contains(&to)
-            {
-                graph.nodes[index].deps.push(to);
-                depended[to] = true;
+            if let Some(&to) = by_name.get(&name) {
+                graph.edge(index, to);
             }
         }
     }
     // pdm.lock does not name the project's own requirements: the packages nothing else
     // requires are the direct ones.
-    let mut root = Node::root(None);
-    for (index, node) in graph.nodes.iter().enumerate() {
-        if depended[index] || node.first_party {
-            continue;
-        }
-        if node.dev_hint == Some(true) {
-            root.dev_deps.push(index);
-        } else {
-            root.deps.push(index);
-        }
-    }
-    graph.add(root);
+    graph.add_root_over_unrequired();
     Ok(graph)
 }
 
@@ -280,7 +264,6 @@ pub fn parse_pylock(text: &str) -> Result<Graph, ParseError> {
             .or_default()
             .push(graph.add(node));
     }
-    let mut depended = vec![false; graph.nodes.len()];
     for (index, entry) in lock.packages.iter().enumerate() {
         for dep in &entry.dependencies {
             let Some(name) = dep.get("name").and_then(|n| n.as_str()) else {
@@ -294,26 +277,12 @@ pub fn parse_pylock(text: &str) -> Result<Graph, ParseError> {
                 .iter()
                 .copied()
                 .find(|&c| version.is_none_or(|v| lock.packages[c].version.as_deref() == Some(v)));
-            if let Some(to) = to
-                && to != index
-            {
-                graph.nodes[index].deps.push(to);
-                depended[to] = true;
+            if let Some(to) = to {
+                graph.edge(index, to);
             }
         }
     }
-    let mut root = Node::root(None);
-    for (index, node) in graph.nodes.iter().enumerate() {
-        if depended[index] || node.first_party {
-            continue;
-        }
-        if node.dev_hint == Some(true) {
-            root.dev_deps.push(index);
-        } else {
-            root.deps.push(index);
-        }
-    }
-    graph.add(root);
+    graph.add_root_over_unrequired();
     Ok(graph)
 }
 

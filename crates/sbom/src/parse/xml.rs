@@ -177,4 +177,15 @@ mod tests {
         assert!(parse("<a><b></a>").is_err());
         assert!(parse("<a>").is_err());
     }
+
+    #[test]
+    fn deep_nesting_and_billion_laughs_are_refused() {
+        let deep = format!("{}{}", "<a>".repeat(10_000), "</a>".repeat(10_000));
+        let error = parse(&deep).unwrap_err();
+        assert!(error.message.contains("too deep"), "{error}");
+        // quick-xml does not expand entities declared in a DTD: the text stays small.
+        let laughs = "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><x>&b;&b;&b;</x>";
+        let root = parse(laughs).unwrap();
+        assert!(root.text.len() < 100);
+    }
 }
