@@ -45,7 +45,7 @@ fn match_spec(spec: &str) -> (String, String) {
     let spec = spec.split('#').next().unwrap_or(spec).trim();
     let spec = spec.rsplit("::").next().unwrap_or(spec);
     let end = spec
-        .find(|c: char| matches!(c, '=' | '<' | '>' | '!' | '~' | ' ' | '[' | '*'))
+        .find(['=', '<', '>', '!', '~', ' ', '[', '*'])
         .unwrap_or(spec.len());
     let (name, rest) = spec.split_at(end);
     let rest = rest.trim();

@@ -55,8 +55,11 @@ fn version_of(value: &toml::Value, versions: &toml::Table) -> String {
     direct(value).unwrap_or_default()
 }
 
-/// Libraries of a catalog: alias key → (group, artifact, version, line).
-fn catalog(text: &str) -> Result<(Vec<(String, Package)>, Vec<Package>), ParseError> {
+/// What a version catalog declares: its libraries by alias key, and its plugins.
+type Catalog = (Vec<(String, Package)>, Vec<Package>);
+
+/// Reads a version catalog.
+fn catalog(text: &str) -> Result<Catalog, ParseError> {
     let table: toml::Table =
         toml::from_str(text).map_err(|error| ParseError::toml(&error, text))?;
     let empty = toml::Table::new();
