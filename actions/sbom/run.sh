@@ -5,9 +5,12 @@ set -euo pipefail
 source "$GITHUB_ACTION_PATH/../lib.sh"
 
 echo "artifact-name=$(signoff_artifact_name sbom)" >> "$GITHUB_OUTPUT"
-extension=json
-[ "$INPUT_FORMAT" != xml ] || extension=xml
-echo "sbom=$INPUT_OUT/sbom.cdx.$extension" >> "$GITHUB_OUTPUT"
+case "$INPUT_FORMAT" in
+  xml) file=sbom.cdx.xml ;;
+  spdx-json) file=sbom.spdx.json ;;
+  *) file=sbom.cdx.json ;;
+esac
+echo "sbom=$INPUT_OUT/$file" >> "$GITHUB_OUTPUT"
 args=(--out "$INPUT_OUT" --format "$INPUT_FORMAT")
 [ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
 signoff_lines args "" "$INPUT_ARGS"

@@ -28,7 +28,7 @@ use serde_saphyr::Spanned;
 pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
-pub use sbom::{PurlPattern, SbomPolicy};
+pub use sbom::{LicenseId, PurlPattern, SbomPolicy};
 pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
 pub use values::{Date, PathGlob, Percent};
 
