@@ -25,6 +25,9 @@ pub(crate) struct Component {
     pub dev: bool,
     /// Lockfiles that list it (`signoff:lockfile` properties).
     pub lockfiles: Vec<String>,
+    /// The repository's own package (`signoff:first-party`): never matched, and its
+    /// dependencies are direct ones.
+    pub first_party: bool,
 }
 
 /// The SBOM, ready for matching.
@@ -165,6 +168,10 @@ pub(crate) fn parse(bytes: &[u8], shown: &str) -> Result<Sbom, String> {
             Some(group) if !group.is_empty() => format!("{group}/{}", raw.name),
             _ => raw.name,
         };
+        let first_party = raw
+            .properties
+            .iter()
+            .any(|p| p.name == "signoff:first-party" && p.value.as_deref() == Some("true"));
         let lockfiles = raw
             .properties
             .into_iter()
@@ -179,6 +186,7 @@ pub(crate) fn parse(bytes: &[u8], shown: &str) -> Result<Sbom, String> {
             package,
             dev: matches!(raw.scope.as_deref(), Some("optional" | "excluded")),
             lockfiles,
+            first_party,
         });
     }
     // Keep the document's order: the stack reversed it.
@@ -221,7 +229,7 @@ impl Sbom {
                 (c.bom_ref.as_str(), format!("{}{version}", c.name))
             })
             .collect();
-        let roots: Vec<&str> = match &self.root {
+        let mut roots: Vec<&str> = match &self.root {
             Some(root) if self.edges.contains_key(root) => vec![root.as_str()],
             _ => {
                 let targets: HashSet<&str> =
@@ -233,6 +241,13 @@ impl Sbom {
                     .collect()
             }
         };
+        // The repository's own packages (workspace members) count as the root.
+        roots.extend(
+            self.components
+                .iter()
+                .filter(|c| c.first_party)
+                .map(|c| c.bom_ref.as_str()),
+        );
         let mut parent: HashMap<&str, Option<&str>> = HashMap::new();
         let mut queue: VecDeque<&str> = VecDeque::new();
         for root in &roots {

@@ -138,7 +138,11 @@ fn load_sbom(args: &Args, report: &mut ReportBuilder) -> Result<Sbom, String> {
 /// The ecosystems to read and, for each, the normalised names wanted.
 fn needed(sbom: &Sbom, exclude_dev: bool) -> BTreeMap<Ecosystem, HashSet<String>> {
     let mut out: BTreeMap<Ecosystem, HashSet<String>> = BTreeMap::new();
-    for component in sbom.components.iter().filter(|c| !(exclude_dev && c.dev)) {
+    for component in sbom
+        .components
+        .iter()
+        .filter(|c| !c.first_party && !(exclude_dev && c.dev))
+    {
         if let Some(package) = &component.package
             && let Some(ecosystem) = package.ecosystem
         {

@@ -76,6 +76,9 @@ pub(crate) fn run<'a>(
     };
     let mut matches = Vec::new();
     for (index, component) in sbom.components.iter().enumerate() {
+        if component.first_party {
+            continue;
+        }
         let Some(package) = component.package.as_ref() else {
             stats.unsupported += 1;
             continue;

@@ -45,6 +45,11 @@ pub(crate) struct Semver {
 impl Semver {
     /// Parses `text`; `build_orders` makes build metadata part of the order (Pub).
     pub(crate) fn parse(text: &str, build_orders: bool) -> Option<Self> {
+        // `go1.21.3`: Go toolchain and standard-library versions.
+        let text = text
+            .strip_prefix("go")
+            .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+            .unwrap_or(text);
         let text = text.strip_prefix(['v', 'V', '=']).unwrap_or(text);
         let (rest, build) = match text.split_once('+') {
             Some((rest, build)) => (rest, Some(build)),
