@@ -128,7 +128,7 @@ pub fn run(args: Args) -> GateReport {
 /// `update` downloads, anything else runs the gate and writes its report.
 pub fn dispatch(args: Args) -> ExitCode {
     match &args.command {
-        Some(Command::Update(update)) => update::main(update, &args.path),
+        Some(Command::Update(update)) => update::main(update),
         None => signoff_core::gate::execute(args, run),
     }
 }

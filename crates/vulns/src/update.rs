@@ -24,6 +24,10 @@ const MAX_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// Arguments of `update`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct UpdateArgs {
+    /// Repository whose ecosystems to download (described from its lockfiles)
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
     /// CycloneDX JSON SBOM whose ecosystems to download [default: describe the repository]
     #[arg(long, value_name = "FILE")]
     pub sbom: Option<PathBuf>,
@@ -46,9 +50,9 @@ pub struct UpdateArgs {
     pub timeout: u64,
 }
 
-/// Runs `update` for the repository at `path`; prints one line per ecosystem.
-pub fn main(args: &UpdateArgs, path: &Path) -> ExitCode {
-    let ecosystems = match ecosystems(args, path) {
+/// Runs `update`; prints one line per ecosystem.
+pub fn main(args: &UpdateArgs) -> ExitCode {
+    let ecosystems = match ecosystems(args, &args.path) {
         Ok(e) => e,
         Err(error) => {
             eprintln!("{error}");
