@@ -49,11 +49,7 @@ pub(crate) fn finding(
 ) -> Finding {
     let component = &sbom.components[m.component];
     let package = component.package.as_ref();
-    let name = package.map_or(component.name.as_str(), |p| p.name.as_str());
-    let version = package
-        .and_then(|p| p.version.as_deref())
-        .or(component.version.as_deref())
-        .unwrap_or_default();
+    let (name, version) = component.name_and_version();
     let record = m.records[0];
     let rule = if m.records.iter().any(|r| r.is_malicious()) {
         Rule::MaliciousPackage
@@ -140,11 +136,7 @@ pub(crate) fn finding(
 /// The finding for a component whose advisories could not be evaluated.
 pub(crate) fn not_comparable(component: &Component, sbom: &Sbom, ids: &[String]) -> Finding {
     let package = component.package.as_ref();
-    let name = package.map_or(component.name.as_str(), |p| p.name.as_str());
-    let version = package
-        .and_then(|p| p.version.as_deref())
-        .or(component.version.as_deref())
-        .unwrap_or_default();
+    let (name, version) = component.name_and_version();
     let ecosystem = package
         .and_then(|p| p.ecosystem)
         .map_or("?", |e| e.osv_name());

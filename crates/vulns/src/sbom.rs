@@ -30,6 +30,19 @@ pub(crate) struct Component {
     pub first_party: bool,
 }
 
+impl Component {
+    /// The package's name (as OSV spells it, when the purl gives one) and version.
+    pub(crate) fn name_and_version(&self) -> (&str, &str) {
+        let package = self.package.as_ref();
+        let name = package.map_or(self.name.as_str(), |p| p.name.as_str());
+        let version = package
+            .and_then(|p| p.version.as_deref())
+            .or(self.version.as_deref())
+            .unwrap_or_default();
+        (name, version)
+    }
+}
+
 /// The SBOM, ready for matching.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Sbom {

@@ -316,3 +316,85 @@ fn a_damaged_export_is_an_error() {
     let error = outcome.report["details"]["errors"][0].as_str().unwrap();
     assert!(error.contains("not a readable zip archive"), "{error}");
 }
+
+/// Records that are not OSV JSON (binary, invalid UTF-8, deep nesting, huge prose, HTML
+/// in names) are counted and skipped, and the rest of the export still matches.
+#[test]
+fn hostile_records_are_counted_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = tempfile::tempdir().unwrap();
+    let good = std::fs::read(fixture("osv/seed-fault/GHSA-xvch-5gv4-984h.json")).unwrap();
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let html = serde_json::json!({
+        "id": "GHSA-<script>", "summary": "<img src=x onerror=alert(1)> **bold** | pipe",
+        "details": "x".repeat(2_000_000),
+        "affected": [{"package": {"ecosystem": "npm", "name": "minimist"}, "versions": ["1.2.5"]}]
+    });
+    write_export(
+        db.path(),
+        "npm",
+        &[
+            ("GHSA-xvch-5gv4-984h.json".into(), good),
+            ("binary.json".into(), vec![0, 159, 146, 150, 255, 0]),
+            ("deep.json".into(), deep.into_bytes()),
+            ("latin1.json".into(), b"{\"id\": \"caf\xe9\", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"minimist\"}}]}".to_vec()),
+            ("html.json".into(), html.to_string().into_bytes()),
+        ],
+    );
+    let path = crate::common::sbom(dir.path(), &["pkg:npm/minimist@1.2.5"]);
+    let outcome = check(
+        gate().arg("--sbom").arg(&path).arg("--db").arg(db.path()),
+        &dir.path().join("out"),
+    );
+    assert_eq!(outcome.run.code, 1, "{}", outcome.run.all_output());
+    assert_eq!(outcome.metric("records_unparsable"), 3.0);
+    assert_eq!(outcome.report["status"], "fail");
+    let warnings = outcome.report["details"]["warnings"].to_string();
+    assert!(
+        warnings.contains("3 records in the database could not be read as OSV"),
+        "{warnings}"
+    );
+    let ids: Vec<&str> = outcome
+        .findings()
+        .iter()
+        .map(|f| f["details"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids.contains(&"GHSA-<script>"));
+    // The summary is cut to one line of at most 200 characters.
+    let html = outcome
+        .findings()
+        .iter()
+        .find(|f| f["details"]["id"] == "GHSA-<script>")
+        .unwrap();
+    assert!(html["message"].as_str().unwrap().len() < 600);
+}
+
+#[test]
+fn deeply_nested_sboms_are_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_db();
+    let mut text =
+        String::from("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": ");
+    for _ in 0..5_000 {
+        text.push_str("[{\"name\": \"x\", \"components\": ");
+    }
+    text.push_str("[]");
+    for _ in 0..5_000 {
+        text.push_str("}]");
+    }
+    text.push('}');
+    let path = dir.path().join("deep.json");
+    std::fs::write(&path, text).unwrap();
+    let outcome = check(
+        gate().arg("--sbom").arg(&path).arg("--db").arg(db.path()),
+        &dir.path().join("out"),
+    );
+    assert_eq!(outcome.run.code, 2);
+    assert!(
+        outcome.report["details"]["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("recursion limit")
+    );
+}
