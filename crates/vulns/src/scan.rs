@@ -54,7 +54,12 @@ pub(crate) fn run(args: &Args) -> GateReport {
         Ok(sbom) => sbom,
         Err(summary) => return report.finish(summary),
     };
-    report.metric("components", sbom.components.len() as u64);
+    report
+        .metric("components", sbom.components.len() as u64)
+        .detail(
+            "sbom",
+            serde_json::json!({"source": sbom.source, "spec_version": sbom.spec_version}),
+        );
     let needed = needed(&sbom, settings.exclude_dev);
     if needed.is_empty() {
         report.skip();
@@ -177,6 +182,7 @@ fn read_database(
         return Err("the advisory database is missing, so nothing was checked".into());
     }
     let mut records = HashMap::new();
+    let mut described = Vec::new();
     let (mut total, mut read, mut unparsable, mut built, mut oldest) =
         (0u64, 0u64, 0u64, 0u64, 0u64);
     for (ecosystem, export) in exports {
@@ -199,6 +205,13 @@ fn read_database(
             ),
             found.total,
         );
+        described.push(serde_json::json!({
+            "ecosystem": export.ecosystem.osv_name(),
+            "records": found.total,
+            "age_days": (export.age_seconds as f64 / 86_400.0 * 10.0).round() / 10.0,
+            "downloaded_at": export.meta.as_ref().map(|m| m.downloaded_at.clone()),
+            "etag": export.meta.as_ref().and_then(|m| m.etag.clone()),
+        }));
         records.insert(ecosystem, found.records);
     }
     report
@@ -211,7 +224,8 @@ fn read_database(
             "db_age_days",
             (oldest as f64 / 86_400.0 * 10.0).round() / 10.0,
         )
-        .detail("database", dir.display().to_string());
+        .detail("database", dir.display().to_string())
+        .detail("exports", described);
     let max = settings.max_age_days;
     let stale = oldest > max * 86_400;
     match settings.stale {

@@ -20,16 +20,6 @@ pub(crate) enum Method {
 }
 
 impl Method {
-    /// CycloneDX's `ratings[].method`.
-    pub(crate) fn cyclonedx(self) -> &'static str {
-        match self {
-            Method::V2 => "CVSSv2",
-            Method::V30 => "CVSSv3",
-            Method::V31 => "CVSSv31",
-            Method::V40 => "CVSSv4",
-        }
-    }
-
     /// How it is shown: `CVSS 3.1`.
     pub(crate) fn label(self) -> &'static str {
         match self {

@@ -16,23 +16,17 @@ use crate::version::{Scheme, Version};
 pub(crate) struct Record {
     pub id: String,
     #[serde(default)]
-    pub modified: Option<String>,
-    #[serde(default)]
     pub withdrawn: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
     pub summary: Option<String>,
     #[serde(default)]
-    pub details: Option<String>,
-    #[serde(default)]
     pub severity: Vec<SeverityEntry>,
     #[serde(default)]
     pub affected: Vec<Affected>,
     #[serde(default)]
     pub database_specific: Option<serde_json::Value>,
-    #[serde(default)]
-    pub references: Vec<Reference>,
 }
 
 /// A `severity` entry: `{type: CVSS_V3, score: "CVSS:3.1/…"}`.
@@ -41,14 +35,6 @@ pub(crate) struct SeverityEntry {
     #[serde(rename = "type")]
     pub kind: String,
     pub score: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Reference {
-    #[serde(rename = "type", default)]
-    pub kind: String,
-    #[serde(default)]
-    pub url: String,
 }
 
 /// One affected package of a record.

@@ -86,11 +86,6 @@ impl Semver {
             build_orders,
         })
     }
-
-    /// Whether this is a pre-release (`1.0.0-rc.1`, Go pseudo-versions).
-    pub(crate) fn is_prerelease(&self) -> bool {
-        !self.pre.is_empty()
-    }
 }
 
 fn is_digits(text: &str) -> bool {
