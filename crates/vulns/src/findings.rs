@@ -48,7 +48,6 @@ pub(crate) fn finding(
     paths: Option<&HashMap<String, Origin>>,
 ) -> Finding {
     let component = &sbom.components[m.component];
-    let package = component.package.as_ref();
     let (name, version) = component.name_and_version();
     let record = m.records[0];
     let rule = if m.records.iter().any(|r| r.is_malicious()) {

@@ -146,7 +146,7 @@ fn needed(sbom: &Sbom, exclude_dev: bool) -> BTreeMap<Ecosystem, HashSet<String>
     for component in sbom
         .components
         .iter()
-        .filter(|c| !c.first_party && !(exclude_dev && c.dev))
+        .filter(|c| !(c.first_party || exclude_dev && c.dev))
     {
         if let Some(package) = &component.package
             && let Some(ecosystem) = package.ecosystem

@@ -145,7 +145,7 @@ pub(crate) fn run<'a>(
 }
 
 /// Groups records that share any id or alias, transitively (union-find over ids).
-fn group<'a>(hits: Vec<(&'a Record, Vec<String>)>) -> Vec<Vec<(&'a Record, Vec<String>)>> {
+fn group(hits: Vec<(&Record, Vec<String>)>) -> Vec<Vec<(&Record, Vec<String>)>> {
     let mut parent: Vec<usize> = (0..hits.len()).collect();
     fn find(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
