@@ -83,7 +83,7 @@ mod tests {
             ("fail_on: severe\n", "critical"),
             ("max_db_age_days: 0\n", "1 to 3650"),
             ("stale_db: error\n", "warn"),
-            ("db: x\n", "unknown field"),
+            ("db: x\n", "unknown key `db`"),
         ] {
             let error = crate::yaml::from_str::<VulnerabilitiesPolicy>(text, "t").unwrap_err();
             assert!(error.to_string().contains(expected), "{text}: {error}");
