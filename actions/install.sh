@@ -15,7 +15,7 @@ note() { echo "signoff install: $*" >&2; }
 
 binary=${SIGNOFF_BINARY:?SIGNOFF_BINARY names the binary to install}
 case "$binary" in
-  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report) ;;
+  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report|signoff-vulns) ;;
   *) fail "unknown binary '$binary'" ;;
 esac
 # GITHUB_ACTION_PATH is actions/<gate> for a gate action and the repository root for the
@@ -100,6 +100,7 @@ case "$binary" in
   signoff) package=cli ;;
   signoff-secrets) package=secrets ;;
   signoff-sbom) package=sbom ;;
+  signoff-vulns) package=vulns ;;
   signoff-coverage) package=coverage ;;
   signoff-health) package=health ;;
   signoff-report) package=report ;;

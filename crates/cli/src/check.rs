@@ -172,6 +172,7 @@ fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
         signoff_sbom::run,
         argv("signoff-sbom", args, &[args.path.clone().into_os_string()]),
     ));
+    plans.push(plan_vulnerabilities(args));
     plans.push(plan_coverage(args));
     // The health check probes a deployed service, so it runs only when signoff.yml names
     // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
@@ -195,6 +196,28 @@ fn plan(args: &CheckArgs, policy: &Policy) -> Vec<Planned> {
         ));
     }
     plans
+}
+
+/// The vulnerabilities gate on the SBOM the sbom gate just wrote (it describes the
+/// repository itself when that SBOM is missing). Without a database it reports `error`
+/// saying to run `signoff vulnerabilities update`: never a pass over nothing.
+fn plan_vulnerabilities(args: &CheckArgs) -> Planned {
+    let sbom = args.common.out.join("sbom.cdx.json");
+    let path: OsString = args.path.clone().into();
+    let with_sbom = argv(
+        "signoff-vulns",
+        args,
+        &[path.clone(), "--sbom".into(), sbom.clone().into()],
+    );
+    let without = argv("signoff-vulns", args, &[path]);
+    Planned {
+        gate: "vulnerabilities",
+        run: Box::new(move || {
+            // Chosen when it runs: the sbom gate runs first and writes the SBOM.
+            let argv = if sbom.is_file() { with_sbom } else { without };
+            (Planned::gate::<signoff_vulns::Args>(signoff_vulns::run, argv).run)()
+        }),
+    }
 }
 
 /// Where test runners write coverage reports, in the order `check` looks.

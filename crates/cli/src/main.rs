@@ -33,6 +33,9 @@ enum Command {
     /// Find credentials in the working tree, the git history or a PR range
     #[command(name = "secret-scan")]
     SecretScan(signoff_secrets::Args),
+    /// Check the SBOM's packages against the OSV database, offline (`update` downloads it)
+    #[command(name = "vulnerabilities")]
+    Vulnerabilities(Box<signoff_vulns::Args>),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => signoff_core::gate::execute(*args, signoff_coverage::run),
         Command::Sbom(args) => signoff_core::gate::execute(args, signoff_sbom::run),
         Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
+        Command::Vulnerabilities(args) => signoff_vulns::dispatch(*args),
     }
 }
 
@@ -88,6 +92,7 @@ mod tests {
             ("sbom", signoff_sbom::Args::command()),
             ("coverage", signoff_coverage::Args::command()),
             ("health-check", signoff_health::Args::command()),
+            ("vulnerabilities", signoff_vulns::Args::command()),
             ("report", signoff_report::Args::command()),
         ];
         for (name, own) in cases {

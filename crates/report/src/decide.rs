@@ -273,10 +273,7 @@ fn waiver_uses(
             .iter()
             .filter(|gate| gate.id == waiver.gate)
             .flat_map(|gate| gate.shards.iter().flat_map(|s| s.report.findings.iter()))
-            .filter(|finding| {
-                let path = finding.location.as_ref().map(|l| l.path.as_str());
-                waiver.matches(&waiver.gate, &finding.rule, path, &finding.fingerprint)
-            })
+            .filter(|finding| waiver.covers(&waiver.gate, finding))
             .count();
         let entry = WaiverUse {
             gate: waiver.gate.clone(),
@@ -296,6 +293,12 @@ fn waiver_uses(
 }
 
 fn target(waiver: &Waiver) -> String {
+    if let Some(advisory) = &waiver.advisory {
+        return match &waiver.package {
+            Some(package) => format!("advisory {} in {}", ticked(advisory), ticked(package)),
+            None => format!("advisory {}", ticked(advisory)),
+        };
+    }
     match (&waiver.fingerprint, &waiver.rule, &waiver.path) {
         (Some(fingerprint), _, _) => format!("fingerprint {}", ticked(fingerprint)),
         (None, Some(rule), Some(path)) => {

@@ -168,6 +168,7 @@ pub fn title(id: &str) -> String {
         "coverage" => "Coverage".into(),
         "health-check" => "Health check".into(),
         "sbom-diff" => "Dependency changes".into(),
+        "vulnerabilities" => "Vulnerabilities".into(),
         other => other.to_owned(),
     }
 }
@@ -478,6 +479,18 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
             (Some(added), Some(removed), Some(changed)) => {
                 format!("+{} −{} ~{}", added as u64, removed as u64, changed as u64)
             }
+            _ => findings_text(open),
+        },
+        "vulnerabilities" => match (sum("vulnerabilities"), sum("components_checked")) {
+            (Some(found), Some(checked)) => format!(
+                "{} in {}",
+                signoff_core::text::plural(
+                    found as u64,
+                    "known vulnerability",
+                    "known vulnerabilities"
+                ),
+                signoff_core::text::plural(checked as u64, "component", "components")
+            ),
             _ => findings_text(open),
         },
         "health-check" => match (sum("checks_healthy"), sum("checks_total")) {

@@ -19,6 +19,7 @@ pub mod health;
 mod sbom;
 mod secret_scan;
 pub mod values;
+mod vulnerabilities;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,7 @@ pub use health::HealthPolicy;
 pub use sbom::{LicenseId, PurlPattern, SbomPolicy};
 pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
 pub use values::{Date, PathGlob, Percent};
+pub use vulnerabilities::{StaleDatabase, VulnerabilitiesPolicy};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};
 use crate::report::Finding;
@@ -50,6 +52,7 @@ pub const BUILTIN_GATES: &[&str] = &[
     "coverage",
     "health-check",
     "sbom-diff",
+    "vulnerabilities",
 ];
 
 /// File names looked up in the repository root, in order.
@@ -94,15 +97,23 @@ pub struct Gates {
     pub coverage: Option<CoveragePolicy>,
     #[serde(default)]
     pub health_check: Option<HealthPolicy>,
+    #[serde(default)]
+    pub vulnerabilities: Option<VulnerabilitiesPolicy>,
 }
 
-/// An accepted finding: by fingerprint, or by rule (optionally limited to paths).
+/// An accepted finding: by fingerprint, by rule (optionally limited to paths), or by
+/// advisory id or alias (optionally limited to one package; vulnerability findings carry
+/// their ids in `details.id` and `details.aliases`, and the package in `details.package`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     pub gate: String,
     pub fingerprint: Option<String>,
     pub rule: Option<String>,
     pub path: Option<PathGlob>,
+    /// An advisory id or any of its aliases (`CVE-2021-23337`, `GHSA-35jh-r3h4-6jhm`).
+    pub advisory: Option<String>,
+    /// With `advisory`: only this package (its name as in the SBOM).
+    pub package: Option<String>,
     pub reason: String,
     /// Last day the waiver applies (inclusive).
     pub expires: Date,
@@ -124,6 +135,32 @@ impl Waiver {
             "waiver".into(),
             serde_json::json!({"reason": self.reason, "expires": self.expires.to_string()}),
         );
+    }
+
+    /// Whether the waiver covers `finding` of `gate`: by advisory id or alias (and package)
+    /// when it names an advisory, else as [`Waiver::matches`] says.
+    pub fn covers(&self, gate: &str, finding: &Finding) -> bool {
+        let Some(advisory) = &self.advisory else {
+            let path = finding.location.as_ref().map(|l| l.path.as_str());
+            return self.matches(gate, &finding.rule, path, &finding.fingerprint);
+        };
+        let text = |key: &str| finding.details.get(key).and_then(|v| v.as_str());
+        let aliases = finding
+            .details
+            .get("aliases")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str());
+        let id_ok = text("id")
+            .into_iter()
+            .chain(aliases)
+            .any(|id| id.eq_ignore_ascii_case(advisory));
+        let package_ok = match &self.package {
+            None => true,
+            Some(package) => text("package").is_some_and(|name| name.eq_ignore_ascii_case(package)),
+        };
+        self.gate == gate && id_ok && package_ok
     }
 
     /// Whether the waiver covers a finding of `gate` with this rule, path and fingerprint.
@@ -167,6 +204,10 @@ struct RawWaiver {
     rule: Option<String>,
     #[serde(default)]
     path: Option<PathGlob>,
+    #[serde(default)]
+    advisory: Option<String>,
+    #[serde(default)]
+    package: Option<String>,
     #[serde(default)]
     reason: Option<Spanned<String>>,
     expires: Date,
@@ -270,11 +311,9 @@ impl Policy {
         finding: &Finding,
         today: jiff::civil::Date,
     ) -> Option<&Waiver> {
-        let path = finding.location.as_ref().map(|l| l.path.as_str());
-        self.waivers.iter().find(|waiver| {
-            waiver.is_active(today)
-                && waiver.matches(gate, &finding.rule, path, &finding.fingerprint)
-        })
+        self.waivers
+            .iter()
+            .find(|waiver| waiver.is_active(today) && waiver.covers(gate, finding))
     }
 
     /// Whether `gate` is a built-in gate or an external one this policy declares.
@@ -305,6 +344,11 @@ impl Policy {
     /// The `health-check` section, or its defaults.
     pub fn health_check(&self) -> HealthPolicy {
         self.gates.health_check.clone().unwrap_or_default()
+    }
+
+    /// The `vulnerabilities` section, or its defaults.
+    pub fn vulnerabilities(&self) -> VulnerabilitiesPolicy {
+        self.gates.vulnerabilities.clone().unwrap_or_default()
     }
 }
 
@@ -384,10 +428,24 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             &known,
             &mut problems,
         );
-        if raw.fingerprint.is_none() && raw.rule.is_none() {
+        if raw.fingerprint.is_none() && raw.rule.is_none() && raw.advisory.is_none() {
             problems.push(
                 at(&location, "this waiver names neither a `fingerprint` nor a `rule`".to_owned())
-                    .help("add `fingerprint: <id from the report>`, or `rule: <rule id>` with an optional `path: <glob>`"),
+                    .help("add `fingerprint: <id from the report>`, or `rule: <rule id>` with an optional `path: <glob>`, or for vulnerabilities `advisory: <id or alias>` with an optional `package: <name>`"),
+            );
+        }
+        if raw.advisory.is_some()
+            && (raw.fingerprint.is_some() || raw.rule.is_some() || raw.path.is_some())
+        {
+            problems.push(
+                at(&location, "this waiver names an `advisory` and also a `fingerprint`, `rule` or `path`".to_owned())
+                    .help("an advisory waiver names the advisory (any of its ids) and optionally the `package`; keep only those"),
+            );
+        }
+        if raw.package.is_some() && raw.advisory.is_none() {
+            problems.push(
+                at(&location, "this waiver names a `package` without an `advisory`".to_owned())
+                    .help("add `advisory: <id or alias>`: a package waiver accepts one advisory in that package"),
             );
         }
         if raw.fingerprint.is_some() && (raw.rule.is_some() || raw.path.is_some()) {
@@ -423,6 +481,8 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             fingerprint: raw.fingerprint,
             rule: raw.rule,
             path: raw.path,
+            advisory: raw.advisory,
+            package: raw.package,
             reason,
             expires: raw.expires,
             line: location.line(),
