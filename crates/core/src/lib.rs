@@ -7,6 +7,7 @@
 //! - [`github`]: context, annotations, outputs, job summary.
 //! - [`gate`]: common flags, run context, report builder and the gate `main`.
 //! - [`diff`]: the lines a unified diff adds.
+//! - [`registry`]: the gates signoff ships, in one list.
 
 pub mod diag;
 pub mod diff;
@@ -18,6 +19,7 @@ pub mod github;
 pub mod markdown;
 pub mod policy;
 pub mod redact;
+pub mod registry;
 pub mod report;
 pub mod status;
 pub mod subject;

@@ -160,16 +160,9 @@ pub struct RubricRow {
     pub points: String,
 }
 
-/// Human name of a gate.
+/// Human name of a gate (see `signoff_core::registry`).
 pub fn title(id: &str) -> String {
-    match id {
-        "secret-scan" => "Secret scan".into(),
-        "sbom" => "SBOM".into(),
-        "coverage" => "Coverage".into(),
-        "health-check" => "Health check".into(),
-        "sbom-diff" => "Dependency changes".into(),
-        other => other.to_owned(),
-    }
+    signoff_core::registry::title(id)
 }
 
 /// Builds the view. `integrity` lists the gate-report copies with their digests.
@@ -453,39 +446,49 @@ fn finding_view(report: &GateReport, finding: &Finding, context: &Context) -> Fi
     }
 }
 
-/// The one number that says how a gate stands.
+/// The one number that says how a gate stands, as the registry describes it.
 fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
+    use signoff_core::registry::KeyMetric;
     let sum = |name: &str| -> Option<f64> {
         let values: Vec<f64> = reports.iter().filter_map(|r| r.metric(name)).collect();
         (!values.is_empty()).then(|| values.iter().sum())
     };
-    match id {
-        // Go profiles count statements, not lines.
-        "coverage" => match ["lines", "statements"].into_iter().find_map(|word| {
-            let covered = sum(&format!("{word}_covered"))?;
-            let total = sum(&format!("{word}_total")).filter(|t| *t > 0.0)?;
-            Some((covered * 100.0 / total, word))
-        }) {
-            Some((percent, word)) if reports.len() == 1 => format!("{percent:.1}% of {word}"),
-            Some((percent, word)) => format!("{percent:.1}% of {word} (shards summed)"),
-            None => findings_text(open),
+    let kind = signoff_core::registry::get(id).map_or(KeyMetric::OpenFindings, |g| g.key_metric);
+    let shown = match kind {
+        KeyMetric::OpenFindings => None,
+        KeyMetric::Count { metric, one, many } => {
+            sum(metric).map(|n| signoff_core::text::plural(n as u64, one, many))
+        }
+        KeyMetric::Ratio { part, whole, label } => match (sum(part), sum(whole)) {
+            (Some(part), Some(whole)) => Some(format!("{part} of {whole} {label}")),
+            _ => None,
         },
-        "sbom" => match sum("components") {
-            Some(n) => signoff_core::text::plural(n as u64, "component", "components"),
-            None => findings_text(open),
-        },
-        "sbom-diff" => match (sum("added"), sum("removed"), sum("changed")) {
-            (Some(added), Some(removed), Some(changed)) => {
-                format!("+{} −{} ~{}", added as u64, removed as u64, changed as u64)
+        KeyMetric::Percent { words } => words
+            .iter()
+            .find_map(|word| {
+                let covered = sum(&format!("{word}_covered"))?;
+                let total = sum(&format!("{word}_total")).filter(|t| *t > 0.0)?;
+                Some((covered * 100.0 / total, word))
+            })
+            .map(|(percent, word)| {
+                if reports.len() == 1 {
+                    format!("{percent:.1}% of {word}")
+                } else {
+                    format!("{percent:.1}% of {word} (shards summed)")
+                }
+            }),
+        KeyMetric::Changes {
+            added,
+            removed,
+            changed,
+        } => match (sum(added), sum(removed), sum(changed)) {
+            (Some(a), Some(r), Some(c)) => {
+                Some(format!("+{} −{} ~{}", a as u64, r as u64, c as u64))
             }
-            _ => findings_text(open),
+            _ => None,
         },
-        "health-check" => match (sum("checks_healthy"), sum("checks_total")) {
-            (Some(healthy), Some(total)) => format!("{healthy} of {total} checks healthy"),
-            _ => findings_text(open),
-        },
-        _ => findings_text(open),
-    }
+    };
+    shown.unwrap_or_else(|| findings_text(open))
 }
 
 fn findings_text(open: usize) -> String {

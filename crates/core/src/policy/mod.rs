@@ -42,16 +42,6 @@ pub fn today() -> jiff::civil::Date {
         .date()
 }
 
-/// The gates signoff ships, by id. `sbom-diff` is what `signoff-sbom diff` writes: the
-/// dependencies a change adds, removes and changes.
-pub const BUILTIN_GATES: &[&str] = &[
-    "secret-scan",
-    "sbom",
-    "coverage",
-    "health-check",
-    "sbom-diff",
-];
-
 /// File names looked up in the repository root, in order.
 pub const FILE_NAMES: &[&str] = &["signoff.yml", "signoff.yaml", ".github/signoff.yml"];
 
@@ -279,7 +269,7 @@ impl Policy {
 
     /// Whether `gate` is a built-in gate or an external one this policy declares.
     pub fn knows_gate(&self, gate: &str) -> bool {
-        BUILTIN_GATES.contains(&gate) || self.external.contains_key(gate)
+        crate::registry::is_builtin(gate) || self.external.contains_key(gate)
     }
 
     /// Whether `gate` is required.
@@ -327,7 +317,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
                         at(&section.referenced, format!("external gate name `{name}` is not kebab-case"))
                             .help("use words of lower-case letters and digits joined by single `-`, like `codeql` or `trivy-image`"),
                     );
-                } else if BUILTIN_GATES.contains(&name.as_str()) {
+                } else if crate::registry::is_builtin(name) {
                     problems.push(
                         at(
                             &section.referenced,
@@ -340,11 +330,12 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             section.value
         }
     };
-    let known: Vec<&str> = BUILTIN_GATES
-        .iter()
-        .copied()
-        .chain(external.keys().map(String::as_str))
-        .collect();
+    // Pushed one by one: the registry's ids are `'static`, the external names are not.
+    let mut known: Vec<&str> = Vec::new();
+    for id in crate::registry::ids() {
+        known.push(id);
+    }
+    known.extend(external.keys().map(String::as_str));
 
     let required = match raw.required {
         None => Policy::default_policy().required,
