@@ -9,6 +9,7 @@
 //! - [`diff`]: the lines a unified diff adds.
 //! - [`registry`]: the gates signoff ships, in one list.
 
+pub mod console;
 pub mod diag;
 pub mod diff;
 pub mod finding;
@@ -18,6 +19,7 @@ pub mod gate;
 pub mod github;
 pub mod markdown;
 pub mod policy;
+pub mod progress;
 pub mod redact;
 pub mod registry;
 pub mod report;
