@@ -198,6 +198,7 @@ pub fn load(
         sha256: signoff_core::fs::sha256_hex(json.as_bytes()),
         report,
         external: true,
+        merged: false,
     }
 }
 
