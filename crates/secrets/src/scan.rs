@@ -253,6 +253,8 @@ impl Setup<'_> {
     pub(crate) fn scan_counted(&self, data: &[u8], stats: &Stats) -> Vec<Hit> {
         Stats::add(&stats.files, 1);
         Stats::add(&stats.bytes, data.len() as u64);
+        signoff_core::progress::add(signoff_core::progress::Unit::Files, 1);
+        signoff_core::progress::add(signoff_core::progress::Unit::Bytes, data.len() as u64);
         let outcome = self.scanner.scan(data);
         if outcome.binary {
             Stats::add(&stats.binary, 1);
@@ -299,6 +301,11 @@ impl Setup<'_> {
                 if !seen {
                     Stats::add(&stats.files, 1);
                     Stats::add(&stats.bytes, data.len() as u64);
+                    signoff_core::progress::add(signoff_core::progress::Unit::Blobs, 1);
+                    signoff_core::progress::add(
+                        signoff_core::progress::Unit::Bytes,
+                        data.len() as u64,
+                    );
                     Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
                     if !outcome.hits.is_empty()
                         && let Ok(mut h) = hits.lock()
@@ -323,6 +330,10 @@ impl Setup<'_> {
             .map_err(|_| GitError::Unsupported("reading the history failed".into()))??;
         tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
+        signoff_core::progress::add(
+            signoff_core::progress::Unit::Commits,
+            log.commits.len() as u64,
+        );
         let introductions = log.introductions();
         let mut unattributed: Vec<ObjectId> = Vec::new();
         let blob_hits = hits.into_inner().unwrap_or_default();
