@@ -204,7 +204,10 @@ fn attempt_line(name: &str, number: u64, attempt: &Attempt) -> String {
     } else {
         format!(
             "failed: {}",
-            attempt.error.as_deref().unwrap_or("the response did not satisfy the check")
+            attempt
+                .error
+                .as_deref()
+                .unwrap_or("the response did not satisfy the check")
         )
     };
     signoff_core::text::one_line(&format!(

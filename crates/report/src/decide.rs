@@ -266,14 +266,12 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
     }
     let reopened: usize = waivers_expired.iter().map(|w| w.findings).sum();
     if reopened > 0 {
+        let waivers = waivers_expired.iter().filter(|w| w.findings > 0).count();
         conditions.push(format!(
-            "{} no longer waived: {} expired; see Waivers.",
+            "{} no longer waived: the {} covering {} expired; see Waivers.",
             signoff_core::text::plural(reopened as u64, "finding is", "findings are"),
-            if waivers_expired.len() == 1 {
-                "its waiver"
-            } else {
-                "their waivers"
-            }
+            if waivers == 1 { "waiver" } else { "waivers" },
+            if reopened == 1 { "it" } else { "them" }
         ));
     }
     for (gate, accepted) in &judged.accepted {

@@ -325,10 +325,7 @@ fn context(
         event: github.map(|g| g.event_name.clone()),
         workflow: github.and_then(|g| g.workflow.clone()),
         generated_at,
-        artifact_name: std::env::var("SIGNOFF_ARTIFACT_NAME")
-            .ok()
-            .filter(|name| !name.trim().is_empty())
-            .unwrap_or_else(|| "signoff-report".into()),
+        artifact_name: github::files::artifact_name(),
         policy_source: match &policy.source {
             Source::Default => "the default policy".into(),
             Source::EmptyFile(path) => format!("the default policy ({} is empty)", path.display()),

@@ -289,6 +289,7 @@ fn headline(decision: &Decision) -> String {
     let what = match counts.as_slice() {
         [] => "No gate reported".to_owned(),
         [(1, words)] if total == 1 => format!("The one gate {words}"),
+        [(2, words)] => format!("Both gates {words}"),
         [(n, words)] => format!("All {n} gates {words}"),
         many => {
             let parts: Vec<String> = many

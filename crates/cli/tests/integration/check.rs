@@ -78,7 +78,15 @@ fn check_runs_the_coverage_gate_on_a_report_it_finds() {
     let report = signoff_testkit::assert_valid_gate_report(
         &repo.path().join("signoff-out/coverage.gate.json"),
     );
-    assert_eq!(report["status"], "pass", "{}", run.all_output());
+    // No threshold is set, so coverage is measured but not judged: a warning.
+    assert_eq!(report["status"], "warn", "{}", run.all_output());
+    assert!(
+        report["details"]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("no coverage threshold is set"),
+        "{report}"
+    );
     assert_eq!(report["metrics"]["lines_total"], 17);
     assert!(run.stdout.contains("lines 70.5% (12/17)"), "{}", run.stdout);
 }

@@ -8,6 +8,7 @@ mod check;
 mod install;
 mod policy_errors;
 mod runner;
+mod trust;
 
 use signoff_testkit::Cmd;
 
