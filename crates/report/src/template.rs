@@ -58,7 +58,7 @@ pub enum TemplateError {
     )]
     Parse { path: String, message: String },
     #[error(
-        "error: the template {path} cannot be rendered: {message}\n  = help: templates are strict: every variable must exist; the default template (templates/report.md.hbs in the signoff repository) uses every field"
+        "error: the template {path} cannot be rendered: {message}\n  = help: templates are strict: every variable must exist; check its spelling against the fields the README lists for --template"
     )]
     Render { path: String, message: String },
 }

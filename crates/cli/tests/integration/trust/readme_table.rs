@@ -150,10 +150,11 @@ fn mixed_commits(policy: &str) -> Run {
     let mut repo = project();
     repo.write("signoff.yml", policy);
     repo.commit("policy");
-    let out = repo.path().join("gates");
+    let root = repo.path().to_path_buf();
+    let out = root.join("gates");
     let gate = |args: &[&str], out: &Path| {
         crate::signoff()
-            .current_dir(repo.path())
+            .current_dir(&root)
             .args(args)
             .arg("--out")
             .arg(out)

@@ -178,7 +178,7 @@ fn issue_13_item_14_the_sbom_diff_section_names_packages() {
     let run = crate::signoff()
         .current_dir(dir.path())
         .args(["sbom", "diff"])
-        .arg(root.join("npm-v2"))
+        .arg(root.join("cargo"))
         .arg(root.join("npm-v3"))
         .args(["--out", "gates"])
         .run();
