@@ -23,7 +23,7 @@ pub struct Shard<'a> {
 
 /// The coverage gate's judgement of `shards` merged. `policy` is the policy file in force
 /// (for per-path thresholds and ignores); paths in the line data are already repository
-/// paths, so they are used as written when the current directory is not the repository.
+/// paths, so they are used as written.
 pub fn judge_shards(shards: &[Shard<'_>], policy: Option<&Path>) -> GateReport {
     let scratch = tempfile::tempdir();
     let out = scratch
@@ -56,7 +56,9 @@ pub fn judge_shards(shards: &[Shard<'_>], policy: Option<&Path>) -> GateReport {
         baseline: None,
         max_drop: None,
         path_maps: Vec::new(),
-        root: PathBuf::from("."),
+        // No repository to map against: the shards already mapped their paths, and the
+        // sign-off job's checkout may be rooted elsewhere (a monorepo, `--root sub`).
+        root: out.clone(),
         common: CommonArgs {
             out: out.join("out"),
             policy: policy.map(Path::to_path_buf),

@@ -2,8 +2,6 @@
 //! the real binaries: each row of "what happened" is made to happen and the verdict and
 //! exit code must be the row's.
 
-use std::path::Path;
-
 use signoff_testkit::Run;
 
 use super::{check, project, readme_table, token, verdict};
@@ -59,9 +57,9 @@ fn scenario(what: &str) -> Run {
             repo.commit("token");
             check(repo.path()).run()
         }
-        "gate reports are about different commits" => mixed_commits(""),
+        "gate reports are about different commits" => mixed_commits("").0,
         "gate reports are about different commits, with `verdict: {mixed_commits: reject}`" => {
-            mixed_commits("verdict: {mixed_commits: reject}\n")
+            mixed_commits("verdict: {mixed_commits: reject}\n").0
         }
         "an advisory gate failed" => {
             let mut repo = project();
@@ -145,30 +143,34 @@ fn scenario(what: &str) -> Run {
     }
 }
 
-/// Two gates run on two different commits of one repository, then the report.
-fn mixed_commits(policy: &str) -> Run {
+/// The coverage gate run on one commit, the secret scan and the SBOM on the next, then
+/// the report, with the coverage threshold met and `policy` added to signoff.yml. Returns
+/// the run and the two commits.
+pub(super) fn mixed_commits(policy: &str) -> (Run, String, String) {
     let mut repo = project();
-    repo.write("signoff.yml", policy);
-    repo.commit("policy");
+    repo.write(
+        "signoff.yml",
+        format!("gates:\n  coverage: {{lines: 50}}\n{policy}"),
+    );
+    let first = repo.commit("policy");
     let root = repo.path().to_path_buf();
-    let out = root.join("gates");
-    let gate = |args: &[&str], out: &Path| {
+    let gate = |args: &[&str]| {
         crate::signoff()
             .current_dir(&root)
             .args(args)
-            .arg("--out")
-            .arg(out)
+            .args(["--out", "gates"])
             .run()
     };
-    gate(&["secret-scan"], &out);
+    gate(&["coverage", "--report", "coverage/lcov.info"]);
     repo.write("NEWS.md", "one more commit\n");
-    repo.commit("later");
-    gate(&["sbom"], &out);
-    crate::signoff()
-        .current_dir(repo.path())
-        .arg("report")
-        .arg(&out)
-        .run()
+    let second = repo.commit("later");
+    gate(&["secret-scan"]);
+    gate(&["sbom"]);
+    let run = crate::signoff()
+        .current_dir(&root)
+        .args(["report", "gates"])
+        .run();
+    (run, first, second)
 }
 
 #[test]

@@ -10,37 +10,10 @@ use super::{check, project, report_md, token, verdict};
 #[test]
 fn issue_13_item_6_reports_of_different_commits_are_not_mixed_silently() {
     for (policy, expected) in [
-        (
-            "gates:\n  coverage: {lines: 50}\n",
-            "APPROVED WITH CONDITIONS",
-        ),
-        (
-            "gates:\n  coverage: {lines: 50}\nverdict: {mixed_commits: reject}\n",
-            "REJECTED",
-        ),
+        ("", "APPROVED WITH CONDITIONS"),
+        ("verdict: {mixed_commits: reject}\n", "REJECTED"),
     ] {
-        let mut repo = project();
-        repo.write("signoff.yml", policy);
-        let first = repo.commit("policy");
-        let root = repo.path().to_path_buf();
-        let out = root.join("gates");
-        let gate = |args: &[&str]| {
-            crate::signoff()
-                .current_dir(&root)
-                .args(args)
-                .arg("--out")
-                .arg(&out)
-                .run()
-        };
-        gate(&["coverage", "--report", "coverage/lcov.info"]);
-        repo.write("NEWS.md", "later\n");
-        let second = repo.commit("later");
-        gate(&["secret-scan"]);
-        gate(&["sbom"]);
-        let run = crate::signoff()
-            .current_dir(repo.path())
-            .args(["report", "gates"])
-            .run();
+        let (run, first, second) = super::readme_table::mixed_commits(policy);
         assert_eq!(verdict(&run), expected, "{}", run.all_output());
         assert!(
             run.stdout
@@ -307,10 +280,13 @@ fn issue_13_item_10_matrix_shards_are_judged_as_one() {
         "two",
         "TN:\nSF:a.js\nDA:1,0\nDA:2,0\nDA:3,1\nDA:4,1\nend_of_record\n",
     );
-    let run = crate::signoff()
-        .current_dir(dir)
-        .args(["report", "artifacts", "--out", "signoff-report"])
-        .run();
+    let report_run = || {
+        crate::signoff()
+            .current_dir(dir)
+            .args(["report", "artifacts", "--out", "signoff-report"])
+            .run()
+    };
+    let run = report_run();
     assert_eq!(verdict(&run), "APPROVED", "{}", run.all_output());
     assert!(
         run.stdout
@@ -340,10 +316,7 @@ fn issue_13_item_10_matrix_shards_are_judged_as_one() {
         "TN:\nSF:a.js\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,1\nend_of_record\n",
     )
     .unwrap();
-    let run = crate::signoff()
-        .current_dir(dir)
-        .args(["report", "artifacts", "--out", "signoff-report"])
-        .run();
+    let run = report_run();
     assert_eq!(verdict(&run), "REJECTED", "{}", run.all_output());
     assert!(
         run.stdout
