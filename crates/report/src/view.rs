@@ -638,6 +638,8 @@ fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
                 Some((covered * 100.0 / total, word))
             })
             .map(|(percent, word)| {
+                // Rounded down, as the gate's summary shows it: 99.75 is not 99.8.
+                let percent = (percent * 10.0).floor() / 10.0;
                 if reports.len() == 1 {
                     format!("{percent:.1}% of {word}")
                 } else {
