@@ -352,11 +352,6 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
         || !policy.paths.is_empty()
         || args.patch.or(policy.patch.map(|p| p.0)).is_some()
         || args.baseline.is_some();
-    if !thresholds_set {
-        report.warn(
-            "no coverage threshold is set, so coverage was measured but not judged; set `lines`, `branches`, `functions` or `statements` in the `coverage` section of signoff.yml (for example lines 95, functions 98, branches 95, statements 95), or pass --lines N",
-        );
-    }
     for (name, minimum, counter, unit) in wanted {
         let Some(minimum) = minimum else { continue };
         match counter.and_then(|c| c.percent().map(|p| (c, p))) {
@@ -553,6 +548,11 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
     report.detail("files", file_table(&loaded.files));
     write_badge(ctx, report, main.percent());
     write_line_data(ctx, report, &loaded.files);
+    if !thresholds_set {
+        report.warn(
+            "no coverage threshold is set, so coverage was measured but not judged; set `lines`, `branches`, `functions` or `statements` in the `coverage` section of signoff.yml (for example lines 95, functions 98, branches 95, statements 95), or pass --lines N",
+        );
+    }
     Ok(summary_parts.join(", "))
 }
 
