@@ -56,6 +56,19 @@ pub fn project() -> GitRepo {
     repo
 }
 
+/// [`project`] with a committed GitHub token that its policy allows (`max_findings: 5`),
+/// and a coverage threshold it meets.
+pub fn project_with_an_allowed_secret() -> GitRepo {
+    let mut repo = project();
+    repo.write("deploy.env", format!("GH_TOKEN={}\n", token()));
+    repo.write(
+        "signoff.yml",
+        "gates:\n  coverage: {lines: 50}\n  secret-scan: {max_findings: 5}\n",
+    );
+    repo.commit("token");
+    repo
+}
+
 /// A GitHub token with a valid checksum, assembled at run time so no file holds one.
 pub fn token() -> String {
     let body = "Zq4Y8mT2vB7nK1pL9sD3fG6hJ0wE5r";

@@ -38,14 +38,7 @@ fn scenario(what: &str) -> Run {
             check(repo.path()).run()
         }
         "a passing gate has open critical or high findings its policy allows" => {
-            let mut repo = project();
-            repo.write("deploy.env", format!("GH_TOKEN={}\n", token()));
-            repo.write(
-                "signoff.yml",
-                "gates:\n  coverage: {lines: 50}\n  secret-scan: {max_findings: 5}\n",
-            );
-            repo.commit("token");
-            check(repo.path()).run()
+            check(super::project_with_an_allowed_secret().path()).run()
         }
         "findings are accepted under waivers" => {
             let mut repo = project();

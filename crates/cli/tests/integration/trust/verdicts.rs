@@ -120,13 +120,7 @@ fn issue_13_item_7_words_icons_and_ticks_follow_what_happened() {
     );
 
     // Open secrets the policy allows: never ✅, never APPROVED next to an unticked box.
-    let mut repo = project();
-    repo.write("deploy.env", format!("GH_TOKEN={}\n", token()));
-    repo.write(
-        "signoff.yml",
-        "gates:\n  coverage: {lines: 50}\n  secret-scan: {max_findings: 5}\n",
-    );
-    repo.commit("token");
+    let repo = super::project_with_an_allowed_secret();
     let run = check(repo.path()).run();
     let report = report_md(repo.path());
     let secrets = summary_line(&report, "Secret scan");
