@@ -23,10 +23,18 @@ $root = Split-Path $actionsDir -Parent
 $version = $env:SIGNOFF_VERSION
 if ([string]::IsNullOrWhiteSpace($version)) { $version = (Get-Content (Join-Path $actionsDir 'VERSION') -Raw).Trim() }
 $version = $version.TrimStart('v')
+$base = if ($env:SIGNOFF_DOWNLOAD_URL) { $env:SIGNOFF_DOWNLOAD_URL } else { 'https://github.com/signoff-dev/signoff/releases/download' }
+if ($version -eq 'latest') {
+  # The release GitHub's /releases/latest redirects to (/releases/tag/vX.Y.Z).
+  $latest = ($base -replace '/download$', '') + '/latest'
+  try { $resolved = (Invoke-WebRequest -Uri $latest -UseBasicParsing -MaximumRetryCount 3 -RetryIntervalSec 1).BaseResponse.RequestMessage.RequestUri.AbsoluteUri }
+  catch { Fail "cannot find the latest release at ${latest}; pin 'version' to a release like 0.1.0" }
+  $version = ($resolved.TrimEnd('/') -split '/')[-1].TrimStart('v')
+  Write-Output "signoff install: latest release: v$version"
+}
 if ($version -notmatch '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$') {
   Fail "version '$version' is not a release version like 0.1.0; fix the action's 'version' input"
 }
-$base = if ($env:SIGNOFF_DOWNLOAD_URL) { $env:SIGNOFF_DOWNLOAD_URL } else { 'https://github.com/signoff-dev/signoff/releases/download' }
 $arch = if ($env:RUNNER_ARCH -eq 'ARM64') { 'aarch64' } else { 'x86_64' }
 $target = "$arch-pc-windows-msvc"
 $toolCache = if ($env:RUNNER_TOOL_CACHE) { $env:RUNNER_TOOL_CACHE } else { Join-Path $env:USERPROFILE '.cache' }

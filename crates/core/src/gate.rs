@@ -82,7 +82,7 @@ impl Context {
             }
         };
         if let Some(note) = policy.note() {
-            eprintln!("{note}");
+            crate::errln!("{note}");
         }
         let context = Context {
             root: root.to_path_buf(),
@@ -266,7 +266,9 @@ pub fn main<A: GateArgs>(run: fn(A) -> GateReport) -> ExitCode {
 /// `error` report, then writes and announces the report. Returns the exit code.
 pub fn execute<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> ExitCode {
     let out = args.common().out.clone();
+    let ticker = crate::progress::Ticker::start(A::GATE);
     let report = run_catching(args, run);
+    drop(ticker);
     emit(&report, &out)
 }
 
@@ -304,7 +306,7 @@ pub fn write_report(report: &GateReport, out: &Path) -> std::io::Result<PathBuf>
 pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
     let path = out.join(report.file_name());
     if let Err(error) = write_report(report, out) {
-        eprintln!(
+        crate::errln!(
             "error: cannot write the gate report to {}: {error}\n  = help: check that --out (or SIGNOFF_DIR) names a writable directory",
             path.display()
         );
@@ -317,7 +319,7 @@ pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
 
 fn print_console(report: &GateReport, path: &Path) {
     use crate::text::one_line;
-    println!(
+    crate::outln!(
         "{}: {}: {}",
         report.gate,
         report.status,
@@ -325,14 +327,14 @@ fn print_console(report: &GateReport, path: &Path) {
     );
     for error in report.errors() {
         for line in error.lines() {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
     }
     for warning in report.warnings() {
-        println!("  warning: {}", one_line(warning));
+        crate::outln!("  warning: {}", one_line(warning));
     }
     for check in report.checks.iter().filter(|check| !check.ok) {
-        println!(
+        crate::outln!(
             "  check failed: {} = {} (needs {} {})",
             one_line(&check.name),
             check.actual,
@@ -358,7 +360,7 @@ fn print_console(report: &GateReport, path: &Path) {
                 None => l.path.clone(),
             })
             .unwrap_or_default();
-        println!(
+        crate::outln!(
             "  {:<8} {} {} {}",
             finding.severity.as_str(),
             one_line(&finding.rule),
@@ -367,10 +369,10 @@ fn print_console(report: &GateReport, path: &Path) {
         );
     }
     if open.len() > 20 {
-        println!("  … and {} more findings in the report", open.len() - 20);
+        crate::outln!("  … and {} more findings in the report", open.len() - 20);
     }
     drop(_group);
-    println!("report: {}", path.display());
+    crate::outln!("report: {}", path.display());
 }
 
 /// Annotations of one level GitHub shows per step; more are dropped without a word.

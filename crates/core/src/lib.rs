@@ -7,7 +7,9 @@
 //! - [`github`]: context, annotations, outputs, job summary.
 //! - [`gate`]: common flags, run context, report builder and the gate `main`.
 //! - [`diff`]: the lines a unified diff adds.
+//! - [`registry`]: the gates signoff ships, in one list.
 
+pub mod console;
 pub mod diag;
 pub mod diff;
 pub mod finding;
@@ -17,7 +19,9 @@ pub mod gate;
 pub mod github;
 pub mod markdown;
 pub mod policy;
+pub mod progress;
 pub mod redact;
+pub mod registry;
 pub mod report;
 pub mod status;
 pub mod subject;

@@ -184,6 +184,7 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
                 Err(parse::ParseError::new(None, "not a regular file"))
             };
             tracing::debug!("parsed {rel} in {:?}", started.elapsed());
+            signoff_core::progress::add(signoff_core::progress::Unit::Lockfiles, 1);
             (rel.clone(), *kind, result)
         })
         .collect();

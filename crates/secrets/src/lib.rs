@@ -595,7 +595,19 @@ fn finish(
             plural(get(&stats.files), "file", "files")
         ),
     };
-    let summary = if findings.is_empty() {
+    // A scan that read nothing cannot pass: there was nothing to check (fail closed).
+    let nothing_read = get(&stats.files) == 0 && findings.is_empty();
+    if nothing_read {
+        report.skip();
+    }
+    let summary = if nothing_read {
+        match mode {
+            Mode::Tree => "nothing to scan: no file to read".to_owned(),
+            Mode::History => "nothing to scan: the history holds no file".to_owned(),
+            Mode::Range => "nothing to scan: the range adds no file".to_owned(),
+            Mode::Staged => "nothing to scan: no staged file".to_owned(),
+        }
+    } else if findings.is_empty() {
         format!("no secrets found in {scope}")
     } else if open == 0 {
         format!(

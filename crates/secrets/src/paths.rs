@@ -132,8 +132,12 @@ pub fn context(path: &str) -> Option<Context> {
     None
 }
 
-/// `x_test.go`, `test_x.py`, `x.test.ts`, `x.spec.js`, `XTest.java`, `x_spec.rb`.
+/// `x_test.go`, `test_x.py`, `x.test.ts`, `x.spec.js`, `XTest.java`, `x_spec.rb`, and
+/// Rust's and Python's test modules (`tests.rs`, `tests.py`, `test.rs`).
 fn is_test_file(file: &str) -> bool {
+    if matches!(file, "tests.rs" | "test.rs" | "tests.py") {
+        return true;
+    }
     let stem = file.split('.').next().unwrap_or(file);
     stem.starts_with("test_")
         || stem.ends_with("_test")
@@ -359,6 +363,8 @@ mod tests {
             ("docker-compose.yml", None),
             ("src/settings.py", None),
             ("contest/latest.go", None),
+            ("crates/auth/src/tests.rs", Some("test")),
+            ("crates/auth/src/testing_utils.rs", None),
         ] {
             assert_eq!(context(path).map(Context::id), context_id, "{path}");
         }

@@ -348,6 +348,8 @@ impl Setup<'_> {
     pub(crate) fn scan_counted(&self, data: &[u8], stats: &Stats) -> Vec<Hit> {
         Stats::add(&stats.files, 1);
         Stats::add(&stats.bytes, data.len() as u64);
+        signoff_core::progress::add(signoff_core::progress::Unit::Files, 1);
+        signoff_core::progress::add(signoff_core::progress::Unit::Bytes, data.len() as u64);
         let outcome = self.scanner.scan(data);
         if outcome.binary {
             Stats::add(&stats.binary, 1);
@@ -371,38 +373,41 @@ impl Setup<'_> {
         // Each blob's hits are handed to the blobs deltified from it, which then rescan only
         // what their delta changed. `None`: the blob was not scanned (too large, binary).
         type State = Option<Arc<Vec<Hit>>>;
-        let visit =
-            |oid: &ObjectId, data: &[u8], parent: Option<(&State, &Copies)>, seen: bool| -> State {
-                if data.len() as u64 > self.max_file_bytes {
-                    if !seen {
-                        Stats::add(&stats.too_large, 1);
-                    }
-                    return None;
-                }
-                let outcome = match parent {
-                    Some((Some(base_hits), copies)) => {
-                        self.scanner.scan_delta(data, base_hits, copies)
-                    }
-                    _ => self.scanner.scan(data),
-                };
-                if outcome.binary {
-                    if !seen {
-                        Stats::add(&stats.binary, 1);
-                    }
-                    return None;
-                }
+        let visit = |oid: &ObjectId,
+                     data: &[u8],
+                     parent: Option<(&State, &Copies)>,
+                     seen: bool|
+         -> State {
+            if data.len() as u64 > self.max_file_bytes {
                 if !seen {
-                    Stats::add(&stats.files, 1);
-                    Stats::add(&stats.bytes, data.len() as u64);
-                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-                    if !outcome.hits.is_empty()
-                        && let Ok(mut h) = hits.lock()
-                    {
-                        h.push((*oid, outcome.hits.clone()));
-                    }
+                    Stats::add(&stats.too_large, 1);
                 }
-                Some(Arc::new(outcome.hits))
+                return None;
+            }
+            let outcome = match parent {
+                Some((Some(base_hits), copies)) => self.scanner.scan_delta(data, base_hits, copies),
+                _ => self.scanner.scan(data),
             };
+            if outcome.binary {
+                if !seen {
+                    Stats::add(&stats.binary, 1);
+                }
+                return None;
+            }
+            if !seen {
+                Stats::add(&stats.files, 1);
+                Stats::add(&stats.bytes, data.len() as u64);
+                signoff_core::progress::add(signoff_core::progress::Unit::Blobs, 1);
+                signoff_core::progress::add(signoff_core::progress::Unit::Bytes, data.len() as u64);
+                Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+                if !outcome.hits.is_empty()
+                    && let Ok(mut h) = hits.lock()
+                {
+                    h.push((*oid, outcome.hits.clone()));
+                }
+            }
+            Some(Arc::new(outcome.hits))
+        };
         let problems: Vec<String> = odb
             .for_each_blob(&visit)
             .iter()
@@ -418,6 +423,10 @@ impl Setup<'_> {
             .map_err(|_| GitError::Unsupported("reading the history failed".into()))??;
         tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
+        signoff_core::progress::add(
+            signoff_core::progress::Unit::Commits,
+            log.commits.len() as u64,
+        );
         let introductions = log.introductions();
         let mut unattributed: Vec<ObjectId> = Vec::new();
         let blob_hits = hits.into_inner().unwrap_or_default();

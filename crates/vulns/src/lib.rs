@@ -13,6 +13,7 @@
 pub(crate) mod cvss;
 pub mod cyclonedx;
 pub(crate) mod db;
+pub use db::downloaded as database_downloaded;
 pub mod ecosystem;
 pub(crate) mod findings;
 pub(crate) mod matcher;

@@ -18,6 +18,7 @@ mod external;
 pub mod health;
 mod sbom;
 mod secret_scan;
+mod section;
 pub mod values;
 mod vulnerabilities;
 
@@ -31,6 +32,7 @@ pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
 pub use sbom::{LicenseId, PurlPattern, SbomPolicy};
 pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
+pub use section::Section;
 pub use values::{Date, PathGlob, Percent};
 pub use vulnerabilities::{StaleDatabase, VulnerabilitiesPolicy};
 
@@ -43,17 +45,6 @@ pub fn today() -> jiff::civil::Date {
         .to_datetime(jiff::Timestamp::now())
         .date()
 }
-
-/// The gates signoff ships, by id. `sbom-diff` is what `signoff-sbom diff` writes: the
-/// dependencies a change adds, removes and changes.
-pub const BUILTIN_GATES: &[&str] = &[
-    "secret-scan",
-    "sbom",
-    "coverage",
-    "health-check",
-    "sbom-diff",
-    "vulnerabilities",
-];
 
 /// File names looked up in the repository root, in order.
 pub const FILE_NAMES: &[&str] = &["signoff.yml", "signoff.yaml", ".github/signoff.yml"];
@@ -83,22 +74,89 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// Gates made from other scanners' SARIF logs, by name.
     pub external: std::collections::BTreeMap<String, ExternalPolicy>,
+    /// What the verdict does when nothing was checked, or reports disagree on the commit.
+    pub verdict: VerdictPolicy,
 }
 
-/// Per-gate sections. Each gate reads its own.
+/// Declares [`Gates`]: one section per built-in gate, each with the shared keys
+/// ([`Section`]: `advisory`) beside the gate's own settings.
+macro_rules! gate_sections {
+    ($($id:literal => $field:ident: $ty:ty,)*) => {
+        /// Per-gate sections. Each gate reads its own.
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Gates {
+            $(
+                #[serde(default, rename = $id)]
+                pub $field: Option<Section<$ty>>,
+            )*
+        }
+
+        impl Gates {
+            /// Whether the section of gate `id` says `advisory: true`.
+            pub fn advisory(&self, id: &str) -> bool {
+                match id {
+                    $($id => self.$field.as_ref().is_some_and(|s| s.advisory),)*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+
+gate_sections! {
+    "secret-scan" => secret_scan: SecretScanPolicy,
+    "sbom" => sbom: SbomPolicy,
+    "coverage" => coverage: CoveragePolicy,
+    "health-check" => health_check: HealthPolicy,
+    "sbom-diff" => sbom_diff: NoSettings,
+    "vulnerabilities" => vulnerabilities: VulnerabilitiesPolicy,
+}
+
+/// The section of a gate with no settings of its own (only the shared keys).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Gates {
-    #[serde(default)]
-    pub secret_scan: Option<SecretScanPolicy>,
-    #[serde(default)]
-    pub sbom: Option<SbomPolicy>,
-    #[serde(default)]
-    pub coverage: Option<CoveragePolicy>,
-    #[serde(default)]
-    pub health_check: Option<HealthPolicy>,
-    #[serde(default)]
-    pub vulnerabilities: Option<VulnerabilitiesPolicy>,
+#[serde(deny_unknown_fields)]
+pub struct NoSettings {}
+
+/// How the verdict treats what no gate decides alone (the `verdict` section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictPolicy {
+    /// When every gate had nothing to check (or none reported): `reject` (default) or
+    /// `condition`.
+    #[serde(default = "Outcome::reject")]
+    pub nothing_checked: Outcome,
+    /// When gate reports are about different commits: `condition` (default) or `reject`.
+    #[serde(default = "Outcome::condition")]
+    pub mixed_commits: Outcome,
+}
+
+impl Default for VerdictPolicy {
+    fn default() -> Self {
+        Self {
+            nothing_checked: Outcome::Reject,
+            mixed_commits: Outcome::Condition,
+        }
+    }
+}
+
+/// What a situation does to the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A condition of the approval.
+    Condition,
+    /// A reason to reject.
+    Reject,
+}
+
+impl Outcome {
+    fn reject() -> Self {
+        Outcome::Reject
+    }
+    fn condition() -> Self {
+        Outcome::Condition
+    }
 }
 
 /// An accepted finding: by fingerprint, by rule (optionally limited to paths), or by
@@ -192,6 +250,8 @@ struct RawPolicy {
     waivers: Vec<Spanned<RawWaiver>>,
     #[serde(default)]
     external: Option<Spanned<std::collections::BTreeMap<String, ExternalPolicy>>>,
+    #[serde(default)]
+    verdict: Option<VerdictPolicy>,
 }
 
 #[derive(Deserialize)]
@@ -224,19 +284,18 @@ impl Policy {
             gates: Gates::default(),
             waivers: Vec::new(),
             external: Default::default(),
+            verdict: VerdictPolicy::default(),
         })
     }
 
     /// Loads the policy: `explicit` when given (it must exist), else the first of
-    /// [`FILE_NAMES`] under `root`, else the embedded default.
+    /// [`FILE_NAMES`] in `root` or, inside a git repository, in the directories above it
+    /// up to the repository's root (so a gate run in a subdirectory reads the
+    /// repository's policy), else the embedded default.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Self, ConfigError> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None => match FILE_NAMES
-                .iter()
-                .map(|name| root.join(name))
-                .find(|p| p.is_file())
-            {
+            None => match discover(root) {
                 Some(path) => path,
                 None => return Ok(Self::default_policy()),
             },
@@ -318,7 +377,17 @@ impl Policy {
 
     /// Whether `gate` is a built-in gate or an external one this policy declares.
     pub fn knows_gate(&self, gate: &str) -> bool {
-        BUILTIN_GATES.contains(&gate) || self.external.contains_key(gate)
+        crate::registry::is_builtin(gate) || self.external.contains_key(gate)
+    }
+
+    /// Whether `gate` is advisory: reported and scored, but it never rejects the sign-off
+    /// (`gates.<gate>.advisory: true`, or `external.<name>.advisory: true`).
+    pub fn is_advisory(&self, gate: &str) -> bool {
+        self.gates.advisory(gate)
+            || self
+                .external
+                .get(gate)
+                .is_some_and(|section| section.advisory == Some(true))
     }
 
     /// Whether `gate` is required.
@@ -328,28 +397,81 @@ impl Policy {
 
     /// The `secret-scan` section, or its defaults.
     pub fn secret_scan(&self) -> SecretScanPolicy {
-        self.gates.secret_scan.clone().unwrap_or_default()
+        self.gates
+            .secret_scan
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `sbom` section, or its defaults.
     pub fn sbom(&self) -> SbomPolicy {
-        self.gates.sbom.clone().unwrap_or_default()
+        self.gates
+            .sbom
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `coverage` section, or its defaults.
     pub fn coverage(&self) -> CoveragePolicy {
-        self.gates.coverage.clone().unwrap_or_default()
+        self.gates
+            .coverage
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `health-check` section, or its defaults.
     pub fn health_check(&self) -> HealthPolicy {
-        self.gates.health_check.clone().unwrap_or_default()
+        self.gates
+            .health_check
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `vulnerabilities` section, or its defaults.
     pub fn vulnerabilities(&self) -> VulnerabilitiesPolicy {
-        self.gates.vulnerabilities.clone().unwrap_or_default()
+        self.gates
+            .vulnerabilities
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
+}
+
+/// The policy file for `root`: the first of [`FILE_NAMES`] in `root`, then in each parent
+/// up to the root of the git repository holding `root`. Outside a repository only `root`
+/// is looked at, so an unrelated `signoff.yml` higher up is never picked.
+fn discover(root: &Path) -> Option<PathBuf> {
+    let in_root = FILE_NAMES
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file());
+    if in_root.is_some() {
+        return in_root;
+    }
+    let absolute = std::fs::canonicalize(root).ok()?;
+    let top = repository_root(&absolute)?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(&top))
+        .find_map(|dir| {
+            FILE_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+}
+
+/// The root of the git repository (or work tree) holding `dir`: the nearest directory at
+/// or above it with a `.git` entry.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|candidate| candidate.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> {
@@ -371,7 +493,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
                         at(&section.referenced, format!("external gate name `{name}` is not kebab-case"))
                             .help("use words of lower-case letters and digits joined by single `-`, like `codeql` or `trivy-image`"),
                     );
-                } else if BUILTIN_GATES.contains(&name.as_str()) {
+                } else if crate::registry::is_builtin(name) {
                     problems.push(
                         at(
                             &section.referenced,
@@ -384,11 +506,12 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             section.value
         }
     };
-    let known: Vec<&str> = BUILTIN_GATES
-        .iter()
-        .copied()
-        .chain(external.keys().map(String::as_str))
-        .collect();
+    // Pushed one by one: the registry's ids are `'static`, the external names are not.
+    let mut known: Vec<&str> = Vec::new();
+    for id in crate::registry::ids() {
+        known.push(id);
+    }
+    known.extend(external.keys().map(String::as_str));
 
     let required = match raw.required {
         None => Policy::default_policy().required,
@@ -502,6 +625,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
         gates: raw.gates.unwrap_or_default(),
         waivers,
         external,
+        verdict: raw.verdict.unwrap_or_default(),
     })
 }
 

@@ -151,3 +151,15 @@ fn names_references_and_ui_text_are_not_credentials() {
     quiet("max_tokens: 4096\n");
     quiet("Authorization: Bearer sha256:9f3c1e7a5b2d4086c1e9a7f35b0d2c8e4a6f1b9389abcdef\n");
 }
+
+#[test]
+fn prose_about_a_setting_is_no_value() {
+    // A note that describes a setting, inside a JSON string: the words after the
+    // reference are prose, not the setting's value.
+    quiet(
+        r#"{"note": "SECRET_KEY_BASE: ${SECRET_KEY_BASE:-<128 hex>} random fallback used when unset"}"#,
+    );
+    quiet(
+        r#"{"note": "compose fallback MYSQL_ROOT_PASSWORD: ${DB_ROOT_PASS:-<CamelCase words>} (placeholder wording)"}"#,
+    );
+}

@@ -466,7 +466,11 @@ fn strength(
     }
     // A long run of many different characters is a generated key whatever it holds
     // (WordPress salts hold spaces, brackets and `$`).
-    if value.len() >= 40 && shannon_entropy(value) >= 4.8 && !repeated_body(value) {
+    if value.len() >= 40
+        && shannon_entropy(value) >= 4.8
+        && !repeated_body(value)
+        && !has_words(value, 3)
+    {
         return (memchr::memmem::find(value, b"EXAMPLE").is_none()).then_some(Strength::Random);
     }
     if is_reference(value, &lower) || is_placeholder(&lower) || describes_a_password(value) {
@@ -522,6 +526,25 @@ fn password_hash(lower: &[u8], class: KeyClass) -> Option<Option<Strength>> {
         return Some(Some(Strength::Hash));
     }
     None
+}
+
+/// Whether `value` holds at least `n` lower-case words of four letters or more, each
+/// standing alone between spaces (punctuation around it aside): prose (`random fallback
+/// used when unset`), which a generated key almost never holds.
+fn has_words(value: &[u8], n: usize) -> bool {
+    value
+        .split(|&b| b == b' ')
+        .map(|word| {
+            let start = word.iter().position(u8::is_ascii_alphanumeric);
+            let end = word.iter().rposition(u8::is_ascii_alphanumeric);
+            match (start, end) {
+                (Some(s), Some(e)) => &word[s..=e],
+                _ => &[][..],
+            }
+        })
+        .filter(|word| word.len() >= 4 && word.iter().all(u8::is_ascii_lowercase))
+        .nth(n - 1)
+        .is_some()
 }
 
 fn is_reference(value: &[u8], lower: &[u8]) -> bool {

@@ -113,3 +113,15 @@ pub(crate) fn export(db: &Path, ecosystem: Ecosystem) -> Option<Export> {
         meta,
     })
 }
+
+/// Whether the database in force (`--db`, else `$SIGNOFF_VULN_DB`, else the user cache)
+/// holds any ecosystem's export yet: `signoff check` runs the gate only then, unless the
+/// policy requires it.
+pub fn downloaded(flag: Option<&Path>) -> bool {
+    let (dir, _) = location(flag);
+    std::fs::read_dir(&dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|entry| entry.path().join(ZIP).is_file())
+    })
+}
