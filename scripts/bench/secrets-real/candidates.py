@@ -41,17 +41,19 @@ FRAMEWORK = re.compile(r"(?i)\b(SECRET_KEY|APP_KEY|AUTH_KEY|SECURE_AUTH_KEY|LOGG
                        r"SECRET_KEY_BASE|JWT_SECRET|SESSION_SECRET|COOKIE_SECRET)\b")
 LITERAL = re.compile(r"[bru]?(?P<q>[\"'`])(?P<val>[^\"'`]{6,}?)(?P=q)")
 CRYPTO_CALL = re.compile(r"(?i)(createHmac|createCipheriv?|jwt\.(sign|verify|encode|decode)|hmac\.new|HMAC\(|"
-                         r"SecretKeySpec|signWith|setSigningKey|Algorithm\.HMAC|\bsession\(|cookieParser\(|"
+                         r"SecretKeySpec|signWith|setSigningKey|Algorithm\.HMAC|\bsession\(\s*\{|cookieParser\(|"
                          r"cookie-session|secret\s*:|secret\s*=|expressJwt|JWT\.encode|JWT\.decode)")
 CRED_FILES = re.compile(r"(^|/)(\.netrc|_netrc|\.pgpass|\.git-credentials|\.htpasswd|htpasswd|\.s3cfg|\.esmtprc|"
                         r"\.dockercfg|\.npmrc|\.pypirc|\.ftpconfig|\.remote-sync\.json|sftp-config\.json|sftp\.json|"
                         r"deployment-config\.json|WebServers\.xml|sitemanager\.xml|recentservers\.xml|"
                         r"filezilla\.xml|credentials(\.json|\.yml|\.yaml)?|master\.key|id_[rd]sa|id_ecdsa|"
                         r"id_ed25519|[^/]*\.ppk|[^/]*\.key|[^/]*\.pem|[^/]*\.p12|[^/]*\.pfx|shadow|"
-                        r"[^/]*password[^/]*\.txt|[^/]*secret[^/]*\.(txt|json|ya?ml|env)|\.tugboat|heroku\.json|"
-                        r"logins\.json|dbeaver-data-sources\.xml|secrets\.ya?ml|[^/]*\.htpasswd)$", re.I)
+                        r"[^/]*password[^/]*\.txt|[^/]*secret[^/]*\.(txt|env)|\.tugboat|heroku\.json|"
+                        r"logins\.json|dbeaver-data-sources\.xml|[^/]*\.htpasswd|\.docker/config\.json|\.pgpass|hub)$", re.I)
 LOCKFILE = re.compile(r"(^|/)(package-lock\.json|yarn\.lock|pnpm-lock\.yaml|composer\.lock|Gemfile\.lock|"
                       r"poetry\.lock|Cargo\.lock|go\.sum|mix\.lock|Podfile\.lock|[^/]*\.min\.js)$")
+PEM_BODY = re.compile(r"^[A-Za-z0-9+/=]{40,}$")
+PUBLIC_PEM = re.compile(r"BEGIN (CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|X509 CRL|CERTIFICATE REQUEST)")
 SKIP_DIR = re.compile(r"(^|/)(\.git|node_modules)/")
 TEXT_EXT = re.compile(r"\.(env|ini|cfg|conf|config|cnf|properties|ya?ml|toml|json|xml|tf|tfvars|hcl|php|py|js|"
                       r"mjs|cjs|ts|tsx|jsx|rb|erb|go|java|kt|scala|cs|ex|exs|eex|heex|sh|bash|zsh|ps1|sql|"
@@ -61,7 +63,7 @@ TEXT_EXT = re.compile(r"\.(env|ini|cfg|conf|config|cnf|properties|ya?ml|toml|jso
 # A literal default behind an environment lookup: getenv('X') ?: 'lit', env('X', 'lit'),
 # os.environ.get('X', 'lit'), ENV.fetch('X', 'lit'), process.env.X || 'lit', ${X:-lit}, ${X:lit}.
 NAMED = re.compile(r"(?i)[\w.\-]*" + NAME)
-FALLBACK = re.compile(r"(?:\?:|\|\||\?\?|\bor\b)\s*[bru]?(?P<q>[\"'`])(?P<val>[^\"'`]{3,})(?P=q)|"
+FALLBACK = re.compile(r"(?:\?:|\|\||\?\?|\bor\b)\s*[bru]?(?P<q>[\"'])(?P<val>[^\"'`]{3,})(?P=q)|"
                       r"(?:getenv|environ\.get|\benv|fetch|\bget|getProperty|GetEnvironmentVariable|config)\(\s*"
                       r"[\"'][\w.\-]+[\"']\s*,\s*[bru]?(?P<q2>[\"'`])(?P<val3>[^\"'`]{3,})(?P=q2)|"
                       r"\$\{[A-Za-z_][\w.]*:-?(?P<val2>[^}\s]{3,})\}")
@@ -72,8 +74,17 @@ NOT_LITERAL = re.compile(r"(?i)^(\$|%|\{\{|\{%|<%|@|\(|\[|process\.env|os\.envir
                          r"required$|yes$|no$|\d{1,4}$)")
 
 
+# Keys that name where a secret is, not the secret: secretName, passwordFile, tokenUrl, existingSecret...
+REFERENCE_KEY = re.compile(r"(?i)(^existing|(name|names|ref|file|files|path|selector|url|uri|endpoint|type|mode|"
+                           r"enabled|header|policy|method|version|length|ttl|expiry|expires|lifetime|duration|"
+                           r"provider|store|storage|manager|dir|volume|mount|template|format|source|field|"
+                           r"plugin|validators?|reset|confirm(ation)?_?field|label|_id|Id)$)")
+
+
 def literal_ok(key, val):
     v = val.strip()
+    if key and (REFERENCE_KEY.search(key.strip("\"'[]")) or "author" in key.lower()):
+        return False
     if len(v) < 3 or NOT_LITERAL.match(v) or v.lower() == key.lower().strip("\"'"):
         return False
     if re.fullmatch(r"[\w.]+\(.*\)?", v) and "(" in v:          # a call
@@ -86,7 +97,7 @@ def line_reasons(line, rel):
     if PEM.search(line):
         why.append("private-key")
     m = URL_PASS.search(line)
-    if m and not NOT_LITERAL.match(m.group("val")):
+    if m and not NOT_LITERAL.match(m.group("val")) and not re.search(r"[{}#]", m.group("val")):
         why.append("connection-string")
     pairs = [m for rx in (QUOTED, XML_TAG, XML_ATTR) for m in rx.finditer(line)]
     if CONFIG_FILE.search(rel):
@@ -117,8 +128,11 @@ def scan_file(path, rel):
     lines = data.decode("utf-8", "replace").splitlines()
     if CRED_FILES.search(rel) and len(lines) <= 200:
         for n, line in enumerate(lines, 1):
-            if line.strip() and not line.lstrip().startswith(("#", "//")):
-                yield n, "credential-file", line
+            t = line.strip()
+            # A PEM body, its END line and public material are not candidates of their own.
+            if not t or t.startswith(("#", "//", "-----END")) or PEM_BODY.match(t) or PUBLIC_PEM.search(t):
+                continue
+            yield n, "credential-file", line
         return
     if not TEXT_EXT.search(rel):
         return
