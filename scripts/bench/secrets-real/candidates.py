@@ -85,7 +85,7 @@ def literal_ok(key, val):
     v = val.strip()
     if key and (REFERENCE_KEY.search(key.strip("\"'[]")) or "author" in key.lower()):
         return False
-    if len(v) < 3 or NOT_LITERAL.match(v) or v.lower() == key.lower().strip("\"'"):
+    if len(v) < 3 or NOT_LITERAL.match(v):
         return False
     if re.fullmatch(r"[\w.]+\(.*\)?", v) and "(" in v:          # a call
         return False
