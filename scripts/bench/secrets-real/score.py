@@ -324,17 +324,25 @@ def main():
     leaky_repos = {r for r in scanned if repos.get(r, {}).get("set") == "leaky"}
     if a.leaky and leaky_repos:
         expected = [rec for _, rec in read_jsonl(a.leaky) if rec["repo"] in leaky_repos]
-        print(f"\nleaked-config benchmark ({', '.join(sorted(leaky_repos))}): risky lines found of {len(expected)}")
+        csv_risk = {}
+        for e in expected:
+            csv_risk[(e["repo"], e["path"])] = e.get("csv_risk", 1)
+        total = sum(csv_risk.values())
+        print(f"\nleaked-config benchmark ({', '.join(sorted(leaky_repos))}): {len(expected)} risky lines identified "
+              f"in {len(csv_risk)} files whose own list counts {total}")
+        print("  per-file (the benchmark's counting: lines hit per file, capped at its count) | per identified line")
         for t in tools:
             hit = [e for e in expected if any(ln <= e.get("end_line", e["line"]) and e["line"] <= end
                                               for (rp, p, ln), end in findings[t].items()
                                               if rp == e["repo"] and p == e["path"])]
+            per_file = collections.Counter((e["repo"], e["path"]) for e in hit)
+            capped = sum(min(n, csv_risk[k]) for k, n in per_file.items())
             r = score_tool(t, labels, findings, ran, leaky_repos)
-            leaky[t] = {"found": len(hit), "risky": len(expected), "findings": r["findings"],
-                        "precision": r["precision"], "unlabeled": len(r["unlabeled"])}
-            print(f"  {t:12s} {len(hit):3d} / {len(expected)}  ({ratio(len(hit), len(expected))})   "
-                  f"findings {r['findings']}, precision on its labeled lines {ratio(len(r['tp']), r['findings'])}"
-                  f"{', unlabeled ' + str(len(r['unlabeled'])) if r['unlabeled'] else ''}")
+            leaky[t] = {"found": capped, "risky": total, "lines_hit": len(hit), "lines": len(expected),
+                        "findings": r["findings"], "precision": r["precision"], "unlabeled": len(r["unlabeled"])}
+            print(f"  {t:12s} {capped:3d} / {total} ({ratio(capped, total)}) | {len(hit):3d} / {len(expected)} "
+                  f"({ratio(len(hit), len(expected))})   findings {r['findings']}, precision on labeled lines "
+                  f"{ratio(len(r['tp']), r['findings'])}{', unlabeled ' + str(len(r['unlabeled'])) if r['unlabeled'] else ''}")
             for key in r["unlabeled"]:
                 unlabeled[key].add(t)
 
