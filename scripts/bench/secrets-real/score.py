@@ -335,6 +335,13 @@ def main():
         hits = sum(1 for x in pos if id(x) in r["hit"])
         print(f"  {t:12s} {n:8d} {tp:7d} {fp:7d} {len(r['unlabeled']):9d} {ratio(tp, n):>9s} "
               f"{ratio(hits, len(pos)):>7s} {hits:4d}/{len(pos):<4d}")
+    print("  mean over repositories (each repository weighs the same; n/a ones left out):")
+    for t in tools:
+        per = [score_tool(t, labels, findings, ran, {repo}) for repo in sorted(main_set)]
+        precs = [r["precision"] for r in per if r["precision"] is not None]
+        recs = [r["recall"] for r in per if r["recall"] is not None]
+        print(f"  {t:12s} precision {sum(precs) / len(precs) if precs else 0:.3f} over {len(precs)}, "
+              f"recall {sum(recs) / len(recs) if recs else 0:.3f} over {len(recs)}")
     breakdown("by label", "label", labels, results, tools, main_set)
     breakdown("by kind", "kind", labels, results, tools, main_set)
     breakdown("by context", "context", labels, results, tools, main_set)
