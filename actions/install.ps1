@@ -11,7 +11,7 @@ function Fail([string]$message) {
 }
 
 $binary = $env:SIGNOFF_BINARY
-$known = @('signoff', 'signoff-secrets', 'signoff-sbom', 'signoff-coverage', 'signoff-health', 'signoff-report', 'signoff-pipeline')
+$known = @('signoff', 'signoff-secrets', 'signoff-sbom', 'signoff-coverage', 'signoff-health', 'signoff-report', 'signoff-vulns', 'signoff-pipeline')
 if (-not ($known -contains $binary)) { Fail "unknown binary '$binary'" }
 
 # GITHUB_ACTION_PATH is actions\<gate> for a gate action and the repository root for the
@@ -23,10 +23,18 @@ $root = Split-Path $actionsDir -Parent
 $version = $env:SIGNOFF_VERSION
 if ([string]::IsNullOrWhiteSpace($version)) { $version = (Get-Content (Join-Path $actionsDir 'VERSION') -Raw).Trim() }
 $version = $version.TrimStart('v')
+$base = if ($env:SIGNOFF_DOWNLOAD_URL) { $env:SIGNOFF_DOWNLOAD_URL } else { 'https://github.com/signoff-dev/signoff/releases/download' }
+if ($version -eq 'latest') {
+  # The release GitHub's /releases/latest redirects to (/releases/tag/vX.Y.Z).
+  $latest = ($base -replace '/download$', '') + '/latest'
+  try { $resolved = (Invoke-WebRequest -Uri $latest -UseBasicParsing -MaximumRetryCount 3 -RetryIntervalSec 1).BaseResponse.RequestMessage.RequestUri.AbsoluteUri }
+  catch { Fail "cannot find the latest release at ${latest}; pin 'version' to a release like 0.1.0" }
+  $version = ($resolved.TrimEnd('/') -split '/')[-1].TrimStart('v')
+  Write-Output "signoff install: latest release: v$version"
+}
 if ($version -notmatch '^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$') {
   Fail "version '$version' is not a release version like 0.1.0; fix the action's 'version' input"
 }
-$base = if ($env:SIGNOFF_DOWNLOAD_URL) { $env:SIGNOFF_DOWNLOAD_URL } else { 'https://github.com/signoff-dev/signoff/releases/download' }
 $arch = if ($env:RUNNER_ARCH -eq 'ARM64') { 'aarch64' } else { 'x86_64' }
 $target = "$arch-pc-windows-msvc"
 $toolCache = if ($env:RUNNER_TOOL_CACHE) { $env:RUNNER_TOOL_CACHE } else { Join-Path $env:USERPROFILE '.cache' }
@@ -76,7 +84,7 @@ if ($haveRelease) {
 Write-Output "signoff install: no release v$version found at $base; building from source"
 
 # 3. Build from this action's checkout.
-$packages = @{ 'signoff' = 'cli'; 'signoff-secrets' = 'secrets'; 'signoff-sbom' = 'sbom'; 'signoff-coverage' = 'coverage'; 'signoff-health' = 'health'; 'signoff-report' = 'report'; 'signoff-pipeline' = 'pipeline' }
+$packages = @{ 'signoff' = 'cli'; 'signoff-secrets' = 'secrets'; 'signoff-sbom' = 'sbom'; 'signoff-coverage' = 'coverage'; 'signoff-health' = 'health'; 'signoff-report' = 'report'; 'signoff-vulns' = 'vulns'; 'signoff-pipeline' = 'pipeline' }
 if (-not (Get-Command cargo -ErrorAction SilentlyContinue)) {
   Fail "no release v$version for this runner and no cargo to build one; install Rust or pin 'version' to a released version"
 }

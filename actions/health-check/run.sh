@@ -4,7 +4,10 @@ set -euo pipefail
 # shellcheck source=../lib.sh
 source "$GITHUB_ACTION_PATH/../lib.sh"
 
-echo "artifact-name=$(signoff_artifact_name health-check)" >> "$GITHUB_OUTPUT"
+# The job summary's notes name the artifact the files are uploaded as.
+SIGNOFF_ARTIFACT_NAME=$(signoff_artifact_name health-check)
+export SIGNOFF_ARTIFACT_NAME
+echo "artifact-name=$SIGNOFF_ARTIFACT_NAME" >> "$GITHUB_OUTPUT"
 args=(--out "$INPUT_OUT")
 signoff_lines args --url "$INPUT_URL"
 signoff_lines args --expect "$INPUT_EXPECT"

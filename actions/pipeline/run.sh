@@ -4,7 +4,10 @@ set -euo pipefail
 # shellcheck source=../lib.sh
 source "$GITHUB_ACTION_PATH/../lib.sh"
 
-echo "artifact-name=$(signoff_artifact_name pipeline)" >> "$GITHUB_OUTPUT"
+# The job summary's notes name the artifact the files are uploaded as.
+SIGNOFF_ARTIFACT_NAME=$(signoff_artifact_name pipeline)
+export SIGNOFF_ARTIFACT_NAME
+echo "artifact-name=$SIGNOFF_ARTIFACT_NAME" >> "$GITHUB_OUTPUT"
 echo "sarif=$INPUT_OUT/pipeline.sarif" >> "$GITHUB_OUTPUT"
 args=(--out "$INPUT_OUT")
 [ -z "$INPUT_FAIL_ON" ] || args+=(--fail-on "$INPUT_FAIL_ON")

@@ -4,10 +4,16 @@ set -euo pipefail
 # shellcheck source=../lib.sh
 source "$GITHUB_ACTION_PATH/../lib.sh"
 
-echo "artifact-name=$(signoff_artifact_name sbom)" >> "$GITHUB_OUTPUT"
-extension=json
-[ "$INPUT_FORMAT" != xml ] || extension=xml
-echo "sbom=$INPUT_OUT/sbom.cdx.$extension" >> "$GITHUB_OUTPUT"
+# The job summary's notes name the artifact the files are uploaded as.
+SIGNOFF_ARTIFACT_NAME=$(signoff_artifact_name sbom)
+export SIGNOFF_ARTIFACT_NAME
+echo "artifact-name=$SIGNOFF_ARTIFACT_NAME" >> "$GITHUB_OUTPUT"
+case "$INPUT_FORMAT" in
+  xml) file=sbom.cdx.xml ;;
+  spdx-json) file=sbom.spdx.json ;;
+  *) file=sbom.cdx.json ;;
+esac
+echo "sbom=$INPUT_OUT/$file" >> "$GITHUB_OUTPUT"
 args=(--out "$INPUT_OUT" --format "$INPUT_FORMAT")
 [ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
 signoff_lines args "" "$INPUT_ARGS"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the repository the self-test signs off, and starts its service on 127.0.0.1.
-# usage: fixture.sh pass|fail DIR
+# usage: fixture.sh pass|fail|shard-1|shard-2 DIR
 #   pass: no secret, fully covered code, a healthy service.
+#   shard-1, shard-2: as pass, but each runs half of the tests (a 2-shard matrix).
 #   fail: a GitHub token with a valid checksum in the code, half-covered code, and a
 #         service that answers 404 on its health URL.
 # Every input is made by real tools: git, cargo's lockfile of this repository,
@@ -52,6 +53,23 @@ from app.pricing import label, total
 
 assert total([10, 20]) == 30
 assert total([100], discount=10) == 90
+assert label(500) == "large"
+assert label(50) == "medium"
+assert label(5) == "small"
+PY
+elif [ "$case_name" = shard-1 ]; then
+  # Matrix shards: each runs half of the tests, so each covers part of the code and
+  # only the two together cover all of it.
+  cat > tests/test_pricing.py <<'PY'
+from app.pricing import total
+
+assert total([10, 20]) == 30
+assert total([100], discount=10) == 90
+PY
+elif [ "$case_name" = shard-2 ]; then
+  cat > tests/test_pricing.py <<'PY'
+from app.pricing import label
+
 assert label(500) == "large"
 assert label(50) == "medium"
 assert label(5) == "small"

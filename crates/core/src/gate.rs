@@ -82,7 +82,7 @@ impl Context {
             }
         };
         if let Some(note) = policy.note() {
-            eprintln!("{note}");
+            crate::errln!("{note}");
         }
         let context = Context {
             root: root.to_path_buf(),
@@ -266,7 +266,9 @@ pub fn main<A: GateArgs>(run: fn(A) -> GateReport) -> ExitCode {
 /// `error` report, then writes and announces the report. Returns the exit code.
 pub fn execute<A: GateArgs>(args: A, run: fn(A) -> GateReport) -> ExitCode {
     let out = args.common().out.clone();
+    let ticker = crate::progress::Ticker::start(A::GATE);
     let report = run_catching(args, run);
+    drop(ticker);
     emit(&report, &out)
 }
 
@@ -304,7 +306,7 @@ pub fn write_report(report: &GateReport, out: &Path) -> std::io::Result<PathBuf>
 pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
     let path = out.join(report.file_name());
     if let Err(error) = write_report(report, out) {
-        eprintln!(
+        crate::errln!(
             "error: cannot write the gate report to {}: {error}\n  = help: check that --out (or SIGNOFF_DIR) names a writable directory",
             path.display()
         );
@@ -317,7 +319,7 @@ pub fn emit(report: &GateReport, out: &Path) -> ExitCode {
 
 fn print_console(report: &GateReport, path: &Path) {
     use crate::text::one_line;
-    println!(
+    crate::outln!(
         "{}: {}: {}",
         report.gate,
         report.status,
@@ -325,14 +327,14 @@ fn print_console(report: &GateReport, path: &Path) {
     );
     for error in report.errors() {
         for line in error.lines() {
-            eprintln!("{line}");
+            crate::errln!("{line}");
         }
     }
     for warning in report.warnings() {
-        println!("  warning: {}", one_line(warning));
+        crate::outln!("  warning: {}", one_line(warning));
     }
     for check in report.checks.iter().filter(|check| !check.ok) {
-        println!(
+        crate::outln!(
             "  check failed: {} = {} (needs {} {})",
             one_line(&check.name),
             check.actual,
@@ -358,7 +360,7 @@ fn print_console(report: &GateReport, path: &Path) {
                 None => l.path.clone(),
             })
             .unwrap_or_default();
-        println!(
+        crate::outln!(
             "  {:<8} {} {} {}",
             finding.severity.as_str(),
             one_line(&finding.rule),
@@ -367,10 +369,10 @@ fn print_console(report: &GateReport, path: &Path) {
         );
     }
     if open.len() > 20 {
-        println!("  … and {} more findings in the report", open.len() - 20);
+        crate::outln!("  … and {} more findings in the report", open.len() - 20);
     }
     drop(_group);
-    println!("report: {}", path.display());
+    crate::outln!("report: {}", path.display());
 }
 
 /// Annotations of one level GitHub shows per step; more are dropped without a word.
@@ -455,17 +457,30 @@ pub fn annotations(report: &GateReport, path: &Path) -> Vec<Annotation> {
 
 /// The annotation for a finding. A finding whose `details` say `"annotate_line": false` (a
 /// secret-scan finding on a line a pull request did not change) is annotated on its file
-/// only: GitHub shows line annotations on the pull request's diff.
+/// only: GitHub shows line annotations on the pull request's diff. A history finding is
+/// annotated where the checked-out commit holds it (`head_line`), or on its file when the
+/// commit no longer does (`"at_head": false`): never on a line of an older version.
 pub fn annotation_for(gate: &str, finding: &Finding) -> Annotation {
+    let head_line = finding.details.get("head_line").and_then(|l| l.as_u64());
+    let gone = finding.details.get("at_head") == Some(&serde_json::Value::Bool(false));
+    if head_line.is_some() || gone {
+        let mut annotation = annotation_for_location(gate, finding, false);
+        annotation.line = head_line;
+        return annotation;
+    }
+    let on_line = finding.details.get("annotate_line") != Some(&serde_json::Value::Bool(false));
+    annotation_for_location(gate, finding, on_line)
+}
+
+fn annotation_for_location(gate: &str, finding: &Finding, on_line: bool) -> Annotation {
     let level = match finding.severity {
         Severity::Critical | Severity::High => Level::Error,
         Severity::Medium => Level::Warning,
         Severity::Low | Severity::Info => Level::Notice,
     };
     let location = finding.location.as_ref();
-    // The line, unless the finding asks to be annotated on its file only.
-    let on_line = location
-        .filter(|_| finding.details.get("annotate_line") != Some(&serde_json::Value::Bool(false)));
+    // The line, unless the finding is annotated on its file only.
+    let on_line = location.filter(|_| on_line);
     Annotation {
         level,
         message: finding.message.clone(),

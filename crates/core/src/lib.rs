@@ -8,8 +8,10 @@
 //! - [`gate`]: common flags, run context, report builder and the gate `main`.
 //! - [`diff`]: the lines a unified diff adds.
 //! - [`sarif`] and [`baseline`]: SARIF 2.1.0 from findings; known findings that stop failing.
+//! - [`registry`]: the gates signoff ships, in one list.
 
 pub mod baseline;
+pub mod console;
 pub mod diag;
 pub mod diff;
 pub mod finding;
@@ -19,7 +21,9 @@ pub mod gate;
 pub mod github;
 pub mod markdown;
 pub mod policy;
+pub mod progress;
 pub mod redact;
+pub mod registry;
 pub mod report;
 pub mod sarif;
 pub mod status;

@@ -14,7 +14,7 @@ use crate::model::{self, Counter, FileCov, Totals};
 use crate::parse::{self, Format};
 use crate::patch::{self, Patch};
 use crate::paths::{self, Mapped, Mapper, PathMap};
-use crate::{Args, Command, MergeArgs};
+use crate::{Args, MergeArgs};
 
 signoff_core::rules! {
     /// Rules of the coverage gate.
@@ -46,18 +46,16 @@ pub fn pct(value: f64) -> String {
 }
 
 pub fn run(args: Args) -> GateReport {
-    let root = match &args.command {
-        Some(Command::Merge(merge)) => merge.root.clone(),
-        None => args.root.clone(),
-    };
+    let root = args.root.clone();
     let (ctx, mut report) = match Context::start::<Args>(&args.common, &root) {
         Ok(started) => started,
         Err(report) => return *report,
     };
-    let outcome = match &args.command {
-        Some(Command::Merge(merge)) => run_merge(merge, &ctx, &mut report),
-        None => evaluate(&args, &ctx, &mut report),
-    };
+    if args.command.is_some() {
+        report.error("error: `merge` writes an lcov file, not a gate report\n  = help: run `signoff-coverage merge --report FILE…`");
+        return report.finish("merging is not judging, so no coverage was judged");
+    }
+    let outcome = evaluate(&args, &ctx, &mut report);
     match outcome {
         Ok(summary) => report.finish(summary),
         Err(error) => {
@@ -343,7 +341,17 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             totals.functions,
             "functions",
         ),
+        (
+            "statements",
+            threshold(args.statements, policy.statements),
+            totals.statements,
+            "statements",
+        ),
     ];
+    let thresholds_set = wanted.iter().any(|w| w.1.is_some())
+        || !policy.paths.is_empty()
+        || args.patch.or(policy.patch.map(|p| p.0)).is_some()
+        || args.baseline.is_some();
     for (name, minimum, counter, unit) in wanted {
         let Some(minimum) = minimum else { continue };
         match counter.and_then(|c| c.percent().map(|p| (c, p))) {
@@ -376,6 +384,7 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
             ("lines", rule.lines, group.line_like()),
             ("branches", rule.branches, group.branches),
             ("functions", rule.functions, group.functions),
+            ("statements", rule.statements, group.statements),
         ] {
             let Some(minimum) = minimum else { continue };
             match counter.and_then(|c| c.percent().map(|p| (c, p))) {
@@ -538,6 +547,12 @@ fn evaluate(args: &Args, ctx: &Context, report: &mut ReportBuilder) -> Result<St
     );
     report.detail("files", file_table(&loaded.files));
     write_badge(ctx, report, main.percent());
+    write_line_data(ctx, report, &loaded.files);
+    if !thresholds_set {
+        report.warn(
+            "no coverage threshold is set, so coverage was measured but not judged; set `lines`, `branches`, `functions` or `statements` in the `coverage` section of signoff.yml (for example lines 95, functions 98, branches 95, statements 95), or pass --lines N",
+        );
+    }
     Ok(summary_parts.join(", "))
 }
 
@@ -631,6 +646,7 @@ fn report_patch(
             "source": source,
             "changed_files": changes.files.len(),
             "changed_lines": changes.lines(),
+            "changed": changed_ranges(changes),
             "lines_total": patch.counter.total,
             "lines_covered": patch.counter.covered,
             "uncovered_lines": uncovered,
@@ -718,6 +734,23 @@ fn count_metrics(report: &mut ReportBuilder, totals: &Totals) {
     }
 }
 
+/// The changed lines as `{path: [[first, last], …]}`, so the sign-off can judge patch
+/// coverage again on shards merged line by line.
+fn changed_ranges(changes: &Changes) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for (path, lines) in &changes.files {
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for &line in lines {
+            match ranges.last_mut() {
+                Some((_, end)) if *end + 1 == line => *end = line,
+                _ => ranges.push((line, line)),
+            }
+        }
+        out.insert(path.clone(), serde_json::json!(ranges));
+    }
+    out.into()
+}
+
 fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
@@ -762,17 +795,54 @@ fn write_badge(ctx: &Context, report: &mut ReportBuilder, percent: Option<f64>) 
     }
 }
 
-fn run_merge(
-    args: &MergeArgs,
-    ctx: &Context,
-    report: &mut ReportBuilder,
-) -> Result<String, InputError> {
-    parse::keep_function_names(true);
-    let mapper = mapper_for(&ctx.root, None, &args.path_maps);
-    let loaded = load(&args.reports, &mapper, &ctx.root)?;
-    let (text, skipped) = crate::merge::to_lcov(&loaded.files);
-    if !skipped.is_empty() {
+/// Writes the merged per-line coverage beside the report (`coverage.info`, lcov), so the
+/// sign-off can merge matrix shards line by line and judge them as one.
+fn write_line_data(ctx: &Context, report: &mut ReportBuilder, files: &BTreeMap<String, FileCov>) {
+    let (text, _) = crate::merge::to_lcov(files);
+    if text.is_empty() {
+        return;
+    }
+    let written = std::fs::create_dir_all(&ctx.out)
+        .and_then(|()| {
+            signoff_core::fs::write_atomic(&ctx.out.join(crate::LINE_DATA), text.as_bytes())
+        })
+        .and_then(|()| report.artifact(&ctx.out, crate::LINE_DATA, "text/x-lcov"));
+    if let Err(error) = written {
         report.warn(format!(
+            "cannot write {}: {error}; the sign-off cannot merge this shard with others",
+            crate::LINE_DATA
+        ));
+    }
+}
+
+/// `signoff-coverage merge`: writes the merged lcov and says where; no gate report.
+pub(crate) fn merge_main(
+    args: &MergeArgs,
+    common: &signoff_core::CommonArgs,
+) -> std::process::ExitCode {
+    match run_merge(args, &common.out) {
+        Ok((summary, warnings)) => {
+            for warning in warnings {
+                signoff_core::errln!("warning: {warning}");
+            }
+            signoff_core::outln!("coverage merge: {summary}");
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            signoff_core::errln!("{}", Shown(&error));
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn run_merge(args: &MergeArgs, out: &Path) -> Result<(String, Vec<String>), InputError> {
+    parse::keep_function_names(true);
+    let mapper = mapper_for(&args.root, None, &args.path_maps);
+    let loaded = load(&args.reports, &mapper, &args.root)?;
+    let (text, skipped) = crate::merge::to_lcov(&loaded.files);
+    let mut warnings = Vec::new();
+    if !skipped.is_empty() {
+        warnings.push(format!(
             "{} only summary totals (no per-line data) and are not in the merged lcov",
             plural(skipped.len() as u64, "file has", "files have")
         ));
@@ -780,7 +850,7 @@ fn run_merge(
     let output = args
         .output
         .clone()
-        .unwrap_or_else(|| ctx.out.join("coverage.merged.info"));
+        .unwrap_or_else(|| out.join("coverage.merged.info"));
     let shown = output.display().to_string();
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| InputError::Read {
@@ -794,17 +864,13 @@ fn run_merge(
             source,
         }
     })?;
-    if let Ok(relative) = output.strip_prefix(&ctx.out)
-        && let Err(error) = report.artifact(&ctx.out, &relative.to_string_lossy(), "text/x-lcov")
-    {
-        report.warn(format!("cannot hash {shown}: {error}"));
-    }
-    count_metrics(report, &sum(loaded.files.values()));
-    report.metric("files", loaded.files.len() as u64);
-    Ok(format!(
-        "merged {} ({}) into {shown}",
-        plural(args.reports.len() as u64, "report", "reports"),
-        plural(loaded.files.len() as u64, "file", "files")
+    Ok((
+        format!(
+            "merged {} ({}) into {shown}",
+            plural(args.reports.len() as u64, "report", "reports"),
+            plural(loaded.files.len() as u64, "file", "files")
+        ),
+        warnings,
     ))
 }
 

@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod patch;
 pub mod paths;
+mod shards;
 
 use std::path::PathBuf;
 
@@ -24,17 +25,24 @@ use signoff_core::{CommonArgs, GateArgs, Tool};
 
 pub use gate::Rule;
 use paths::PathMap;
+pub use shards::{LINE_DATA, Shard, judge_shards};
 
 /// Checks coverage reports against thresholds, on the whole code and on a change.
 #[derive(Debug, Clone, clap::Parser)]
-#[command(name = "signoff-coverage", version, about, long_about = None)]
+#[command(
+    name = "signoff-coverage",
+    version,
+    about,
+    long_about = None,
+    subcommand_negates_reqs = true
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
 
     /// Coverage report (lcov, Cobertura, JaCoCo, Go coverprofile, Istanbul, coverage.py
     /// JSON, llvm-cov JSON, gcovr JSON; detected by content). Give several to merge shards
-    #[arg(long = "report", value_name = "FILE", num_args = 1..)]
+    #[arg(long = "report", value_name = "FILE", num_args = 1.., required = true)]
     pub reports: Vec<PathBuf>,
 
     /// Minimum line coverage, percent (Go coverprofiles: statements, as `go test -cover`
@@ -49,6 +57,11 @@ pub struct Args {
     /// Minimum function coverage, percent [default: policy `functions`]
     #[arg(long, value_name = "N", value_parser = percent)]
     pub functions: Option<f64>,
+
+    /// Minimum statement coverage, percent (istanbul/vitest, Go) [default: policy
+    /// `statements`]
+    #[arg(long, value_name = "N", value_parser = percent)]
+    pub statements: Option<f64>,
 
     /// Minimum coverage of the changed lines, percent [default: policy `patch`]
     #[arg(long, value_name = "N", value_parser = percent)]
@@ -143,4 +156,13 @@ impl GateArgs for Args {
 /// Runs the gate.
 pub fn run(args: Args) -> GateReport {
     gate::run(args)
+}
+
+/// The whole of `signoff-coverage` (and `signoff coverage`) after parsing: the gate, or
+/// `merge`, which writes an lcov file and no gate report (merging is not judging).
+pub fn main(args: Args) -> std::process::ExitCode {
+    match &args.command {
+        Some(Command::Merge(merge)) => gate::merge_main(merge, &args.common),
+        None => signoff_core::gate::execute(args, run),
+    }
 }

@@ -1,3 +1,8 @@
+//! `signoff-coverage`: the coverage gate binary.
+
+use clap::Parser;
+
 fn main() -> std::process::ExitCode {
-    signoff_core::gate::main(signoff_coverage::run)
+    signoff_core::gate::init_logging();
+    signoff_coverage::main(signoff_coverage::Args::parse())
 }

@@ -75,6 +75,8 @@ pub(crate) struct CheckPlan {
     pub client: ClientKey,
     pub expiry_warning_days: u32,
     pub slo: Option<Slo>,
+    /// `severity: degraded`: unhealthy makes the gate warn, never fail or roll back.
+    pub degraded: bool,
 }
 
 /// Probe timing and thresholds, as Kubernetes names them.
@@ -592,6 +594,7 @@ fn check_plan(
         client,
         expiry_warning_days,
         slo,
+        degraded: spec.severity == Some(signoff_core::policy::health::CheckSeverity::Degraded),
     })
 }
 

@@ -156,6 +156,7 @@ pub(crate) async fn run(
             error = attempt.error.as_deref().unwrap_or(""),
             "attempt"
         );
+        signoff_core::errln!("{}", attempt_line(&check.name, result.attempts, &attempt));
         if !ok {
             if attempt.failure.is_some() {
                 result.last_assertion = Some(attempt.clone());
@@ -189,6 +190,30 @@ pub(crate) async fn run(
     }
     result.decided_at = started.elapsed();
     result
+}
+
+/// One line per attempt, for the terminal and CI logs alike:
+/// `health-check: api attempt 3 at 1.2 s: HTTP 503 in 12 ms, failed: status 503 is not …`.
+fn attempt_line(name: &str, number: u64, attempt: &Attempt) -> String {
+    let answer = match attempt.status {
+        Some(status) => format!("HTTP {status} in {} ms", attempt.latency.as_millis()),
+        None => format!("no answer after {} ms", attempt.latency.as_millis()),
+    };
+    let verdict = if attempt.ok {
+        "ok".to_owned()
+    } else {
+        format!(
+            "failed: {}",
+            attempt
+                .error
+                .as_deref()
+                .unwrap_or("the response did not satisfy the check")
+        )
+    };
+    signoff_core::text::one_line(&format!(
+        "health-check: {name} attempt {number} at {:.1} s: {answer}, {verdict}",
+        attempt.at.as_secs_f64()
+    ))
 }
 
 /// K requests back to back once healthy, for latency percentiles.

@@ -73,6 +73,15 @@ impl<'a> Rendered<'a> {
                     .identity(check.name.clone())
                     .detail("check", check.name.clone())
             };
+            // A degraded check matters less: its findings are medium, never high.
+            let finding = |rule: Rule| {
+                let built = finding(rule);
+                if check.degraded {
+                    built.severity(Severity::Medium)
+                } else {
+                    built
+                }
+            };
             if result.outcome != ProbeOutcome::Healthy {
                 findings.push(
                     finding(Rule::Unhealthy)
@@ -146,6 +155,12 @@ impl<'a> Rendered<'a> {
                     "{} is not healthy, but a waiver accepts it",
                     check.name
                 ));
+            } else if !healthy && check.degraded {
+                report.warn(format!(
+                    "{} is degraded: {} (`severity: degraded`, so the gate warns and no rollback runs)",
+                    check.name,
+                    self.why_unhealthy(check, result)
+                ));
             } else {
                 let message = if healthy {
                     format!(
@@ -170,7 +185,12 @@ impl<'a> Rendered<'a> {
                 .into_iter()
                 .chain(slo_holds(check, result))
             {
-                if breach.ok || !waived(Rule::LatencySlo, &check.name) {
+                if !breach.ok && check.degraded {
+                    report.warn(format!(
+                        "{}: {} (`severity: degraded`)",
+                        check.name, breach.message
+                    ));
+                } else if breach.ok || !waived(Rule::LatencySlo, &check.name) {
                     let entry = Check::new(breach.name, breach.op, breach.threshold, breach.actual)
                         .message(breach.message);
                     failed |= !entry.ok;
@@ -227,6 +247,7 @@ impl<'a> Rendered<'a> {
     pub(crate) fn rollback_env(&self) -> RollbackEnv {
         let failing: Vec<(&CheckPlan, &CheckResult)> = self
             .pairs()
+            .filter(|(check, _)| !check.degraded)
             .filter(|(check, result)| {
                 (result.outcome != ProbeOutcome::Healthy
                     && !self.waived_unhealthy.contains(&check.name))

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use signoff_core::markdown::ticked;
-use signoff_core::policy::{Policy, Waiver};
+use signoff_core::policy::{Outcome, Policy, Waiver};
 use signoff_core::report::Status;
 
 use crate::load::{Found, LoadProblem, Loaded};
@@ -53,12 +53,30 @@ impl std::fmt::Display for Verdict {
 pub struct Gate {
     pub id: String,
     pub required: bool,
+    /// `advisory: true` in the policy: reported and scored, never a reason to reject.
+    pub advisory: bool,
     /// Made from a SARIF file given with `--sarif`.
     pub external: bool,
     /// Worst status of the shards.
     pub status: Status,
     pub shards: Vec<Loaded>,
     pub score: GateScore,
+}
+
+impl Gate {
+    /// The reports that judge the gate: the merged judgement of its shards when there is
+    /// one, else every shard.
+    pub fn judging(&self) -> Vec<&Loaded> {
+        judging(&self.shards)
+    }
+}
+
+fn judging(shards: &[Loaded]) -> Vec<&Loaded> {
+    if shards.iter().any(|s| s.merged) {
+        shards.iter().filter(|s| s.merged).collect()
+    } else {
+        shards.iter().collect()
+    }
 }
 
 /// How a policy waiver was used.
@@ -108,8 +126,9 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
     let gates: Vec<Gate> = by_gate
         .into_iter()
         .map(|(id, shards)| {
-            let reports: Vec<_> = shards.iter().map(|s| &s.report).collect();
-            let worst = shards
+            let judging = judging(&shards);
+            let reports: Vec<_> = judging.iter().map(|s| &s.report).collect();
+            let worst = judging
                 .iter()
                 .map(|s| s.report.status)
                 .max()
@@ -119,6 +138,7 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
             let stale = judged.stale.get(&id).copied().unwrap_or(0);
             Gate {
                 required: policy.is_required(&id),
+                advisory: policy.is_advisory(&id),
                 external: shards.iter().all(|s| s.external),
                 status: if stale > 0 {
                     worst.max(Status::Fail)
@@ -145,10 +165,21 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
         rejections.push(format!("The required gate `{id}` did not report."));
     }
     for gate in &gates {
+        // An advisory gate's reasons to reject are conditions instead.
+        let reasons = if gate.advisory {
+            &mut conditions
+        } else {
+            &mut rejections
+        };
+        let advisory = if gate.advisory {
+            " It is advisory, so it does not reject the release."
+        } else {
+            ""
+        };
         if let Some(&stale) = judged.stale.get(&gate.id) {
-            rejections.push(format!(
+            reasons.push(format!(
                 "The `{}` gate counted {} as waived under a waiver that is not in force in this \
-                 policy (expired or removed); {} open again.",
+                 policy (expired or removed); {} open again.{advisory}",
                 gate.id,
                 signoff_core::text::plural(stale as u64, "finding", "findings"),
                 if stale == 1 { "it is" } else { "they are" }
@@ -156,15 +187,21 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
             continue;
         }
         match gate.status {
-            Status::Fail => rejections.push(format!("The `{}` gate failed.", gate.id)),
-            Status::Error => rejections.push(format!("The `{}` gate could not run.", gate.id)),
+            Status::Fail => reasons.push(format!("The `{}` gate failed.{advisory}", gate.id)),
+            Status::Error => {
+                reasons.push(format!("The `{}` gate could not run.{advisory}", gate.id))
+            }
             Status::Warn => {
-                for shard in &gate.shards {
+                for shard in gate.judging() {
                     for warning in shard.report.warnings() {
                         conditions.push(format!("`{}`: {warning}", gate.id));
                     }
                 }
-                if gate.shards.iter().all(|s| s.report.warnings().is_empty()) {
+                if gate
+                    .judging()
+                    .iter()
+                    .all(|s| s.report.warnings().is_empty())
+                {
                     conditions.push(format!("The `{}` gate passed with warnings.", gate.id));
                 }
             }
@@ -174,7 +211,40 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
             )),
             _ => {}
         }
+        let serious = open_serious(gate);
+        if serious > 0 && matches!(gate.status, Status::Pass | Status::Warn) {
+            conditions.push(format!(
+                "The `{}` gate passed with {} open; its policy allows them.",
+                gate.id,
+                signoff_core::text::plural(
+                    serious as u64,
+                    "critical or high finding",
+                    "critical or high findings"
+                )
+            ));
+        }
     }
+    if !gates
+        .iter()
+        .any(|g| matches!(g.status, Status::Pass | Status::Warn | Status::Fail))
+    {
+        let reason = if gates.is_empty() {
+            "Nothing was checked: no gate reported.".to_owned()
+        } else {
+            "Nothing was checked: every gate had nothing to check or could not run.".to_owned()
+        };
+        match policy.verdict.nothing_checked {
+            Outcome::Reject => rejections.push(reason),
+            Outcome::Condition => conditions.push(reason),
+        }
+    }
+    if let Some(mixed) = mixed_commits(&gates) {
+        match policy.verdict.mixed_commits {
+            Outcome::Reject => rejections.push(mixed),
+            Outcome::Condition => conditions.push(mixed),
+        }
+    }
+    conditions.extend(found.notes.iter().cloned());
     let unreadable = found.problems.iter().filter(|p| !p.duplicate).count();
     if unreadable > 0 {
         rejections.push(format!(
@@ -192,6 +262,16 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
         conditions.push(format!(
             "{} accepted under waivers that expire; see Waivers.",
             signoff_core::text::plural(waived as u64, "finding is", "findings are")
+        ));
+    }
+    let reopened: usize = waivers_expired.iter().map(|w| w.findings).sum();
+    if reopened > 0 {
+        let waivers = waivers_expired.iter().filter(|w| w.findings > 0).count();
+        conditions.push(format!(
+            "{} no longer waived: the {} covering {} expired; see Waivers.",
+            signoff_core::text::plural(reopened as u64, "finding is", "findings are"),
+            if waivers == 1 { "waiver" } else { "waivers" },
+            if reopened == 1 { "it" } else { "them" }
         ));
     }
     for (gate, accepted) in &judged.accepted {
@@ -220,6 +300,50 @@ pub fn decide(mut found: Found, policy: &Policy, today: jiff::civil::Date) -> De
         waivers_expired,
         today,
     }
+}
+
+/// Open critical and high findings of a gate (each fingerprint once).
+pub fn open_serious(gate: &Gate) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    gate.judging()
+        .into_iter()
+        .flat_map(|s| s.report.findings.iter())
+        .filter(|f| !f.waived && f.severity >= signoff_core::Severity::High)
+        .filter(|f| seen.insert(f.fingerprint.as_str()))
+        .count()
+}
+
+/// A sentence naming the commits the gate reports are about, when they are not all the
+/// same one: a sign-off must be about one version of the code. Reports that do not know
+/// their commit (a directory outside git, a SARIF log) are left out.
+fn mixed_commits(gates: &[Gate]) -> Option<String> {
+    let mut by_commit: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for gate in gates.iter().filter(|g| !g.external) {
+        for shard in gate.shards.iter().filter(|s| !s.merged) {
+            if let Some(commit) = shard.report.subject.commit.as_deref() {
+                let ids = by_commit.entry(commit).or_default();
+                if !ids.contains(&gate.id.as_str()) {
+                    ids.push(&gate.id);
+                }
+            }
+        }
+    }
+    if by_commit.len() < 2 {
+        return None;
+    }
+    let parts: Vec<String> = by_commit
+        .iter()
+        .map(|(commit, ids)| {
+            let short: String = commit.chars().take(12).collect();
+            let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+            format!("`{short}` ({})", ids.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "The gate reports are about {} different commits: {}; a sign-off covers one commit, so run every gate on the same checkout.",
+        by_commit.len(),
+        parts.join(", ")
+    ))
 }
 
 /// How the findings' `waived` flags stand against the report's own policy.
@@ -272,11 +396,12 @@ fn waiver_uses(
         let findings = gates
             .iter()
             .filter(|gate| gate.id == waiver.gate)
-            .flat_map(|gate| gate.shards.iter().flat_map(|s| s.report.findings.iter()))
-            .filter(|finding| {
-                let path = finding.location.as_ref().map(|l| l.path.as_str());
-                waiver.matches(&waiver.gate, &finding.rule, path, &finding.fingerprint)
+            .flat_map(|gate| {
+                gate.judging()
+                    .into_iter()
+                    .flat_map(|s| s.report.findings.iter())
             })
+            .filter(|finding| waiver.covers(&waiver.gate, finding))
             .count();
         let entry = WaiverUse {
             gate: waiver.gate.clone(),
@@ -296,6 +421,12 @@ fn waiver_uses(
 }
 
 fn target(waiver: &Waiver) -> String {
+    if let Some(advisory) = &waiver.advisory {
+        return match &waiver.package {
+            Some(package) => format!("advisory {} in {}", ticked(advisory), ticked(package)),
+            None => format!("advisory {}", ticked(advisory)),
+        };
+    }
     match (&waiver.fingerprint, &waiver.rule, &waiver.path) {
         (Some(fingerprint), _, _) => format!("fingerprint {}", ticked(fingerprint)),
         (None, Some(rule), Some(path)) => {

@@ -10,9 +10,12 @@ pub mod console;
 pub mod decide;
 pub mod html;
 pub mod load;
+pub mod merge;
 pub mod output;
+mod sample;
 pub mod sarif;
 pub mod score;
+pub mod staging;
 pub mod template;
 pub mod view;
 
@@ -31,7 +34,8 @@ pub use decide::{Decision, Verdict};
     name = "signoff-report",
     version,
     about = "Turn signoff gate reports into a sign-off report",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    after_help = console::AFTER_HELP
 )]
 pub struct Args {
     /// Directories searched recursively for *.gate.json [default: the output directory]
@@ -52,6 +56,10 @@ pub struct Args {
     /// Create or update one sticky comment on the pull request (needs GITHUB_TOKEN)
     #[arg(long)]
     pub comment: bool,
+
+    /// What to print: `text` for people, `json` (signoff.json) for machines
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    pub format: console::Format,
 
     /// Tells sticky comments of several sign-offs in one pull request apart
     #[arg(long, value_name = "KEY", default_value = "signoff")]
@@ -96,20 +104,88 @@ pub struct Outcome {
     pub markdown_path: PathBuf,
     /// A problem with the pull-request comment (the report files are still written).
     pub comment_error: Option<String>,
+    /// `signoff.json`'s content, for `--format json`.
+    pub signoff: serde_json::Value,
 }
 
 /// Reads the gate reports, decides and writes the report files.
 pub fn run(args: &Args) -> Result<Outcome, Error> {
     let policy = Policy::load(Path::new("."), args.common.policy.as_deref())?;
     if let Some(note) = policy.note() {
-        eprintln!("{note}");
+        signoff_core::errln!("{note}");
     }
     run_with_policy(args, &policy)
 }
 
+/// The files a report run writes into the output directory (besides `gates/`).
+pub const FILES: &[&str] = &[
+    "report.md",
+    "report.html",
+    "signoff.json",
+    "signoff.intoto.json",
+];
+
+/// Checks what the user named before any work: the template renders, every directory to
+/// read exists, every SARIF file exists. Each is a usage error (exit 2), never a verdict.
+pub fn preflight(args: &Args) -> Result<template::Templates, Error> {
+    let templates = template::Templates::load(args.template.as_deref())?;
+    templates.validate()?;
+    for dir in &args.dirs {
+        if !dir.is_dir() {
+            let what = if dir.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
+            return Err(Error::Usage(format!(
+                "{} {what}, so no gate report can be read from it\n  = help: give the directories the gate reports were written to (their `--out`), or downloaded into",
+                dir.display()
+            )));
+        }
+    }
+    for spec in &args.sarif {
+        let (_, file) = sarif::parse_spec(spec).map_err(Error::Usage)?;
+        if !file.is_file() {
+            return Err(Error::Usage(format!(
+                "`--sarif {spec}`: {} {}\n  = help: give the SARIF log the scanner wrote, like `--sarif codeql=results.sarif`",
+                file.display(),
+                if file.exists() {
+                    "is not a file"
+                } else {
+                    "does not exist"
+                }
+            )));
+        }
+    }
+    Ok(templates)
+}
+
 /// Like [`run`], with the policy already loaded.
 pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
-    let templates = template::Templates::load(args.template.as_deref())?;
+    let templates = preflight(args)?;
+    let out = &args.common.out;
+    let staging = staging::Staging::beside(out).map_err(|source| Error::Write {
+        path: out.clone(),
+        source,
+    })?;
+    let outcome = write_report(args, policy, &templates, staging.path())?;
+    staging.merge().map_err(|source| Error::Write {
+        path: out.clone(),
+        source,
+    })?;
+    Ok(Outcome {
+        markdown_path: out.join("report.md"),
+        ..outcome
+    })
+}
+
+/// Reads, decides and writes every file into `staged` (renamed into place by the caller).
+fn write_report(
+    args: &Args,
+    policy: &Policy,
+    templates: &template::Templates,
+    staged: &Path,
+) -> Result<Outcome, Error> {
     let out = &args.common.out;
     let github = github::Context::from_env();
     let today = signoff_core::policy::today();
@@ -139,30 +215,27 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
             policy,
         ));
     }
+    merge::coverage_shards(&mut found, policy);
     let mut decision = decide::decide(found, policy, today);
     let integrity =
-        output::copy_gate_reports(&mut decision, out).map_err(|source| Error::Write {
-            path: copies.clone(),
+        output::copy_gate_reports(&mut decision, staged).map_err(|source| Error::Write {
+            path: staged.join(output::COPIES),
             source,
         })?;
 
     let context = context(&subject, github.as_ref(), policy);
     let full = view::build(&decision, &context, integrity.clone(), false);
     let markdown = templates.render(&full)?;
-    let markdown_path = out.join("report.md");
-    write(&markdown_path, markdown.as_bytes())?;
-    let title = format!(
-        "Sign-off: {} — {}",
-        decision.verdict,
-        context.repository.as_deref().unwrap_or("repository")
-    );
-    write(
-        &out.join("report.html"),
-        html::page(&markdown, &title).as_bytes(),
-    )?;
+    write(&staged.join("report.md"), markdown.as_bytes())?;
+    let title = match &context.repository {
+        Some(repository) => format!("Sign-off: {} — {repository}", decision.verdict),
+        None => format!("Sign-off: {}", decision.verdict),
+    };
+    let html = html::page(&markdown, &title);
+    write(&staged.join("report.html"), html.as_bytes())?;
     let signoff = output::signoff_json(&decision, &context, &integrity);
     let signoff_text = output::pretty(&signoff);
-    write(&out.join("signoff.json"), signoff_text.as_bytes())?;
+    write(&staged.join("signoff.json"), signoff_text.as_bytes())?;
     let mut files = vec![
         view::FileDigest {
             path: "report.md".into(),
@@ -170,12 +243,7 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
         },
         view::FileDigest {
             path: "report.html".into(),
-            sha256: signoff_core::fs::sha256_file(&out.join("report.html")).map_err(|source| {
-                Error::Write {
-                    path: out.join("report.html"),
-                    source,
-                }
-            })?,
+            sha256: signoff_core::fs::sha256_hex(html.as_bytes()),
         },
         view::FileDigest {
             path: "signoff.json".into(),
@@ -184,7 +252,7 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
     ];
     files.extend(integrity.iter().cloned());
     write(
-        &out.join("signoff.intoto.json"),
+        &staged.join("signoff.intoto.json"),
         output::pretty(&output::statement(&files, &signoff)).as_bytes(),
     )?;
 
@@ -206,7 +274,7 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
         for (name, value) in [
             ("verdict", decision.verdict.as_str().to_owned()),
             ("score", decision.score.to_string()),
-            ("report", markdown_path.display().to_string()),
+            ("report", out.join("report.md").display().to_string()),
             ("html", out.join("report.html").display().to_string()),
             ("json", out.join("signoff.json").display().to_string()),
         ] {
@@ -228,8 +296,9 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
     }
     Ok(Outcome {
         decision,
-        markdown_path,
+        markdown_path: staged.join("report.md"),
         comment_error,
+        signoff,
     })
 }
 
@@ -256,6 +325,7 @@ fn context(
         event: github.map(|g| g.event_name.clone()),
         workflow: github.and_then(|g| g.workflow.clone()),
         generated_at,
+        artifact_name: github::files::artifact_name(),
         policy_source: match &policy.source {
             Source::Default => "the default policy".into(),
             Source::EmptyFile(path) => format!("the default policy ({} is empty)", path.display()),

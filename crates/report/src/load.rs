@@ -25,6 +25,9 @@ pub struct Loaded {
     pub report: GateReport,
     /// Made from a SARIF file rather than read from a gate report.
     pub external: bool,
+    /// The judgement of the gate's shards merged (coverage from matrix jobs): it decides
+    /// the gate's status and score; the shards are listed beside it.
+    pub merged: bool,
 }
 
 /// A file that could not be used.
@@ -51,6 +54,8 @@ impl LoadProblem {
 pub struct Found {
     pub reports: Vec<Loaded>,
     pub problems: Vec<LoadProblem>,
+    /// Conditions found while reading (shards that could not be merged).
+    pub notes: Vec<String>,
 }
 
 /// Searches `dirs` recursively for `*.gate.json`, skipping `exclude` (the report's own
@@ -179,5 +184,6 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
         sha256,
         report,
         external: false,
+        merged: false,
     })
 }

@@ -26,12 +26,14 @@ pub fn copy_gate_reports(decision: &mut Decision, out: &Path) -> std::io::Result
     let mut used = HashSet::new();
     for gate in &mut decision.gates {
         for shard in &mut gate.shards {
-            let bytes = if shard.external {
+            let bytes = if shard.external || shard.merged {
                 shard.report.to_json().into_bytes()
             } else {
                 std::fs::read(&shard.path)?
             };
-            let base = if shard.external {
+            let base = if shard.merged {
+                format!("{}.merged.gate.json", shard.report.gate)
+            } else if shard.external {
                 format!("{}.gate.json", shard.report.gate)
             } else {
                 sanitize(&shard.display)
@@ -92,7 +94,8 @@ pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDig
                 "score": gate.score.score,
                 "required": gate.required,
                 "external": gate.external,
-                "summary": gate.shards.iter().map(|s| s.report.summary.as_str()).collect::<Vec<_>>().join("; "),
+                "summary": gate.judging().iter().map(|s| s.report.summary.as_str()).collect::<Vec<_>>().join("; "),
+                "advisory": gate.advisory,
                 "deductions": gate.score.deductions,
                 "reports": gate.shards.iter().map(|s| json!({
                     "path": format!("{COPIES}/{}", s.display),

@@ -164,7 +164,7 @@ pub fn parse_spec(spec: &str) -> Result<(String, std::path::PathBuf), String> {
             "`--sarif {spec}`: the gate name `{name}` must be kebab-case, like `codeql` or `trivy-image`"
         ));
     }
-    if signoff_core::policy::BUILTIN_GATES.contains(&name) {
+    if signoff_core::registry::is_builtin(name) {
         return Err(format!(
             "`--sarif {spec}`: `{name}` is a built-in gate; give the SARIF gate its own name"
         ));
@@ -198,6 +198,7 @@ pub fn load(
         sha256: signoff_core::fs::sha256_hex(json.as_bytes()),
         report,
         external: true,
+        merged: false,
     }
 }
 

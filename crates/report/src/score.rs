@@ -19,7 +19,7 @@
 //! Info findings and waived findings cost nothing. A gate never goes below 0. Skipped gates
 //! have no score and do not count. The overall score is the mean of the gate scores (a
 //! missing required gate and an unreadable gate report each count as a gate scored 0),
-//! rounded half up.
+//! rounded half up; with no gate scored (nothing was checked) it is 0.
 
 use serde::Serialize;
 use signoff_core::report::{GateReport, Severity, Status};
@@ -151,8 +151,9 @@ pub fn overall(scores: &[Option<u32>], missing: usize) -> u32 {
         total += u64::from(*score);
         count += 1;
     }
+    // Nothing scored means nothing was checked: no points to give.
     if count == 0 {
-        return 100;
+        return 0;
     }
     ((total * 2 + count) / (count * 2)) as u32
 }
@@ -256,7 +257,8 @@ mod tests {
     fn overall_is_the_rounded_mean_with_missing_gates_as_zero() {
         assert_eq!(overall(&[Some(100), Some(91), None], 0), 96);
         assert_eq!(overall(&[Some(100)], 1), 50);
-        assert_eq!(overall(&[], 0), 100);
+        assert_eq!(overall(&[], 0), 0);
+        assert_eq!(overall(&[None, None], 0), 0);
     }
 
     #[test]

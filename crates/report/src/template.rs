@@ -58,7 +58,7 @@ pub enum TemplateError {
     )]
     Parse { path: String, message: String },
     #[error(
-        "error: the template {path} cannot be rendered: {message}\n  = help: templates are strict: every variable must exist; see templates/report.md.hbs for the fields"
+        "error: the template {path} cannot be rendered: {message}\n  = help: templates are strict: every variable must exist; check its spelling against the fields the README lists for --template"
     )]
     Render { path: String, message: String },
 }
@@ -93,7 +93,7 @@ impl Templates {
                 (path.display().to_string(), text)
             }
             None => (
-                "templates/report.md.hbs".to_owned(),
+                "the default template".to_owned(),
                 DEFAULT_TEMPLATE.to_owned(),
             ),
         };
@@ -106,15 +106,47 @@ impl Templates {
         Ok(Self { registry, name })
     }
 
+    /// Renders the template once on a sample sign-off with one of everything (full and
+    /// compact), so a template error shows before any gate runs.
+    pub fn validate(&self) -> Result<(), TemplateError> {
+        for compact in [false, true] {
+            self.render(&crate::sample::view(compact))?;
+        }
+        Ok(())
+    }
+
     /// Renders the report template with `data`.
     pub fn render<T: serde::Serialize>(&self, data: &T) -> Result<String, TemplateError> {
         self.registry
             .render(REPORT, data)
             .map_err(|e| TemplateError::Render {
                 path: self.name.clone(),
-                message: e.to_string(),
+                message: render_message(&e),
             })
     }
+}
+
+/// A render error in the user's words: what failed and where in *their* template; a
+/// failure inside one of the default partials names the partial, not a file of ours.
+fn render_message(error: &RenderError) -> String {
+    let reason = match error.reason() {
+        RenderErrorReason::MissingVariable(Some(name)) => {
+            format!("the variable `{name}` does not exist")
+        }
+        other => other.to_string(),
+    };
+    let place = match (
+        error.template_name.as_deref(),
+        error.line_no,
+        error.column_no,
+    ) {
+        (Some(REPORT) | None, Some(line), Some(column)) => {
+            format!(" at line {line}, column {column}")
+        }
+        (Some(partial), Some(line), _) => format!(" in the partial `{partial}` (line {line})"),
+        _ => String::new(),
+    };
+    format!("{reason}{place}")
 }
 
 handlebars_helper!(num: |value: Value| match value.as_u64() {

@@ -28,6 +28,8 @@ pub struct Context {
     /// RFC 3339.
     pub generated_at: String,
     pub policy_source: String,
+    /// Name of the artifact the report is uploaded as (`signoff-report`).
+    pub artifact_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,6 +63,8 @@ pub struct View {
     pub integrity: Vec<FileDigest>,
     pub rubric: Vec<RubricRow>,
     pub compact: bool,
+    /// Name of the artifact the full report is in.
+    pub artifact_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,7 +73,13 @@ pub struct GateView {
     pub title: String,
     pub anchor: String,
     pub status: Status,
+    /// The icon for what happened: ✅ only for a pass without open findings.
+    pub icon: &'static str,
+    /// What happened, in words: `passed`, `passed with conditions`, `failed`, …
+    pub outcome: String,
     pub required: bool,
+    /// Reported and scored, but never rejects.
+    pub advisory: bool,
     pub external: bool,
     pub score: Option<u32>,
     pub score_text: String,
@@ -88,7 +98,21 @@ pub struct GateView {
     pub findings_waived: usize,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
+    /// Each error split into its lines (message, then `= help: …`), so none run together.
+    pub error_lines: Vec<Vec<String>>,
+    /// What a dependency change adds, removes and changes (the `sbom-diff` gate).
+    pub changes: Option<ChangesView>,
     pub deductions: Vec<Deduction>,
+}
+
+/// Packages a change adds, removes and changes, by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesView {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+    /// Entries not listed (the gate report has them all).
+    pub omitted: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +162,8 @@ pub struct MissingGate {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChecklistItem {
     pub done: bool,
+    /// Not applicable (an optional gate with nothing to check): shown without a box.
+    pub not_applicable: bool,
     pub text: String,
 }
 
@@ -160,17 +186,9 @@ pub struct RubricRow {
     pub points: String,
 }
 
-/// Human name of a gate.
+/// Human name of a gate (see `signoff_core::registry`).
 pub fn title(id: &str) -> String {
-    match id {
-        "secret-scan" => "Secret scan".into(),
-        "sbom" => "SBOM".into(),
-        "coverage" => "Coverage".into(),
-        "health-check" => "Health check".into(),
-        "sbom-diff" => "Dependency changes".into(),
-        "pipeline" => "Pipeline and release path".into(),
-        other => other.to_owned(),
-    }
+    signoff_core::registry::title(id)
 }
 
 /// Builds the view. `integrity` lists the gate-report copies with their digests.
@@ -245,39 +263,163 @@ pub fn build(
         integrity,
         rubric: rubric(),
         compact,
+        artifact_name: context.artifact_name.clone(),
         gates,
     }
 }
 
 fn headline(decision: &Decision) -> String {
-    let gates = decision.gates.len() + decision.missing.len();
-    let passing = decision
-        .gates
-        .iter()
-        .filter(|g| matches!(g.status, Status::Pass | Status::Warn))
-        .count();
-    let gates_text = signoff_core::text::plural(gates as u64, "gate", "gates");
+    let total = decision.gates.len() + decision.missing.len();
+    let mut counts: Vec<(usize, &str)> = Vec::new();
+    for (status, words) in [
+        (Status::Pass, "passed"),
+        (Status::Warn, "passed with conditions"),
+        (Status::Fail, "failed"),
+        (Status::Error, "could not run"),
+        (Status::Skipped, "had nothing to check"),
+    ] {
+        let n = decision.gates.iter().filter(|g| g.status == status).count();
+        if n > 0 {
+            counts.push((n, words));
+        }
+    }
+    if !decision.missing.is_empty() {
+        counts.push((decision.missing.len(), "did not report"));
+    }
+    let what = match counts.as_slice() {
+        [] => "No gate reported".to_owned(),
+        [(1, words)] if total == 1 => format!("The one gate {words}"),
+        [(2, words)] => format!("Both gates {words}"),
+        [(n, words)] => format!("All {n} gates {words}"),
+        many => {
+            let parts: Vec<String> = many
+                .iter()
+                .map(|(n, words)| format!("{n} {words}"))
+                .collect();
+            let (last, rest) = parts.split_last().unwrap_or((&parts[0], &[]));
+            format!(
+                "Of {}, {} and {last}",
+                signoff_core::text::plural(total as u64, "gate", "gates"),
+                rest.join(", ")
+            )
+        }
+    };
     match decision.verdict {
-        Verdict::Approved => format!("All {gates_text} passed; the release is approved."),
+        Verdict::Approved => format!("{what}; the release is approved."),
         Verdict::ApprovedWithConditions => format!(
-            "{passing} of {gates_text} passed; the release is approved with {}.",
+            "{what}; the release is approved with {}.",
             signoff_core::text::plural(decision.conditions.len() as u64, "condition", "conditions")
         ),
         Verdict::Rejected => format!(
-            "{passing} of {gates_text} passed; the release is rejected for {}.",
+            "{what}; the release is rejected for {}.",
             signoff_core::text::plural(decision.rejections.len() as u64, "reason", "reasons")
         ),
     }
 }
 
+/// Open findings that cost points (every severity but info).
+fn open_findings(gate: &Gate) -> usize {
+    let mut seen = std::collections::HashSet::new();
+    gate.judging()
+        .into_iter()
+        .flat_map(|s| s.report.findings.iter())
+        .filter(|f| !f.waived && f.severity > Severity::Info)
+        .filter(|f| seen.insert(f.fingerprint.as_str()))
+        .count()
+}
+
+/// What happened to a gate, in words that never call a skipped or warning gate "passed"
+/// plainly, nor a pass with open findings clean.
+pub fn outcome(gate: &Gate) -> String {
+    let open = open_findings(gate);
+    let mut words = match gate.status {
+        Status::Pass if open > 0 => format!(
+            "passed with {} allowed by the policy",
+            signoff_core::text::plural(open as u64, "open finding", "open findings")
+        ),
+        Status::Pass => "passed".to_owned(),
+        Status::Warn => "passed with conditions".to_owned(),
+        Status::Fail => "failed".to_owned(),
+        Status::Error => "could not run".to_owned(),
+        Status::Skipped => "had nothing to check".to_owned(),
+    };
+    if gate.advisory {
+        words.push_str(" (advisory)");
+    }
+    words
+}
+
+/// The icon for what happened: ✅ only for a clean pass.
+pub fn icon(gate: &Gate) -> &'static str {
+    match gate.status {
+        Status::Pass if open_findings(gate) > 0 => "⚠️",
+        Status::Pass => "✅",
+        Status::Warn => "⚠️",
+        Status::Fail => "❌",
+        Status::Error => "🛑",
+        Status::Skipped => "⏭️",
+    }
+}
+
+/// Packages an `sbom-diff` report names, at most [`TOP_FINDINGS`] × 5 of each kind.
+fn changes(gate: &Gate) -> Option<ChangesView> {
+    const MAX: usize = TOP_FINDINGS * 5;
+    if gate.id != "sbom-diff" {
+        return None;
+    }
+    let mut view = ChangesView {
+        added: Vec::new(),
+        removed: Vec::new(),
+        changed: Vec::new(),
+        omitted: 0,
+    };
+    for report in gate.shards.iter().map(|s| &s.report) {
+        let list = |key: &str| -> Vec<serde_json::Value> {
+            report
+                .details
+                .get(key)
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default()
+        };
+        let text = |value: &serde_json::Value| match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Object(o) => format!(
+                "{} {} → {}",
+                o.get("package").and_then(|v| v.as_str()).unwrap_or("?"),
+                o.get("from").and_then(|v| v.as_str()).unwrap_or("?"),
+                o.get("to").and_then(|v| v.as_str()).unwrap_or("?")
+            ),
+            other => other.to_string(),
+        };
+        for (key, into) in [
+            ("added", &mut view.added),
+            ("removed", &mut view.removed),
+            ("changed", &mut view.changed),
+        ] {
+            for value in list(key) {
+                if into.len() < MAX {
+                    into.push(text(&value));
+                } else {
+                    view.omitted += 1;
+                }
+            }
+        }
+    }
+    let any = !(view.added.is_empty() && view.removed.is_empty() && view.changed.is_empty());
+    any.then_some(view)
+}
+
 fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
-    let reports: Vec<&GateReport> = gate.shards.iter().map(|s| &s.report).collect();
+    let judging = gate.judging();
+    let reports: Vec<&GateReport> = judging.iter().map(|s| &s.report).collect();
     let multi_shard = gate.shards.len() > 1;
+    let merged = judging.iter().any(|s| s.merged);
     let mut checks = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
-    for shard in &gate.shards {
-        let shard_name = multi_shard.then(|| shard_name(&shard.display));
+    for shard in &judging {
+        let shard_name = (multi_shard && !merged).then(|| shard_name(&shard.display));
         for check in &shard.report.checks {
             checks.push(CheckView {
                 name: check.name.clone(),
@@ -347,7 +489,11 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
             .shards
             .iter()
             .map(|s| ShardView {
-                name: shard_name(&s.display),
+                name: if s.merged {
+                    "all shards, merged line by line".into()
+                } else {
+                    shard_name(&s.display)
+                },
                 status: s.report.status,
                 summary: s.report.summary.clone(),
                 duration_ms: s.report.duration_ms,
@@ -363,8 +509,21 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
         findings_total: total,
         findings_open: total - waived,
         findings_waived: waived,
+        error_lines: errors
+            .iter()
+            .map(|e| {
+                e.lines()
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .collect(),
         warnings,
         errors,
+        changes: changes(gate),
+        icon: icon(gate),
+        outcome: outcome(gate),
+        advisory: gate.advisory,
         deductions: gate.score.deductions.clone(),
         id: gate.id.clone(),
     }
@@ -454,96 +613,118 @@ fn finding_view(report: &GateReport, finding: &Finding, context: &Context) -> Fi
     }
 }
 
-/// The one number that says how a gate stands.
+/// The one number that says how a gate stands, as the registry describes it.
 fn key_metric(id: &str, reports: &[&GateReport], open: usize) -> String {
+    use signoff_core::registry::KeyMetric;
     let sum = |name: &str| -> Option<f64> {
         let values: Vec<f64> = reports.iter().filter_map(|r| r.metric(name)).collect();
         (!values.is_empty()).then(|| values.iter().sum())
     };
-    match id {
-        // Go profiles count statements, not lines.
-        "coverage" => match ["lines", "statements"].into_iter().find_map(|word| {
-            let covered = sum(&format!("{word}_covered"))?;
-            let total = sum(&format!("{word}_total")).filter(|t| *t > 0.0)?;
-            Some((covered * 100.0 / total, word))
-        }) {
-            Some((percent, word)) if reports.len() == 1 => format!("{percent:.1}% of {word}"),
-            Some((percent, word)) => format!("{percent:.1}% of {word} (shards summed)"),
-            None => findings_text(open),
+    let kind = signoff_core::registry::get(id).map_or(KeyMetric::OpenFindings, |g| g.key_metric);
+    let shown = match kind {
+        KeyMetric::OpenFindings => None,
+        KeyMetric::Count { metric, one, many } => {
+            sum(metric).map(|n| signoff_core::text::plural(n as u64, one, many))
+        }
+        KeyMetric::Ratio { part, whole, label } => match (sum(part), sum(whole)) {
+            (Some(part), Some(whole)) => Some(format!("{part} of {whole} {label}")),
+            _ => None,
         },
-        "sbom" => match sum("components") {
-            Some(n) => signoff_core::text::plural(n as u64, "component", "components"),
-            None => findings_text(open),
-        },
-        "sbom-diff" => match (sum("added"), sum("removed"), sum("changed")) {
-            (Some(added), Some(removed), Some(changed)) => {
-                format!("+{} −{} ~{}", added as u64, removed as u64, changed as u64)
+        KeyMetric::Percent { words } => words
+            .iter()
+            .find_map(|word| {
+                let covered = sum(&format!("{word}_covered"))?;
+                let total = sum(&format!("{word}_total")).filter(|t| *t > 0.0)?;
+                Some((covered * 100.0 / total, word))
+            })
+            .map(|(percent, word)| {
+                // Rounded down, as the gate's summary shows it: 99.75 is not 99.8.
+                let percent = (percent * 10.0).floor() / 10.0;
+                if reports.len() == 1 {
+                    format!("{percent:.1}% of {word}")
+                } else {
+                    format!("{percent:.1}% of {word} (shards summed)")
+                }
+            }),
+        KeyMetric::Changes {
+            added,
+            removed,
+            changed,
+        } => match (sum(added), sum(removed), sum(changed)) {
+            (Some(a), Some(r), Some(c)) => {
+                Some(format!("+{} −{} ~{}", a as u64, r as u64, c as u64))
             }
-            _ => findings_text(open),
+            _ => None,
         },
-        "pipeline" => match (sum("workflows"), sum("production_deploys")) {
-            (Some(workflows), Some(deploys)) => format!(
-                "{}, {} in {}",
-                findings_text(open),
-                signoff_core::text::plural(
-                    deploys as u64,
-                    "production deploy",
-                    "production deploys"
-                ),
-                signoff_core::text::plural(workflows as u64, "workflow", "workflows")
-            ),
-            _ => findings_text(open),
+        KeyMetric::CountIn { count, within } => match (sum(count.0), sum(within.0)) {
+            (Some(found), Some(of)) => Some(format!(
+                "{} in {}",
+                signoff_core::text::plural(found as u64, count.1, count.2),
+                signoff_core::text::plural(of as u64, within.1, within.2)
+            )),
+            _ => None,
         },
-        "health-check" => match (sum("checks_healthy"), sum("checks_total")) {
-            (Some(healthy), Some(total)) => format!("{healthy} of {total} checks healthy"),
-            _ => findings_text(open),
-        },
-        _ => findings_text(open),
-    }
+    };
+    shown.unwrap_or_else(|| findings_text(open))
 }
 
 fn findings_text(open: usize) -> String {
     signoff_core::text::plural(open as u64, "open finding", "open findings")
 }
 
+/// The readiness checklist. A box is ticked only for what holds: a gate that passed (not
+/// one that warned, was skipped or is advisory and failed). An approval without conditions
+/// has every box ticked; an optional gate with nothing to check has no box.
 fn checklist(decision: &Decision) -> Vec<ChecklistItem> {
+    let item = |done: bool, text: String| ChecklistItem {
+        done,
+        not_applicable: false,
+        text,
+    };
     let mut items = Vec::new();
     for gate in &decision.gates {
-        let kind = if gate.required {
-            "required"
-        } else {
-            "optional"
+        let kind = match (gate.required, gate.advisory) {
+            (_, true) => "advisory",
+            (true, false) => "required",
+            (false, false) => "optional",
         };
-        items.push(ChecklistItem {
-            done: matches!(gate.status, Status::Pass | Status::Warn)
-                || (gate.status == Status::Skipped && !gate.required),
-            text: format!("{} ({kind}) reported `{}`", title(&gate.id), gate.status),
-        });
+        let text = format!("{} ({kind}) {}", title(&gate.id), outcome(gate));
+        if gate.status == Status::Skipped && !gate.required {
+            items.push(ChecklistItem {
+                done: false,
+                not_applicable: true,
+                text,
+            });
+        } else {
+            items.push(item(gate.status == Status::Pass, text));
+        }
     }
     for id in &decision.missing {
-        items.push(ChecklistItem {
-            done: false,
-            text: format!("{} (required) reported", title(id)),
-        });
+        items.push(item(
+            false,
+            format!("{} (required) did not report", title(id)),
+        ));
     }
-    let open_serious = decision
-        .gates
-        .iter()
-        .flat_map(|g| g.shards.iter().flat_map(|s| s.report.findings.iter()))
-        .filter(|f| !f.waived && f.severity >= Severity::High)
-        .count();
-    items.push(ChecklistItem {
-        done: open_serious == 0,
-        text: "No open critical or high findings".into(),
-    });
-    items.push(ChecklistItem {
-        done: decision.problems.iter().all(|p| p.duplicate),
-        text: "Every gate report readable, with its digest recorded".into(),
-    });
-    items.push(ChecklistItem {
-        done: decision.waivers_expired.iter().all(|w| w.findings == 0),
-        text: "No finding relies on an expired waiver".into(),
-    });
+    let open_serious: usize = decision.gates.iter().map(crate::decide::open_serious).sum();
+    items.push(item(
+        open_serious == 0,
+        if open_serious == 0 {
+            "No open critical or high findings".into()
+        } else {
+            format!(
+                "No open critical or high findings ({} open)",
+                signoff_core::text::thousands(open_serious as u64)
+            )
+        },
+    ));
+    items.push(item(
+        decision.problems.iter().all(|p| p.duplicate),
+        "Every gate report readable, with its digest recorded".into(),
+    ));
+    items.push(item(
+        decision.waivers_expired.iter().all(|w| w.findings == 0),
+        "No finding relies on an expired waiver".into(),
+    ));
     items
 }
 
@@ -555,7 +736,7 @@ fn recommendations(decision: &Decision) -> Vec<String> {
         ));
     }
     for gate in &decision.gates {
-        for shard in &gate.shards {
+        for shard in gate.judging() {
             for error in shard.report.errors() {
                 let first = error.lines().next().unwrap_or_default();
                 out.push(format!("Fix what stopped `{}`: {first}", gate.id));
@@ -573,8 +754,8 @@ fn recommendations(decision: &Decision) -> Vec<String> {
         }
         let mut helps: Vec<(&str, &str)> = Vec::new();
         for finding in gate
-            .shards
-            .iter()
+            .judging()
+            .into_iter()
             .flat_map(|s| s.report.findings.iter())
             .filter(|f| !f.waived)
         {

@@ -34,8 +34,12 @@ pub const SPEC_VERSION: &str = "1.6";
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// CycloneDX 1.6 JSON
     Json,
+    /// CycloneDX 1.6 XML
     Xml,
+    /// SPDX 2.3 JSON
+    SpdxJson,
 }
 
 impl Format {
@@ -43,13 +47,16 @@ impl Format {
         match self {
             Format::Json => "application/vnd.cyclonedx+json",
             Format::Xml => "application/vnd.cyclonedx+xml",
+            Format::SpdxJson => "application/spdx+json",
         }
     }
 
-    pub fn extension(self) -> &'static str {
+    /// The default file name in the output directory.
+    pub fn file_name(self) -> &'static str {
         match self {
-            Format::Json => "json",
-            Format::Xml => "xml",
+            Format::Json => "sbom.cdx.json",
+            Format::Xml => "sbom.cdx.xml",
+            Format::SpdxJson => "sbom.spdx.json",
         }
     }
 }
@@ -130,8 +137,11 @@ fn component(merged: &Merged) -> Component {
     component.group = package.namespace.as_deref().map(NormalizedString::new);
     // Parsing only stores the text (its error type is `()`); `validate` checks it.
     component.purl = merged.purl.parse::<Purl>().ok();
+    // CycloneDX 1.6: `excluded` documents a component used for tests or other
+    // non-runtime purposes and not reachable at runtime, which is what development-only
+    // means here; `optional` is for runtime code that may be absent (README: "Dev-only").
     component.scope = Some(if merged.dev {
-        Scope::Optional
+        Scope::Excluded
     } else {
         Scope::Required
     });
@@ -171,6 +181,10 @@ fn component(merged: &Merged) -> Component {
     }
     for file in &merged.files {
         properties.push(Property::new("signoff:lockfile", file));
+    }
+    if merged.unlocked && !merged.first_party {
+        // Declared in a manifest no lockfile pins: transitive dependencies are unknown.
+        properties.push(Property::new("signoff:unlocked-manifest", "true"));
     }
     component.properties = Some(Properties(properties));
     component
@@ -263,6 +277,9 @@ pub fn write(bom: Bom, format: Format) -> Result<Vec<u8>, String> {
                 b"\"specVersion\": \"1.6\"",
             )?;
             out.push(b'\n');
+        }
+        Format::SpdxJson => {
+            return Err("an SPDX document is written by spdx_json::write".to_owned());
         }
         Format::Xml => {
             bom.output_as_xml_v1_5(&mut out)

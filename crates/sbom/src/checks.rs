@@ -21,6 +21,8 @@ signoff_core::rules! {
             "A manifest declares dependencies but no lockfile pins them"),
         UnpinnedRequirement = ("unpinned-requirement", Severity::Medium,
             "A requirements file does not pin a package to one version"),
+        LockfileUnread = ("lockfile-unread", Severity::High,
+            "A lockfile or manifest of a kind this gate does not read: its packages are missing from the SBOM"),
         SkippedEntry = ("skipped-entry", Severity::Low,
             "A lockfile entry was not understood and is missing from the SBOM"),
         DeniedPackage = ("denied-package", Severity::High,
@@ -50,7 +52,65 @@ fn regenerate(kind: Kind) -> &'static str {
         Kind::PubspecLock => "`dart pub get`",
         Kind::MixLock => "`mix deps.get`",
         Kind::PackageResolved => "`swift package resolve`",
+        Kind::DenoLock => "`deno install`",
+        Kind::PdmLock => "`pdm lock`",
+        Kind::PyLock => "`uv export --format pylock.toml` (or `pdm export -f pylock`)",
+        Kind::CondaEnv | Kind::CondaLock => "`conda-lock -f environment.yml`",
+        Kind::MsBuild => "`dotnet restore --use-lock-file`",
+        Kind::GradleBuild => "`gradle dependencies --write-locks`",
+        Kind::Pom => "`mvn validate`",
+        Kind::PodfileLock => "`pod install`",
+        Kind::FlakeLock => "`nix flake lock`",
+        Kind::Workflow => "a YAML linter (actionlint)",
     }
+}
+
+/// A recognised lockfile or manifest that the gate does not read.
+pub fn unread(path: &str, what: &str) -> Finding {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let help = if name == "bun.lockb" {
+        "write bun's text lockfile, which this gate reads: `bun install --save-text-lockfile` (bun 1.2 writes `bun.lock` by default), and commit it; or exclude the path with `--exclude` if it ships nothing".to_owned()
+    } else {
+        format!(
+            "this gate cannot list what {name} pins, so the SBOM lacks those packages; describe them with the ecosystem's own SBOM tool, or exclude the path with `--exclude` if it ships nothing"
+        )
+    };
+    Finding::new(Rule::LockfileUnread)
+        .in_file(path.to_owned())
+        .identity(path.to_owned())
+        .message(format!(
+            "{path} is {what}, which this gate does not read: its packages are missing from the SBOM"
+        ))
+        .help(help)
+        .build()
+}
+
+/// A manifest read without a lockfile: the components carry declared versions only.
+pub fn unlocked(path: &str, kind: Kind, count: usize) -> Finding {
+    let help = match kind {
+        Kind::Pom => {
+            "Maven writes no lockfile: pin every version in `dependencyManagement`, and record the resolved tree at build time (cyclonedx-maven-plugin), or lock with Gradle's `dependencyLocking`"
+        }
+        Kind::GradleBuild => {
+            "enable dependency locking (`dependencyLocking { lockAllConfigurations() }`), run `gradle dependencies --write-locks` and commit the gradle.lockfile files"
+        }
+        Kind::MsBuild => {
+            "set `<RestorePackagesWithLockFile>true</RestorePackagesWithLockFile>` (in Directory.Build.props for every project) and commit the packages.lock.json that `dotnet restore` writes"
+        }
+        Kind::CondaEnv => {
+            "lock the environment with `conda-lock -f environment.yml` and commit conda-lock.yml"
+        }
+        _ => "commit the lockfile its tool writes",
+    };
+    Finding::new(Rule::ManifestWithoutLockfile)
+        .in_file(path.to_owned())
+        .identity(path.to_owned())
+        .message(format!(
+            "{path} declares {} read from the manifest: no lockfile pins them, so their versions are the declared ones and their own dependencies are unknown",
+            signoff_core::text::plural(count as u64, "dependency", "dependencies")
+        ))
+        .help(help)
+        .build()
 }
 
 /// A lockfile that could not be parsed.
@@ -99,13 +159,16 @@ fn lockfiles_for(manifest: &str) -> &'static [&'static str] {
             "bun.lockb",
         ],
         "Cargo.toml" => &["Cargo.lock"],
-        "pyproject.toml" => &[
+        "pyproject.toml" | "setup.py" | "setup.cfg" | "requirements.in" => &[
             "poetry.lock",
             "uv.lock",
             "pdm.lock",
+            "pylock.toml",
             "Pipfile.lock",
             "requirements.txt",
         ],
+        "Podfile" => &["Podfile.lock"],
+        "deno.json" | "deno.jsonc" => &["deno.lock"],
         "Pipfile" => &["Pipfile.lock"],
         "Gemfile" => &["Gemfile.lock"],
         "composer.json" => &["composer.lock"],
@@ -139,6 +202,9 @@ fn declares_dependencies(name: &str, text: &str) -> bool {
             let line = line.trim();
             line.starts_with("require") || (line.contains(" v") && !line.starts_with("go "))
         }),
+        "deno.json" | "deno.jsonc" => text.contains("\"npm:") || text.contains("\"jsr:"),
+        "setup.cfg" => text.contains("install_requires"),
+        "setup.py" => text.contains("install_requires"),
         "pyproject.toml" => toml::from_str::<toml::Table>(text).ok().is_some_and(|v| {
             let pep621 = v
                 .get("project")
@@ -318,6 +384,27 @@ pub fn licenses(
         );
     }
     (out, with_data)
+}
+
+/// The ecosystems whose components carry no licence data, with how many: the reason an
+/// allow-list checks little (most lockfiles do not record licences).
+pub fn without_license_data(merged: &Merged) -> String {
+    let mut missing: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for component in merged.third_party() {
+        if component.package.licenses.is_empty() {
+            *missing
+                .entry(component.package.ecosystem.as_str())
+                .or_default() += 1;
+        }
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(ecosystem, count)| format!("{ecosystem} ({count})"))
+        .collect();
+    format!(
+        "no licence data for {} (their lockfiles do not record licences)",
+        list.join(", ")
+    )
 }
 
 /// What the allow-list says of one declared licence.

@@ -42,6 +42,57 @@ pub const MANIFESTS: &[&str] = &[
     "mix.exs",
     "Package.swift",
     "go.mod",
+    "build.gradle",
+    "build.gradle.kts",
+    "Podfile",
+    "deno.json",
+    "deno.jsonc",
+    "setup.py",
+    "setup.cfg",
+    "requirements.in",
+];
+
+/// Lockfiles this gate recognises but does not read, with what they are. Each one found
+/// is a finding: the packages it pins are missing from the SBOM.
+pub const UNREAD_LOCKFILES: &[(&str, &str)] = &[
+    ("bun.lockb", "bun's binary lockfile"),
+    ("Cartfile.resolved", "a Carthage lockfile"),
+    ("MODULE.bazel.lock", "a Bazel module lockfile"),
+    ("paket.lock", "a Paket lockfile"),
+    ("packages.config", "a NuGet packages.config"),
+    ("rebar.lock", "a rebar3 lockfile"),
+    ("stack.yaml.lock", "a Haskell Stack lockfile"),
+    ("cabal.project.freeze", "a Cabal freeze file"),
+    ("Manifest.toml", "a Julia manifest"),
+    ("renv.lock", "an renv lockfile"),
+    ("shard.lock", "a Crystal shards lockfile"),
+    ("conan.lock", "a Conan lockfile"),
+    ("pixi.lock", "a pixi lockfile"),
+    ("Gopkg.lock", "a dep (Go) lockfile"),
+    ("glide.lock", "a Glide (Go) lockfile"),
+    ("devbox.lock", "a Devbox lockfile"),
+    ("vcpkg-lock.json", "a vcpkg lockfile"),
+    ("gradle/verification-metadata.xml", ""),
+];
+
+/// Manifests of ecosystems this gate does not read at all: found without a lockfile the
+/// gate reads, each is a finding.
+pub const UNREAD_MANIFESTS: &[(&str, &str)] = &[
+    ("build.sbt", "an sbt build"),
+    ("Cartfile", "a Carthage manifest"),
+    ("conanfile.txt", "a Conan manifest"),
+    ("conanfile.py", "a Conan recipe"),
+    ("vcpkg.json", "a vcpkg manifest"),
+    ("stack.yaml", "a Haskell Stack project"),
+    ("Project.toml", "a Julia project"),
+    ("rebar.config", "a rebar3 project"),
+    ("project.clj", "a Leiningen project"),
+    ("deps.edn", "a Clojure deps project"),
+    ("shard.yml", "a Crystal shards manifest"),
+    ("elm.json", "an Elm project"),
+    ("pixi.toml", "a pixi project"),
+    ("MODULE.bazel", "a Bazel module"),
+    ("build.zig.zon", "a Zig package manifest"),
 ];
 
 /// What the walk found, sorted by path.
@@ -53,6 +104,8 @@ pub struct Found {
     pub manifests: Vec<String>,
     /// Files skipped because the path is not valid UTF-8.
     pub unreadable_names: Vec<String>,
+    /// Recognised lockfiles and manifests this gate does not read: (path, what it is).
+    pub unread: Vec<(String, &'static str)>,
 }
 
 /// Walks `root`. `excludes` are extra globs (relative to the root) to skip.
@@ -103,7 +156,17 @@ pub fn walk(root: &Path, excludes: &globset::GlobSet) -> Found {
             }
             let name = rel.rsplit('/').next().unwrap_or(&rel);
             let kind = Kind::of(&rel);
-            let manifest = MANIFESTS.contains(&name);
+            let catalog =
+                name.ends_with(".versions.toml") && rel.rsplit('/').nth(1) == Some("gradle");
+            let manifest = MANIFESTS.contains(&name) || catalog;
+            if let Some((_, what)) = UNREAD_LOCKFILES
+                .iter()
+                .chain(UNREAD_MANIFESTS)
+                .find(|(file, what)| *file == name && !what.is_empty())
+                && let Ok(mut found) = found.lock()
+            {
+                found.unread.push((rel.clone(), what));
+            }
             if (kind.is_some() || manifest)
                 && let Ok(mut found) = found.lock()
             {
@@ -120,10 +183,50 @@ pub fn walk(root: &Path, excludes: &globset::GlobSet) -> Found {
         })
     });
     let mut found = found.into_inner().unwrap_or_default();
+    lone_gradle_scripts(root, &mut found);
     found.lockfiles.sort_by(|a, b| a.0.cmp(&b.0));
+    found.unread.sort();
     found.manifests.sort();
     found.unreadable_names.sort();
     found
+}
+
+/// A build script with no settings file in its directory or above is a build of its own.
+fn lone_gradle_scripts(root: &Path, found: &mut Found) {
+    let settings: Vec<&str> = found
+        .lockfiles
+        .iter()
+        .filter(|(_, _, kind)| *kind == Kind::GradleBuild)
+        .map(|(rel, _, _)| crate::parse::dir_of(rel))
+        .collect();
+    let covered = |dir: &str| {
+        settings
+            .iter()
+            .any(|s| s.is_empty() || dir == *s || dir.starts_with(&format!("{s}/")))
+    };
+    let mut lone: Vec<String> = found
+        .manifests
+        .iter()
+        .filter(|m| m.ends_with("build.gradle") || m.ends_with("build.gradle.kts"))
+        .filter(|m| !covered(crate::parse::dir_of(m)))
+        .cloned()
+        .collect();
+    lone.sort_by_key(|m| (m.matches('/').count(), m.clone()));
+    // One build per directory, and not one nested in another lone build.
+    let mut taken: Vec<String> = Vec::new();
+    for script in lone {
+        let dir = crate::parse::dir_of(&script).to_owned();
+        if taken
+            .iter()
+            .any(|t| t.is_empty() || dir == *t || dir.starts_with(&format!("{t}/")))
+        {
+            continue;
+        }
+        found
+            .lockfiles
+            .push((script.clone(), root.join(&script), Kind::GradleBuild));
+        taken.push(dir);
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,9 @@ pub struct Component {
     pub deps: BTreeSet<String>,
     /// First (file, line) it was seen at, for findings.
     pub seen_at: Option<(String, Option<u64>)>,
+    /// Only manifests without a lockfile mention it: its version is the declared one and
+    /// its own dependencies are unknown.
+    pub unlocked: bool,
 }
 
 /// All components, and what the repository itself depends on.
@@ -67,6 +70,7 @@ impl Merged {
                     existing.first_party |= node.first_party;
                     existing.dev &= dev[index];
                     existing.direct |= direct[index];
+                    existing.unlocked &= graph.unlocked;
                     existing.files.insert(file.to_owned());
                     existing.deps.extend(deps);
                     merge_package(&mut existing.package, package);
@@ -83,6 +87,7 @@ impl Merged {
                             files: BTreeSet::from([file.to_owned()]),
                             deps,
                             seen_at: Some((file.to_owned(), node.line)),
+                            unlocked: graph.unlocked,
                         },
                     );
                 }

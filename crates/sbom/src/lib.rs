@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod purl;
 pub mod spdx;
+pub mod spdx_json;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -40,11 +41,12 @@ pub struct Args {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Format of the SBOM
+    /// Format of the SBOM: CycloneDX 1.6 (`json`, `xml`) or SPDX 2.3 (`spdx-json`)
     #[arg(long, value_enum, default_value = "json")]
     pub format: Format,
 
-    /// Where to write the SBOM [default: sbom.cdx.json, or .xml, in the output directory]
+    /// Where to write the SBOM [default: sbom.cdx.json, sbom.cdx.xml or sbom.spdx.json in
+    /// the output directory]
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -112,8 +114,13 @@ fn settings(args: &Args, ctx: &Context) -> Result<Settings, String> {
     for pattern in &args.deny {
         deny.push(PurlPattern::new(pattern).map_err(|error| format!("--deny: {error}"))?);
     }
-    let mut allow_licenses = policy.allow_licenses.clone();
-    allow_licenses.extend(args.allow_licenses.iter().cloned());
+    let mut allow_licenses: Vec<String> =
+        policy.allow_licenses.iter().map(|l| l.0.clone()).collect();
+    for license in &args.allow_licenses {
+        let checked = signoff_core::policy::LicenseId::new(license)
+            .map_err(|error| format!("--allow-license: {error}"))?;
+        allow_licenses.push(checked.0);
+    }
     let mut builder = globset::GlobSetBuilder::new();
     for glob in &policy.exclude {
         builder.add(glob.matcher.glob().clone());
@@ -150,6 +157,8 @@ pub struct Described {
     /// Lockfiles that could not be parsed.
     pub failures: Vec<(String, parse::Kind, parse::ParseError)>,
     pub notes: Vec<(String, model::Note)>,
+    /// Manifests read without a lockfile: (path, kind, components declared).
+    pub unlocked: Vec<(String, parse::Kind, usize)>,
     pub found: discover::Found,
 }
 
@@ -158,9 +167,11 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
     let started = std::time::Instant::now();
     let found = discover::walk(root, excludes);
     tracing::debug!("discovery: {:?}", started.elapsed());
+    let lock_paths: Vec<String> = found.lockfiles.iter().map(|l| l.0.clone()).collect();
     let ctx = parse::Context {
         root,
         manifests: &found.manifests,
+        lockfiles: &lock_paths,
     };
     let results: Vec<_> = found
         .lockfiles
@@ -173,6 +184,7 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
                 Err(parse::ParseError::new(None, "not a regular file"))
             };
             tracing::debug!("parsed {rel} in {:?}", started.elapsed());
+            signoff_core::progress::add(signoff_core::progress::Unit::Lockfiles, 1);
             (rel.clone(), *kind, result)
         })
         .collect();
@@ -181,10 +193,19 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
     let mut lockfiles = Vec::new();
     let mut failures = Vec::new();
     let mut notes = Vec::new();
+    let mut unlocked = Vec::new();
     for (rel, kind, result) in results {
         match result {
             Ok(graph) => {
                 let count = graph.nodes.iter().filter(|n| n.package.is_some()).count();
+                let declared = graph
+                    .nodes
+                    .iter()
+                    .filter(|n| n.package.is_some() && !n.first_party)
+                    .count();
+                if graph.unlocked && declared > 0 {
+                    unlocked.push((rel.clone(), kind, declared));
+                }
                 merged.add(&rel, &graph);
                 notes.extend(graph.notes.into_iter().map(|note| (rel.clone(), note)));
                 lockfiles.push((rel, kind, count));
@@ -198,6 +219,7 @@ pub fn describe(root: &Path, excludes: &globset::GlobSet) -> Described {
         lockfiles,
         failures,
         notes,
+        unlocked,
         found,
     }
 }
@@ -224,7 +246,10 @@ fn scan(args: &Args) -> GateReport {
     };
 
     let mut described = describe(&root, &settings.excludes);
-    if described.found.lockfiles.is_empty() && described.found.manifests.is_empty() {
+    if described.found.lockfiles.is_empty()
+        && described.found.manifests.is_empty()
+        && described.found.unread.is_empty()
+    {
         report.skip();
         return report.finish(format!(
             "no manifest or lockfile found in {}, so there is no dependency to describe",
@@ -251,11 +276,22 @@ fn scan(args: &Args) -> GateReport {
     tracing::debug!("BOM model: {:?}", started.elapsed());
     let problems = bom::validate(&document);
     tracing::debug!("BOM validation: {:?}", started.elapsed());
-    let output = args.output.clone().unwrap_or_else(|| {
-        ctx.out
-            .join(format!("sbom.cdx.{}", args.format.extension()))
-    });
-    let written = bom::write(document, args.format).and_then(|bytes| {
+    let output = args
+        .output
+        .clone()
+        .unwrap_or_else(|| ctx.out.join(args.format.file_name()));
+    let bytes = match args.format {
+        Format::SpdxJson => {
+            let serial = document
+                .serial_number
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            spdx_json::write(&spdx_json::build(&described.merged, &meta, &serial))
+        }
+        format => bom::write(document, format),
+    };
+    let written = bytes.and_then(|bytes| {
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -280,6 +316,12 @@ fn scan(args: &Args) -> GateReport {
     }
     for (rel, note) in &described.notes {
         findings.push(checks::note(rel, note));
+    }
+    for (rel, what) in &described.found.unread {
+        findings.push(checks::unread(rel, what));
+    }
+    for (rel, kind, count) in &described.unlocked {
+        findings.push(checks::unlocked(rel, *kind, *count));
     }
     let lock_paths: BTreeSet<String> = described
         .found
@@ -318,7 +360,12 @@ fn scan(args: &Args) -> GateReport {
             f64::from(u8::from(problems.is_empty() && written.is_ok())),
         )
         .message(if problems.is_empty() {
-            "CycloneDX 1.6 document written and validated".to_owned()
+            match args.format {
+                Format::SpdxJson => {
+                    "SPDX 2.3 document written (its data validated as CycloneDX 1.6)".to_owned()
+                }
+                _ => "CycloneDX 1.6 document written and validated".to_owned(),
+            }
         } else {
             format!("CycloneDX validation: {}", problems.join("; "))
         }),
@@ -357,6 +404,17 @@ fn scan(args: &Args) -> GateReport {
             )),
         );
     }
+    if !settings.allow_licenses.is_empty() {
+        let total = described.merged.third_party().count();
+        if total > 0 && with_license * 2 < total {
+            report.warn(format!(
+                "the licence allow-list checked {} of {} dependencies: {}",
+                thousands(with_license as u64),
+                thousands(total as u64),
+                checks::without_license_data(&described.merged)
+            ));
+        }
+    }
     let without_lock = open(checks::Rule::ManifestWithoutLockfile);
     if settings.require_lockfiles {
         report.check(
@@ -372,6 +430,17 @@ fn scan(args: &Args) -> GateReport {
         report.warn(format!(
             "{} without a lockfile: the versions of their dependencies are unknown",
             plural(without_lock as u64, "manifest", "manifests")
+        ));
+    }
+    let unread = open(checks::Rule::LockfileUnread);
+    if unread > 0 {
+        report.warn(format!(
+            "{} of a kind this gate does not read: the SBOM lacks their packages",
+            plural(
+                unread as u64,
+                "lockfile or manifest",
+                "lockfiles or manifests"
+            )
         ));
     }
     let skipped = open(checks::Rule::SkippedEntry);

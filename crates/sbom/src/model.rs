@@ -7,10 +7,17 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ecosystem {
     Cargo,
+    Cocoapods,
     Composer,
+    Conda,
+    Docker,
     Gem,
+    Generic,
+    Github,
+    GithubActions,
     Golang,
     Hex,
+    Jsr,
     Maven,
     Npm,
     Nuget,
@@ -24,10 +31,17 @@ impl Ecosystem {
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Cargo => "cargo",
+            Ecosystem::Cocoapods => "cocoapods",
             Ecosystem::Composer => "composer",
+            Ecosystem::Conda => "conda",
+            Ecosystem::Docker => "docker",
             Ecosystem::Gem => "gem",
+            Ecosystem::Generic => "generic",
+            Ecosystem::Github => "github",
+            Ecosystem::GithubActions => "githubactions",
             Ecosystem::Golang => "golang",
             Ecosystem::Hex => "hex",
+            Ecosystem::Jsr => "jsr",
             Ecosystem::Maven => "maven",
             Ecosystem::Npm => "npm",
             Ecosystem::Nuget => "nuget",
@@ -167,6 +181,8 @@ pub struct Package {
     pub qualifiers: Vec<(String, String)>,
     /// Downloadable files (wheels, sdists) with their own hash: `(url or file name, hash)`.
     pub distributions: Vec<(String, Digest)>,
+    /// purl subpath (a reusable workflow or an action inside a repository).
+    pub subpath: Option<String>,
 }
 
 impl Package {
@@ -182,6 +198,7 @@ impl Package {
             licenses: Vec::new(),
             qualifiers: Vec::new(),
             distributions: Vec::new(),
+            subpath: None,
         }
     }
 
@@ -348,6 +365,9 @@ pub struct Graph {
     pub notes: Vec<Note>,
     /// Further files the lockfile pulls in (`-r other.txt`), repository-relative.
     pub includes: Vec<String>,
+    /// Read from a manifest that no lockfile pins (pom.xml, Gradle scripts, .csproj):
+    /// the versions are the declared ones and transitive dependencies are unknown.
+    pub unlocked: bool,
 }
 
 impl Graph {
@@ -355,6 +375,37 @@ impl Graph {
     pub fn add(&mut self, node: Node) -> usize {
         self.nodes.push(node);
         self.nodes.len() - 1
+    }
+
+    /// Adds a runtime edge, once, and never from a node to itself.
+    pub fn edge(&mut self, from: usize, to: usize) {
+        if from != to && !self.nodes[from].deps.contains(&to) {
+            self.nodes[from].deps.push(to);
+        }
+    }
+
+    /// Adds an anonymous root over the packages no other node depends on, for lockfiles
+    /// that do not name the project's own requirements (pdm.lock, pylock.toml, conda-lock):
+    /// a dev edge to those the lockfile marks development-only, a runtime edge otherwise.
+    pub fn add_root_over_unrequired(&mut self) {
+        let mut depended = vec![false; self.nodes.len()];
+        for node in &self.nodes {
+            for &to in node.deps.iter().chain(&node.dev_deps) {
+                depended[to] = true;
+            }
+        }
+        let mut root = Node::root(None);
+        for (index, node) in self.nodes.iter().enumerate() {
+            if depended[index] || node.first_party {
+                continue;
+            }
+            if node.dev_hint == Some(true) {
+                root.dev_deps.push(index);
+            } else {
+                root.deps.push(index);
+            }
+        }
+        self.add(root);
     }
 
     pub fn note(&mut self, kind: NoteKind, line: Option<u64>, message: impl Into<String>) {

@@ -35,6 +35,21 @@ pub fn format(package: &Package) -> String {
             encode_into(&mut out, value);
         }
     }
+    if let Some(subpath) = &package.subpath {
+        let segments: Vec<&str> = subpath
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+            .collect();
+        if !segments.is_empty() {
+            out.push('#');
+            for (index, segment) in segments.into_iter().enumerate() {
+                if index > 0 {
+                    out.push('/');
+                }
+                encode_into(&mut out, segment);
+            }
+        }
+    }
     out
 }
 
@@ -48,9 +63,14 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> String {
 
 fn normalize_case(ecosystem: Ecosystem, text: &str) -> String {
     match ecosystem {
-        Ecosystem::Npm | Ecosystem::Composer | Ecosystem::Hex | Ecosystem::Pub => {
-            text.to_lowercase()
-        }
+        Ecosystem::Npm
+        | Ecosystem::Composer
+        | Ecosystem::Hex
+        | Ecosystem::Pub
+        | Ecosystem::Jsr
+        | Ecosystem::Conda
+        | Ecosystem::Github
+        | Ecosystem::GithubActions => text.to_lowercase(),
         _ => text.to_owned(),
     }
 }

@@ -10,8 +10,9 @@
 use std::sync::LazyLock;
 
 use crate::decode;
+use crate::generic::{self, Strength};
 use crate::rules::validate::{is_placeholder, looks_like_code, shannon_entropy};
-use crate::rules::{Candidate, Ruleset};
+use crate::rules::{Candidate, Judge, Native, Ruleset};
 
 /// Bytes of a file the binary check looks at.
 const BINARY_SNIFF: usize = 8000;
@@ -48,6 +49,12 @@ pub struct Hit {
     pub entropy: f32,
     /// `base64`, `hex` or `percent` when found inside a decoded payload.
     pub decoded: Option<&'static str>,
+    /// An unquoted value found by context: a literal in configuration syntax, an
+    /// identifier in program code. The path decides (`paths.rs`).
+    pub bare: bool,
+    /// The default of a `${VAR:-default}` fallback (it runs wherever `VAR` is unset, even
+    /// in an example file).
+    pub fallback: bool,
 }
 
 /// What a scan of one file saw.
@@ -58,6 +65,9 @@ pub struct Outcome {
     pub binary: bool,
     /// Hits suppressed by an inline allow comment.
     pub inline_allowed: u32,
+    /// Spans a provider's rule matched but rejected (a wrong checksum, a placeholder): no
+    /// context rule reports them either.
+    pub vetoed: Vec<(usize, usize)>,
 }
 
 /// Scans bytes with a ruleset.
@@ -80,12 +90,14 @@ impl Scanner<'_> {
             return outcome;
         }
         self.scan_text(data, self.decode_depth, &mut outcome);
+        self.secret_file(data, &mut outcome);
         outcome.hits.sort_by_key(|hit| (hit.offset, hit.rule));
         outcome
             .hits
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
-        self.drop_generic_overlaps(&mut outcome.hits);
+        self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
+        self.composites(&mut outcome.hits);
         outcome
     }
 
@@ -171,6 +183,9 @@ impl Scanner<'_> {
             let mut part = Outcome::default();
             self.scan_text(&data[from..to], self.decode_depth, &mut part);
             outcome.inline_allowed += part.inline_allowed;
+            outcome
+                .vetoed
+                .extend(part.vetoed.iter().map(|&(a, b)| (a + from, b + from)));
             for mut hit in part.hits {
                 hit.offset += from;
                 hit.span = (hit.span.0 + from, hit.span.1 + from);
@@ -204,18 +219,54 @@ impl Scanner<'_> {
         outcome
             .hits
             .dedup_by(|a, b| a.rule == b.rule && a.offset == b.offset && a.secret == b.secret);
-        self.drop_generic_overlaps(&mut outcome.hits);
+        self.drop_generic_overlaps(&mut outcome.hits, &outcome.vetoed);
         fill_lines(data, &mut outcome.hits);
+        self.composites(&mut outcome.hits);
         outcome
     }
 
+    /// gitleaks composite rules: a hit of a rule that requires others stays only when each
+    /// required rule matched within its `withinLines` / `withinColumns`; hits of
+    /// `skipReport` rules serve that judgement and are then dropped.
+    fn composites(&self, hits: &mut Vec<Hit>) {
+        let detector = |hit: &Hit| self.rules.detector(hit.rule);
+        if !hits
+            .iter()
+            .any(|h| detector(h).skip_report || !detector(h).required.is_empty())
+        {
+            return;
+        }
+        let keep: Vec<bool> = hits
+            .iter()
+            .map(|hit| {
+                let d = detector(hit);
+                !d.skip_report
+                    && d.required.iter().all(|req| {
+                        hits.iter().any(|other| {
+                            other.rule == req.rule
+                                && req
+                                    .within_lines
+                                    .is_none_or(|n| hit.line.abs_diff(other.line) <= n)
+                                && req
+                                    .within_columns
+                                    .is_none_or(|n| hit.column.abs_diff(other.column) <= n)
+                        })
+                    })
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        hits.retain(|_| keep.next().unwrap_or(false));
+    }
+
     /// A context-based (generic) hit on the same characters as a provider rule's hit says
-    /// nothing new: keep the specific one.
-    fn drop_generic_overlaps(&self, hits: &mut Vec<Hit>) {
+    /// nothing new: keep the specific one. Nor does one on characters a provider's rule
+    /// rejected (a wrong checksum, a placeholder): the provider's judgement stands.
+    fn drop_generic_overlaps(&self, hits: &mut Vec<Hit>, vetoed: &[(usize, usize)]) {
         let specific: Vec<(usize, usize)> = hits
             .iter()
             .filter(|h| !self.rules.detector(h.rule).generic)
             .map(|h| (h.offset, h.offset + h.secret.len().max(1)))
+            .chain(vetoed.iter().copied())
             .collect();
         if specific.is_empty() {
             return;
@@ -307,6 +358,10 @@ impl Scanner<'_> {
 
     fn run_rule(&self, rule: u16, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
         let detector = self.rules.detector(rule);
+        if detector.native == Some(Native::Context) {
+            self.run_context(data, start, end, outcome);
+            return;
+        }
         let Some(regex) = &detector.regex else { return };
         let window = &data[start..end];
         for captures in regex.captures_iter(window) {
@@ -324,21 +379,51 @@ impl Scanner<'_> {
                 continue;
             }
             let entropy = shannon_entropy(value);
+            // A password in a URL or connection string: judged as the context rules judge
+            // a password's value, and reported as a hard-coded password when weak.
+            let mut reported = rule;
+            // A value the rule's judgement rejects is no secret for any rule either.
+            let at = start + secret.start();
+            let veto = (at, at + value.len());
+            match detector.judge {
+                None => {}
+                Some(Judge::Token) if !generic::value::judge_token(value) => {
+                    outcome.vetoed.push(veto);
+                    continue;
+                }
+                Some(Judge::Token) => {}
+                Some(Judge::Password) => match generic::value::judge_password(value) {
+                    None => {
+                        outcome.vetoed.push(veto);
+                        continue;
+                    }
+                    Some(Strength::Random) => {}
+                    Some(Strength::Weak | Strength::Hash) => match self.rules.context.weak {
+                        Some(weak) => reported = weak,
+                        None => continue,
+                    },
+                },
+            }
+            let judged = detector.judge.is_some();
             // Hex values carry at most 4 bits a character: judge them on a hex scale.
             let hex_only = detector.builtin && value.iter().all(u8::is_ascii_hexdigit);
-            if detector
-                .entropy
-                .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
+            if !judged
+                && detector
+                    .entropy
+                    .is_some_and(|min| entropy <= if hex_only { min.min(3.0) } else { min })
             {
                 continue;
             }
-            if detector.validator.is_some_and(|v| !v.check(value)) {
+            let rejected = detector.validator.is_some_and(|v| !v.check(value))
+                || (detector.builtin && !judged && is_placeholder(value, detector.generic));
+            if rejected {
+                if detector.builtin && !detector.generic {
+                    let at = start + secret.start();
+                    outcome.vetoed.push((at, at + value.len()));
+                }
                 continue;
             }
-            if detector.builtin && is_placeholder(value, detector.generic) {
-                continue;
-            }
-            if detector.builtin && detector.generic {
+            if detector.builtin && detector.generic && !judged {
                 let at = start + secret.start();
                 let quoted = at > 0 && matches!(data[at - 1], b'"' | b'\'' | b'`');
                 let after = &data[start + secret.end()..(start + secret.end() + 2).min(data.len())];
@@ -371,7 +456,7 @@ impl Scanner<'_> {
             }
             let lines = whole.as_bytes().iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             outcome.hits.push(Hit {
-                rule,
+                rule: reported,
                 offset: start + secret.start(),
                 span: (start + whole.start(), start + whole.end()),
                 line: 0,
@@ -382,9 +467,123 @@ impl Scanner<'_> {
                 line_text: line_text[..line_text.len().min(LINE_KEEP)].to_vec(),
                 entropy: entropy as f32,
                 decoded: None,
+                bare: false,
+                fallback: false,
             });
         }
     }
+}
+
+impl Scanner<'_> {
+    /// A file of one line that is a credential (`master.key`, `db/password.txt`): reported
+    /// under `secret-file` or `password-file`, whose paths decide where it counts.
+    fn secret_file(&self, data: &[u8], outcome: &mut Outcome) {
+        let rules = &self.rules.context;
+        // Only a file nothing else found anything in: `https://u:p@host` in
+        // `.git-credentials` is the URL rule's.
+        if !outcome.hits.is_empty() || !outcome.vetoed.is_empty() || outcome.inline_allowed > 0 {
+            return;
+        }
+        let (from, to) = trim_span(data);
+        let value = &data[from..to];
+        if value.len() < 6 || value.len() > 512 || memchr::memchr(b'\n', value).is_some() {
+            return;
+        }
+        // Judged as a secret's value: weak ones count, and hex is a key, not a hash.
+        let Some(judged) =
+            generic::value::judge(value, generic::key::KeyClass::Secret, true, false)
+        else {
+            return;
+        };
+        let rule = match judged.strength {
+            Strength::Random => rules.secret_file,
+            Strength::Weak | Strength::Hash => rules.password_file,
+        };
+        let Some(rule) = rule else { return };
+        let (start, end) = (from + judged.span.0, from + judged.span.1);
+        outcome.hits.push(Hit {
+            rule,
+            offset: start,
+            span: (start, end),
+            line: 0,
+            column: 0,
+            lines: 1,
+            secret: data[start..end].to_vec(),
+            matched: data[start..end].to_vec(),
+            line_text: value.to_vec(),
+            entropy: shannon_entropy(&data[start..end]) as f32,
+            decoded: None,
+            bare: false,
+            fallback: false,
+        });
+    }
+
+    /// The context analysis (`generic/`) over the lines of a window, reporting each value
+    /// under the rule for its strength.
+    fn run_context(&self, data: &[u8], start: usize, end: usize, outcome: &mut Outcome) {
+        let rules = &self.rules.context;
+        let mut found = Vec::new();
+        generic::find(data, start, end, &mut found);
+        for item in found {
+            let rule = match item.strength {
+                Strength::Random => rules.random,
+                Strength::Weak => rules.weak,
+                Strength::Hash => rules.hash,
+            };
+            let Some(rule) = rule else { continue };
+            let (ls, le) = line_bounds(data, item.whole.0, item.whole.1);
+            let line_text = &data[ls..le];
+            if has_allow_comment(line_text) {
+                outcome.inline_allowed += 1;
+                continue;
+            }
+            let value = &data[item.value.0..item.value.1];
+            let matched = &data[item.whole.0..item.whole.1];
+            let candidate = Candidate {
+                path: "",
+                commit: None,
+                secret: value,
+                matched,
+                line: line_text,
+            };
+            let detector = self.rules.detector(rule);
+            if detector
+                .allowlists
+                .iter()
+                .any(|a| a.paths.is_empty() && a.commits.is_empty() && a.allows(&candidate))
+            {
+                continue;
+            }
+            outcome.hits.push(Hit {
+                rule,
+                offset: item.value.0,
+                span: item.whole,
+                line: 0,
+                column: 0,
+                lines: matched.iter().filter(|&&b| b == b'\n').count() as u32 + 1,
+                secret: value.to_vec(),
+                matched: matched.to_vec(),
+                line_text: line_text[..line_text.len().min(LINE_KEEP)].to_vec(),
+                entropy: shannon_entropy(value) as f32,
+                decoded: None,
+                bare: item.bare,
+                fallback: item.fallback,
+            });
+        }
+    }
+}
+
+/// The span of `data` without leading and trailing whitespace.
+fn trim_span(data: &[u8]) -> (usize, usize) {
+    let from = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
+    let to = data
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(from, |i| i + 1);
+    (from, to)
 }
 
 /// Whether a line carries an inline allow comment.
@@ -479,6 +678,8 @@ mod tests {
                 line_text: vec![],
                 entropy: 0.0,
                 decoded: None,
+                bare: false,
+                fallback: false,
             })
             .collect();
         fill_lines(data, &mut hits);

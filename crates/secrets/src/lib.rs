@@ -10,7 +10,11 @@ pub mod baseline;
 pub mod decode;
 pub mod engine;
 pub mod findings;
+pub mod generic;
 pub mod git;
+pub mod gitleaksignore;
+pub mod local;
+pub mod paths;
 pub mod range;
 pub mod rules;
 pub mod sarif;
@@ -19,7 +23,7 @@ pub mod scan;
 use std::path::{Path, PathBuf};
 
 use signoff_core::policy::ScanMode;
-use signoff_core::report::{Check, GateReport, Op};
+use signoff_core::report::{Check, GateReport, Op, Severity};
 use signoff_core::text::plural;
 use signoff_core::{CommonArgs, GateArgs, Tool};
 
@@ -45,6 +49,8 @@ pub enum Mode {
     History,
     /// What the commits after --base add
     Range,
+    /// What `git commit` would add: the staged lines (a pre-commit hook)
+    Staged,
 }
 
 /// Find credentials in a repository's files and history.
@@ -161,6 +167,34 @@ pub fn run(args: Args) -> GateReport {
             return report.finish("the secret-scan rules are invalid, so nothing was scanned");
         }
     };
+    if let Some(config) = &config
+        && let Ok(text) = std::fs::read_to_string(config)
+    {
+        for (line, column, key) in rules::config::unknown_keys(&text) {
+            report.warn(format!(
+                "{}:{line}:{column}: unknown key `{key}` was ignored: neither gitleaks nor signoff has it; check its spelling, or remove it if it belongs to another tool",
+                config.display()
+            ));
+        }
+    }
+    let ignore = match gitleaksignore::Ignore::load(&root) {
+        Ok(ignore) => ignore,
+        Err(error) => {
+            report.error(format!(
+                "error: cannot read {}: {error}\n  = help: check that the file is readable",
+                root.join(gitleaksignore::FILE).display()
+            ));
+            return report.finish("nothing was scanned: .gitleaksignore is unreadable");
+        }
+    };
+    if let Some(ignore) = &ignore {
+        for (line, why) in &ignore.problems {
+            report.warn(format!(
+                "{}:{line}: {why}; the line was ignored",
+                gitleaksignore::FILE
+            ));
+        }
+    }
     if !rules.unknown_disabled.is_empty() {
         let ids: Vec<String> = rules
             .unknown_disabled
@@ -194,17 +228,19 @@ pub fn run(args: Args) -> GateReport {
     };
 
     // Mode.
-    let pr_base = ctx
+    // Inside a pull request the range is its commits; on a push, the pushed commits
+    // (`before..after`); elsewhere, the whole history.
+    let event_base = ctx
         .github
         .as_ref()
-        .filter(|g| g.pull_request.is_some())
         .and_then(|g| g.base_sha().map(str::to_owned));
     let mode = args.mode.or(policy.mode.map(|m| match m {
         ScanMode::Tree => Mode::Tree,
         ScanMode::History => Mode::History,
         ScanMode::Range => Mode::Range,
+        ScanMode::Staged => Mode::Staged,
     }));
-    let mode = mode.unwrap_or_else(|| default_mode(&root, pr_base.is_some()));
+    let mode = mode.unwrap_or_else(|| default_mode(&root, event_base.is_some()));
     let setup = Setup {
         root: &root,
         rules,
@@ -224,6 +260,16 @@ pub fn run(args: Args) -> GateReport {
     // Scan.
     let scanned = match mode {
         Mode::Tree => Ok(setup.tree()),
+        Mode::Staged => {
+            if !git::is_repository(&root) {
+                report.error(format!(
+                    "error: {} is not a git repository, so there is no index to read staged changes from\n  = help: run it inside a git repository (as a pre-commit hook does), or use `--mode tree`",
+                    root.display()
+                ));
+                return report.finish("nothing was scanned: not a git repository");
+            }
+            setup.staged()
+        }
         Mode::History | Mode::Range => {
             if !git::is_repository(&root) && root.join(".git").exists() {
                 let why = git::git_text(&root, &["rev-parse", "--git-dir"])
@@ -262,8 +308,8 @@ pub fn run(args: Args) -> GateReport {
                 }
                 setup.history()
             } else {
-                let Some(base) = args.base.clone().or(pr_base.clone()) else {
-                    report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used");
+                let Some(base) = args.base.clone().or(event_base.clone()) else {
+                    report.error("error: `--mode range` needs a base revision\n  = help: pass `--base REV` (for example `--base origin/main`); inside a pull_request workflow the event's base is used, on a push the commit before it");
                     return report.finish("nothing was scanned: no base revision for the range");
                 };
                 let present = range::resolve(&root, &base).is_some();
@@ -282,11 +328,10 @@ pub fn run(args: Args) -> GateReport {
                     ));
                     report.detail("base_missing", true);
                 }
-                let event_head = ctx
-                    .github
-                    .as_ref()
-                    .and_then(|g| g.pull_request.as_ref())
-                    .and_then(|pr| pr.head_sha.clone());
+                let event_head = ctx.github.as_ref().and_then(|g| match &g.pull_request {
+                    Some(pr) => pr.head_sha.clone(),
+                    None => g.sha.clone(),
+                });
                 let plan = range::plan(
                     &root,
                     present.then_some(base.as_str()),
@@ -307,13 +352,36 @@ pub fn run(args: Args) -> GateReport {
             }
         }
     };
-    let scanned = match scanned {
+    let mut scanned = match scanned {
         Ok(scanned) => scanned,
         Err(error) => {
             report.error(format!("error: cannot read the git history of {}: {error}\n  = help: check that the repository is intact (`git fsck`) and readable", root.display()));
             return report.finish("the scan could not read the repository");
         }
     };
+    // On a developer's machine, what is not committed yet counts too: staged, modified
+    // and untracked files that are not ignored.
+    if ctx.github.is_none() && matches!(mode, Mode::History | Mode::Range) {
+        match setup.uncommitted(&mut scanned) {
+            Ok(files) => {
+                report.metric("uncommitted_files_scanned", files);
+                scanned.uncommitted = Some(files);
+            }
+            Err(error) => {
+                report.warn(format!(
+                    "the changes not committed yet could not be listed ({error}), so only the commits were scanned"
+                ));
+            }
+        }
+    }
+    // Each history finding says whether HEAD still holds the secret, and where.
+    if mode == Mode::History
+        && let Err(error) = scan::mark_head(&root, &mut scanned.located)
+    {
+        report.warn(format!(
+            "cannot tell which secrets HEAD still holds ({error}), so findings are annotated on the line where they were introduced"
+        ));
+    }
     finish(
         args,
         ctx,
@@ -321,8 +389,11 @@ pub fn run(args: Args) -> GateReport {
         rules,
         scanned,
         mode,
-        known,
-        &baseline_path,
+        Accepted {
+            known,
+            ignore,
+            baseline_path: &baseline_path,
+        },
     )
 }
 
@@ -331,10 +402,17 @@ fn mode_name(mode: Mode) -> &'static str {
         Mode::Tree => "tree",
         Mode::History => "history",
         Mode::Range => "range",
+        Mode::Staged => "staged",
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the team has accepted already: the baseline and gitleaks' `.gitleaksignore`.
+struct Accepted<'a> {
+    known: Option<baseline::Baseline>,
+    ignore: Option<gitleaksignore::Ignore>,
+    baseline_path: &'a Path,
+}
+
 fn finish(
     args: Args,
     ctx: signoff_core::Context,
@@ -342,15 +420,22 @@ fn finish(
     rules: &'static Ruleset,
     scanned: Scanned,
     mode: Mode,
-    known: Option<baseline::Baseline>,
-    baseline_path: &Path,
+    accepted: Accepted<'_>,
 ) -> GateReport {
+    let Accepted {
+        known,
+        ignore,
+        baseline_path,
+    } = accepted;
     let Scanned {
         located,
         stats,
         problems,
+        uncommitted,
     } = scanned;
-    let mut findings = findings::build(rules, located);
+    let policy = ctx.policy.secret_scan();
+    let built = findings::build(rules, &policy, located);
+    let mut findings = built.findings;
 
     if args.write_baseline {
         let text = baseline::render(&findings);
@@ -369,14 +454,26 @@ fn finish(
         report.detail("baseline", baseline_path.display().to_string());
         report.metric("baseline_known", n as u64);
     }
+    if let Some(ignore) = ignore.as_ref().filter(|i| !i.is_empty()) {
+        let n = ignore.apply(&mut findings, |id| {
+            rules.detectors.iter().any(|d| d.id == id)
+        });
+        report.metric("gitleaksignore_known", n as u64);
+    }
     let waived = ctx
         .policy
         .apply_waivers(Args::GATE, &mut findings, signoff_core::policy::today());
+    let fail_on = policy.fail_on.unwrap_or(Severity::Medium);
     let open = findings.iter().filter(|f| !f.waived).count() as u64;
-    let max = ctx.policy.secret_scan().max_findings.unwrap_or(0);
+    let blocking = findings
+        .iter()
+        .filter(|f| !f.waived && f.severity >= fail_on)
+        .count() as u64;
+    let below = open - blocking;
+    let max = policy.max_findings.unwrap_or(0);
 
     let get = Stats::get;
-    let unit = if mode == Mode::Tree {
+    let unit = if matches!(mode, Mode::Tree | Mode::Staged) {
         "files_scanned"
     } else {
         "blobs_scanned"
@@ -392,13 +489,55 @@ fn finish(
         .metric("too_large_skipped", get(&stats.too_large))
         .metric("inline_allowed", get(&stats.inline_allowed))
         .metric("allowlisted", get(&stats.allowlisted))
-        .metric("excluded_skipped", get(&stats.excluded));
-    if mode != Mode::Tree {
+        .metric("excluded_skipped", get(&stats.excluded))
+        .metric("example_placeholders", get(&stats.example_placeholders));
+    if matches!(mode, Mode::History | Mode::Range) {
         report.metric("commits_scanned", get(&stats.commits));
         report.metric("unreachable_skipped", get(&stats.unreachable));
     } else {
         report.metric("symlinks_skipped", get(&stats.symlinks));
         report.metric("unreadable_skipped", get(&stats.unreadable));
+    }
+    for kind in rules::Kind::ALL {
+        let n = findings
+            .iter()
+            .filter(|f| f.details.get("kind").and_then(|k| k.as_str()) == Some(kind.id()))
+            .count() as u64;
+        if n > 0 {
+            report.metric(&format!("findings_{}", kind.id().replace('-', "_")), n);
+        }
+    }
+    let skipped_total: u64 = built.skipped.iter().map(|(_, n)| n).sum();
+    let mut skipped_note = String::new();
+    if skipped_total > 0 {
+        let parts: Vec<String> = built
+            .skipped
+            .iter()
+            .map(|(context, n)| format!("{n} in {} paths", context.id()))
+            .collect();
+        report.metric("context_skipped", skipped_total);
+        report.detail(
+            "context_skipped",
+            serde_json::Value::Object(
+                built
+                    .skipped
+                    .iter()
+                    .map(|(c, n)| (c.id().to_owned(), serde_json::Value::from(*n)))
+                    .collect(),
+            ),
+        );
+        skipped_note = format!(
+            "; {} not listed by the policy's `contexts` ({})",
+            plural(skipped_total, "more", "more"),
+            parts.join(", ")
+        );
+    }
+    if below > 0 {
+        report.warn(format!(
+            "{} below the `fail_on: {fail_on}` severity (under tests, examples or docs, or lowered by the policy): {}",
+            plural(below, "finding is", "findings are"),
+            "review them; they do not fail the gate"
+        ));
     }
     if !problems.is_empty() {
         let shown: Vec<&str> = problems.iter().take(5).map(String::as_str).collect();
@@ -410,8 +549,9 @@ fn finish(
         ));
     }
     report.check(
-        Check::new("unwaived-findings", Op::Le, max as f64, open as f64)
-            .message("secrets found and not waived, baselined or allowed inline"),
+        Check::new("unwaived-findings", Op::Le, max as f64, blocking as f64).message(format!(
+            "secrets of severity {fail_on} or higher found and not waived, baselined or allowed inline"
+        )),
     );
 
     // SARIF beside the report (and where --sarif says).
@@ -434,19 +574,40 @@ fn finish(
         ));
     }
 
+    let local = uncommitted.unwrap_or(0);
+    let not_committed = match uncommitted {
+        Some(n) if n > 0 => format!(" and {} not committed yet", plural(n, "file", "files")),
+        _ => String::new(),
+    };
     let scope = match mode {
         Mode::Tree => plural(get(&stats.files), "file", "files"),
         Mode::History => format!(
-            "{} in {}",
-            plural(get(&stats.files), "blob", "blobs"),
+            "{} in {}{not_committed}",
+            plural(get(&stats.files) - local, "blob", "blobs"),
             plural(get(&stats.commits), "commit", "commits")
         ),
         Mode::Range => format!(
-            "what {} added",
+            "what {} added{not_committed}",
             plural(get(&stats.commits), "commit", "commits")
         ),
+        Mode::Staged => format!(
+            "the staged changes ({})",
+            plural(get(&stats.files), "file", "files")
+        ),
     };
-    let summary = if findings.is_empty() {
+    // A scan that read nothing cannot pass: there was nothing to check (fail closed).
+    let nothing_read = get(&stats.files) == 0 && findings.is_empty();
+    if nothing_read {
+        report.skip();
+    }
+    let summary = if nothing_read {
+        match mode {
+            Mode::Tree => "nothing to scan: no file to read".to_owned(),
+            Mode::History => "nothing to scan: the history holds no file".to_owned(),
+            Mode::Range => "nothing to scan: the range adds no file".to_owned(),
+            Mode::Staged => "nothing to scan: no staged file".to_owned(),
+        }
+    } else if findings.is_empty() {
         format!("no secrets found in {scope}")
     } else if open == 0 {
         format!(
@@ -465,5 +626,5 @@ fn finish(
         )
     };
     report.findings(findings);
-    report.finish(summary)
+    report.finish(format!("{summary}{skipped_note}"))
 }

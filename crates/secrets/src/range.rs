@@ -166,6 +166,7 @@ impl Setup<'_> {
             located,
             stats: scanned.stats,
             problems: blobs.problems,
+            uncommitted: None,
         })
     }
 

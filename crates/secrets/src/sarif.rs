@@ -87,17 +87,36 @@ pub fn render(rules: &Ruleset, findings: &[Finding], version: &str) -> String {
             if let Some(commit) = &location.commit {
                 properties.insert("commitSha".into(), json!(commit));
             }
+            // One secret repeated in a file is one result: fixing it means changing every
+            // place, so each is a location (SARIF §3.27.12), the first one primary.
+            let mut locations = vec![json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
+                    "region": region,
+                }
+            })];
+            let others = finding
+                .details
+                .get("lines")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_u64)
+                .filter(|&line| Some(line) != location.line);
+            for line in others {
+                locations.push(json!({
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": line},
+                    }
+                }));
+            }
             let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": used[finding.rule.as_str()],
                 "level": level(finding.severity),
                 "message": {"text": finding.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
-                        "region": region,
-                    }
-                }],
+                "locations": locations,
                 "partialFingerprints": {"signoffFingerprint/v1": finding.fingerprint},
                 "properties": properties,
             });

@@ -26,6 +26,75 @@ pub struct Located {
     /// Range scans: whether the hit sits on a line the range changed, in the head's version
     /// of the file (only those get line annotations in a pull request). `None` elsewhere.
     pub on_changed_line: Option<bool>,
+    /// History scans: the secret's line in HEAD's version of the file, or `Some(None)` when
+    /// HEAD no longer holds it there. `None` where not looked up.
+    pub head_line: Option<Option<u32>>,
+}
+
+impl Located {
+    /// A hit in a file of the working tree or the index (no commit).
+    pub fn in_tree(hit: Hit, path: &str) -> Self {
+        Located {
+            hit,
+            path: path.to_owned(),
+            commit: None,
+            order: u32::MAX,
+            on_changed_line: None,
+            head_line: None,
+        }
+    }
+}
+
+/// Looks up where each history hit stands at HEAD: the line of its first occurrence in
+/// HEAD's version of its file, or gone. Paths are resolved with one `git ls-tree`, blobs
+/// read from the object database.
+pub fn mark_head(root: &Path, located: &mut [Located]) -> Result<(), GitError> {
+    if located.is_empty() {
+        return Ok(());
+    }
+    let mut paths: Vec<&str> = located.iter().map(|l| l.path.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut blobs: std::collections::HashMap<String, ObjectId> = std::collections::HashMap::new();
+    for chunk in paths.chunks(500) {
+        let mut args = vec!["ls-tree", "-z", "--full-tree", "HEAD", "--"];
+        args.extend(chunk.iter().copied());
+        let out = crate::git::git(root, &args)?;
+        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            // `<mode> blob <oid>\t<path>`
+            let Some(tab) = memchr::memchr(b'\t', entry) else {
+                continue;
+            };
+            let meta: Vec<&[u8]> = entry[..tab].split(|&b| b == b' ').collect();
+            if let [_, b"blob", oid] = meta.as_slice()
+                && let Some(oid) = ObjectId::from_hex(oid)
+            {
+                blobs.insert(String::from_utf8_lossy(&entry[tab + 1..]).into_owned(), oid);
+            }
+        }
+    }
+    let odb = Odb::open(root)?;
+    let mut cache: std::collections::HashMap<ObjectId, Vec<u8>> = std::collections::HashMap::new();
+    for item in located.iter_mut() {
+        let Some(oid) = blobs.get(&item.path) else {
+            item.head_line = Some(None);
+            continue;
+        };
+        if !cache.contains_key(oid)
+            && let Some((_, data)) = odb.read(oid)?
+        {
+            cache.insert(*oid, data);
+        }
+        let found = cache.get(oid).and_then(|data| {
+            let needle = item.hit.secret.as_slice();
+            (!needle.is_empty())
+                .then(|| memchr::memmem::find(data, needle))
+                .flatten()
+                .map(|at| memchr::memchr_iter(b'\n', &data[..at]).count() as u32 + 1)
+        });
+        item.head_line = Some(found);
+    }
+    Ok(())
 }
 
 /// Counts of what a scan covered and skipped.
@@ -42,6 +111,8 @@ pub struct Stats {
     pub allowlisted: AtomicU64,
     pub commits: AtomicU64,
     pub unreachable: AtomicU64,
+    /// Weak passwords in example files (`.env.example`), placeholders for one's own.
+    pub example_placeholders: AtomicU64,
 }
 
 impl Stats {
@@ -73,16 +144,42 @@ pub struct Scanned {
     pub stats: Stats,
     /// Problems that did not stop the scan (each also counted).
     pub problems: Vec<String>,
+    /// Local history and range scans: files not committed yet that were scanned too
+    /// (counted in `stats.files` as well).
+    pub uncommitted: Option<u64>,
 }
 
 impl Setup<'_> {
     pub(crate) fn excluded(&self, path: &str) -> bool {
-        self.exclude.is_match(path) || self.rules.global.iter().any(|a| a.allows_path(path))
+        self.exclude.is_match(path)
+            || self.rules.global.iter().any(|a| a.allows_path(path))
+            || crate::paths::is_scanner_config(path)
     }
 
     /// Applies what needs the path and commit: rule `path` filters and allowlists.
     pub(crate) fn keep(&self, hit: &Hit, path: &str, commit: Option<&str>, stats: &Stats) -> bool {
         let detector = self.rules.detector(hit.rule);
+        // An unquoted value is an identifier in program code; a password's name in a
+        // translation catalogue labels a field.
+        if hit.bare && crate::paths::is_code(path) {
+            return false;
+        }
+        if detector.kind == crate::rules::Kind::HardcodedCredential
+            && crate::paths::is_translation(path)
+        {
+            return false;
+        }
+        if detector.native.is_some() && crate::paths::is_lockfile(path) {
+            return false;
+        }
+        // A weak password in a file to copy from is the placeholder for one's own.
+        if detector.kind == crate::rules::Kind::HardcodedCredential
+            && !hit.fallback
+            && crate::paths::is_example_file(path)
+        {
+            Stats::add(&stats.example_placeholders, 1);
+            return false;
+        }
         if detector
             .path
             .as_ref()
@@ -134,6 +231,8 @@ impl Setup<'_> {
                     line_text: Vec::new(),
                     entropy: 0.0,
                     decoded: None,
+                    bare: false,
+                    fallback: false,
                 };
                 out.push(Located {
                     hit,
@@ -141,6 +240,7 @@ impl Setup<'_> {
                     commit: commit.cloned(),
                     order: u32::MAX,
                     on_changed_line: None,
+                    head_line: None,
                 });
             }
         }
@@ -205,10 +305,11 @@ impl Setup<'_> {
             located: located.into_inner().unwrap_or_default(),
             stats: scanned.stats,
             problems: problems.into_inner().unwrap_or_default(),
+            uncommitted: None,
         }
     }
 
-    fn scan_file(
+    pub(crate) fn scan_file(
         &self,
         full: &Path,
         path: &str,
@@ -238,13 +339,7 @@ impl Setup<'_> {
         };
         for hit in self.scan_counted(&data, stats) {
             if self.keep(&hit, path, None, stats) {
-                out.push(Located {
-                    hit,
-                    path: path.to_owned(),
-                    commit: None,
-                    order: u32::MAX,
-                    on_changed_line: None,
-                });
+                out.push(Located::in_tree(hit, path));
             }
         }
     }
@@ -253,6 +348,8 @@ impl Setup<'_> {
     pub(crate) fn scan_counted(&self, data: &[u8], stats: &Stats) -> Vec<Hit> {
         Stats::add(&stats.files, 1);
         Stats::add(&stats.bytes, data.len() as u64);
+        signoff_core::progress::add(signoff_core::progress::Unit::Files, 1);
+        signoff_core::progress::add(signoff_core::progress::Unit::Bytes, data.len() as u64);
         let outcome = self.scanner.scan(data);
         if outcome.binary {
             Stats::add(&stats.binary, 1);
@@ -276,38 +373,41 @@ impl Setup<'_> {
         // Each blob's hits are handed to the blobs deltified from it, which then rescan only
         // what their delta changed. `None`: the blob was not scanned (too large, binary).
         type State = Option<Arc<Vec<Hit>>>;
-        let visit =
-            |oid: &ObjectId, data: &[u8], parent: Option<(&State, &Copies)>, seen: bool| -> State {
-                if data.len() as u64 > self.max_file_bytes {
-                    if !seen {
-                        Stats::add(&stats.too_large, 1);
-                    }
-                    return None;
-                }
-                let outcome = match parent {
-                    Some((Some(base_hits), copies)) => {
-                        self.scanner.scan_delta(data, base_hits, copies)
-                    }
-                    _ => self.scanner.scan(data),
-                };
-                if outcome.binary {
-                    if !seen {
-                        Stats::add(&stats.binary, 1);
-                    }
-                    return None;
-                }
+        let visit = |oid: &ObjectId,
+                     data: &[u8],
+                     parent: Option<(&State, &Copies)>,
+                     seen: bool|
+         -> State {
+            if data.len() as u64 > self.max_file_bytes {
                 if !seen {
-                    Stats::add(&stats.files, 1);
-                    Stats::add(&stats.bytes, data.len() as u64);
-                    Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
-                    if !outcome.hits.is_empty()
-                        && let Ok(mut h) = hits.lock()
-                    {
-                        h.push((*oid, outcome.hits.clone()));
-                    }
+                    Stats::add(&stats.too_large, 1);
                 }
-                Some(Arc::new(outcome.hits))
+                return None;
+            }
+            let outcome = match parent {
+                Some((Some(base_hits), copies)) => self.scanner.scan_delta(data, base_hits, copies),
+                _ => self.scanner.scan(data),
             };
+            if outcome.binary {
+                if !seen {
+                    Stats::add(&stats.binary, 1);
+                }
+                return None;
+            }
+            if !seen {
+                Stats::add(&stats.files, 1);
+                Stats::add(&stats.bytes, data.len() as u64);
+                signoff_core::progress::add(signoff_core::progress::Unit::Blobs, 1);
+                signoff_core::progress::add(signoff_core::progress::Unit::Bytes, data.len() as u64);
+                Stats::add(&stats.inline_allowed, u64::from(outcome.inline_allowed));
+                if !outcome.hits.is_empty()
+                    && let Ok(mut h) = hits.lock()
+                {
+                    h.push((*oid, outcome.hits.clone()));
+                }
+            }
+            Some(Arc::new(outcome.hits))
+        };
         let problems: Vec<String> = odb
             .for_each_blob(&visit)
             .iter()
@@ -323,6 +423,10 @@ impl Setup<'_> {
             .map_err(|_| GitError::Unsupported("reading the history failed".into()))??;
         tracing::debug!("history read after {:?}", started.elapsed());
         Stats::add(&stats.commits, log.commits.len() as u64);
+        signoff_core::progress::add(
+            signoff_core::progress::Unit::Commits,
+            log.commits.len() as u64,
+        );
         let introductions = log.introductions();
         let mut unattributed: Vec<ObjectId> = Vec::new();
         let blob_hits = hits.into_inner().unwrap_or_default();
@@ -371,6 +475,7 @@ impl Setup<'_> {
             located,
             stats: scanned.stats,
             problems,
+            uncommitted: None,
         })
     }
 
@@ -394,6 +499,7 @@ impl Setup<'_> {
                     commit: commit.map(|(_, c)| c.clone()),
                     order: commit.map_or(u32::MAX, |(order, _)| order),
                     on_changed_line: None,
+                    head_line: None,
                 });
             }
         }

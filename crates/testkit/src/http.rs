@@ -96,9 +96,7 @@ impl FakeHttp {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             served += 1;
-                            if let Some(request) = serve(stream, handler.as_ref()) {
-                                requests.lock().unwrap().push(request);
-                            }
+                            serve(stream, handler.as_ref(), &requests);
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(5)),
                     }
@@ -128,7 +126,9 @@ impl Drop for FakeHttp {
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler) -> Option<Request> {
+/// Records the request before answering it: a client that has its answer
+/// always finds its request in [`FakeHttp::requests`].
+fn serve(stream: TcpStream, handler: &Handler, requests: &Mutex<Vec<Request>>) -> Option<()> {
     stream.set_nonblocking(false).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -165,6 +165,7 @@ fn serve(stream: TcpStream, handler: &Handler) -> Option<Request> {
         body,
     };
     let response = handler(&request);
+    requests.lock().unwrap().push(request);
     let mut stream = stream;
     let mut head = format!(
         "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -178,5 +179,5 @@ fn serve(stream: TcpStream, handler: &Handler) -> Option<Request> {
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&response.body);
     let _ = stream.flush();
-    Some(request)
+    Some(())
 }

@@ -12,6 +12,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("sbom", "actions/sbom/action.yml"),
     ("coverage", "actions/coverage/action.yml"),
     ("health-check", "actions/health-check/action.yml"),
+    ("vulnerabilities", "actions/vulnerabilities/action.yml"),
     ("pipeline", "actions/pipeline/action.yml"),
 ];
 

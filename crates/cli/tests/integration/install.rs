@@ -46,7 +46,12 @@ fn release_server(bytes: Vec<u8>, listed_sha: String) -> FakeHttp {
         let sums = format!(
             "{listed_sha}  {archive_name}\n0000  signoff-{version}-aarch64-apple-darwin.tar.gz\n"
         );
-        if request.target == format!("/v{version}/SHA256SUMS") {
+        if request.target == "/latest" {
+            // GitHub redirects /releases/latest to the newest release's tag page.
+            Response::bytes(302, "").header("Location", &format!("/tag/v{version}"))
+        } else if request.target == format!("/tag/v{version}") {
+            Response::bytes(200, "release page")
+        } else if request.target == format!("/v{version}/SHA256SUMS") {
             Response::bytes(200, sums)
         } else if request.target == format!("/v{version}/{archive_name}") {
             Response::bytes(200, bytes.clone())
@@ -72,9 +77,20 @@ impl Install {
     }
 
     fn run(&self, action_path: &Path, url: &str, path_dirs: &str) -> Run {
+        self.run_with_version(action_path, url, path_dirs, "")
+    }
+
+    fn run_with_version(
+        &self,
+        action_path: &Path,
+        url: &str,
+        path_dirs: &str,
+        version: &str,
+    ) -> Run {
         Cmd::new("bash")
             .arg(signoff_testkit::workspace_root().join("actions/install.sh"))
             .env("SIGNOFF_BINARY", "signoff")
+            .env("SIGNOFF_VERSION", version)
             .env("SIGNOFF_DOWNLOAD_URL", url)
             .env("GITHUB_ACTION_PATH", action_path)
             .env("RUNNER_OS", "Linux")
@@ -205,4 +221,21 @@ fn explains_what_it_cannot_do() {
     let run = install.run(&lonely, &server.url, &system_path());
     assert_eq!(run.code, 1, "{}", run.all_output());
     assert!(run.stderr.contains("no release"), "{}", run.stderr);
+}
+
+/// `version: latest` (issue #13, item 14; also run by the trust suite).
+#[test]
+pub fn latest_installs_the_newest_release() {
+    let install = Install::new();
+    let (bytes, sha) = archive(install.dir.path());
+    let server = release_server(bytes, sha);
+    let run = install.run_with_version(&gate_action(), &server.url, &system_path(), "latest");
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    assert!(
+        run.stderr
+            .contains(&format!("latest release: v{}", version())),
+        "{}",
+        run.stderr
+    );
+    assert!(install.output().contains("bin="), "{}", install.output());
 }

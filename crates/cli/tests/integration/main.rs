@@ -9,10 +9,16 @@ mod install;
 mod policy_errors;
 mod runner;
 mod seed_fault;
+mod trust;
 
 use signoff_testkit::Cmd;
 
 /// The `signoff` binary under test.
+/// The `signoff` binary, with no advisory database (a test that wants one sets
+/// `SIGNOFF_VULN_DB` again), so what `check` runs does not depend on this machine's cache.
 pub fn signoff() -> Cmd {
-    Cmd::new(env!("CARGO_BIN_EXE_signoff"))
+    Cmd::new(env!("CARGO_BIN_EXE_signoff")).env(
+        "SIGNOFF_VULN_DB",
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-osv-database"),
+    )
 }

@@ -85,7 +85,7 @@ impl Annotation {
     /// Prints the command when running in Actions; silent otherwise.
     pub fn emit(&self) {
         if super::in_actions() {
-            println!("{}", self.to_command());
+            crate::outln!("{}", self.to_command());
         }
     }
 }
@@ -114,7 +114,7 @@ impl Group {
     pub fn start(title: &str) -> Self {
         let active = super::in_actions();
         if active {
-            println!("{}", group_start_command(title));
+            crate::outln!("{}", group_start_command(title));
         }
         Self { active }
     }
@@ -123,7 +123,7 @@ impl Group {
 impl Drop for Group {
     fn drop(&mut self) {
         if self.active {
-            println!("::endgroup::");
+            crate::outln!("::endgroup::");
         }
     }
 }

@@ -9,9 +9,23 @@ use std::path::Path;
 /// GitHub refuses a step summary over 1 MiB.
 pub const SUMMARY_LIMIT: usize = 1024 * 1024;
 
-/// The note appended when a summary is cut.
-pub const TRUNCATED_NOTE: &str = "\n\n> [!WARNING]\n> This summary was cut to stay under \
-GitHub's 1 MiB limit for job summaries. The full report is in the `signoff` artifact.\n";
+/// The name of the artifact the step uploads its files as, for notes that point to it:
+/// `SIGNOFF_ARTIFACT_NAME` (the actions set it), else the report action's default.
+pub fn artifact_name() -> String {
+    std::env::var("SIGNOFF_ARTIFACT_NAME")
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "signoff-report".into())
+}
+
+/// The note appended when a summary is cut, naming the artifact with the full report.
+pub fn truncated_note() -> String {
+    format!(
+        "\n\n> [!WARNING]\n> This summary was cut to stay under GitHub's 1 MiB limit for job \
+         summaries. The full report is in the `{}` artifact.\n",
+        crate::markdown::escape(&artifact_name())
+    )
+}
 
 /// `markdown` cut to at most `limit` bytes at a line boundary, with open code fences and
 /// `<details>` blocks closed and a visible note, or unchanged when it fits.
@@ -20,7 +34,8 @@ pub fn fit_summary(markdown: &str, limit: usize) -> Cow<'_, str> {
         return Cow::Borrowed(markdown);
     }
     // Room for the note and the closing tags we may add.
-    let reserve = TRUNCATED_NOTE.len() + 256;
+    let note = truncated_note();
+    let reserve = note.len() + 256;
     let budget = limit.saturating_sub(reserve);
     let mut cut = budget.min(markdown.len());
     while cut > 0 && !markdown.is_char_boundary(cut) {
@@ -47,7 +62,7 @@ pub fn fit_summary(markdown: &str, limit: usize) -> Cow<'_, str> {
     for _ in closed..opened.min(closed + 8) {
         out.push_str("\n</details>");
     }
-    out.push_str(TRUNCATED_NOTE);
+    out.push_str(&note);
     Cow::Owned(out)
 }
 
@@ -132,8 +147,10 @@ mod tests {
         }
         let fitted = fit_summary(&markdown, SUMMARY_LIMIT);
         assert!(fitted.len() <= SUMMARY_LIMIT);
-        assert!(fitted.ends_with(TRUNCATED_NOTE));
-        let body = fitted.trim_end_matches(TRUNCATED_NOTE);
+        let note = truncated_note();
+        assert!(fitted.ends_with(&note));
+        assert!(note.contains("`signoff-report` artifact"), "{note}");
+        let body = fitted.trim_end_matches(&note);
         assert!(
             body.ends_with("```\n</details>"),
             "{}",

@@ -5,6 +5,8 @@
 //!   coverage:
 //!     lines: 80
 //!     branches: 70
+//!     functions: 75
+//!     statements: 80
 //!     patch: 90
 //!     patch_min_lines: 5          # no patch verdict below 5 changed executable lines
 //!     max_drop: 0.5               # with --baseline: lines may drop at most 0.5 points
@@ -27,6 +29,8 @@ pub struct CoveragePolicy {
     pub branches: Option<Percent>,
     /// Minimum function coverage, percent.
     pub functions: Option<Percent>,
+    /// Minimum statement coverage, percent (istanbul/vitest, Go).
+    pub statements: Option<Percent>,
     /// Minimum coverage of the lines a change adds or modifies, percent.
     pub patch: Option<Percent>,
     /// Below this many changed executable lines the patch threshold is not applied.
@@ -53,6 +57,8 @@ pub struct PathThreshold {
     pub branches: Option<Percent>,
     /// Minimum function coverage of these files, percent.
     pub functions: Option<Percent>,
+    /// Minimum statement coverage of these files, percent.
+    pub statements: Option<Percent>,
 }
 
 #[cfg(test)]

@@ -19,4 +19,6 @@ pub struct ExternalPolicy {
     pub fail_on: Option<Severity>,
     /// Most open findings at or above `fail_on` allowed (default 0).
     pub max_findings: Option<u64>,
+    /// Reported and scored, but never rejects the sign-off.
+    pub advisory: Option<bool>,
 }

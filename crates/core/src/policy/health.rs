@@ -98,7 +98,21 @@ with_probe_settings! {
         /// Assertions on the response, all of which must hold.
         #[serde(default)]
         pub expect: Vec<Spanned<String>>,
+        /// `critical` (default): an unhealthy check fails the gate and triggers the
+        /// rollback. `degraded`: it only makes the gate warn, and never rolls back.
+        pub severity: Option<CheckSeverity>,
     }
+}
+
+/// How much an unhealthy check matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckSeverity {
+    /// The service is down: the gate fails and the rollback runs.
+    #[default]
+    Critical,
+    /// The service works with less: the gate warns, no rollback.
+    Degraded,
 }
 
 /// TLS settings of a check.

@@ -19,7 +19,9 @@ pub mod health;
 mod pipeline;
 mod sbom;
 mod secret_scan;
+mod section;
 pub mod values;
+mod vulnerabilities;
 
 use std::path::{Path, PathBuf};
 
@@ -30,9 +32,11 @@ pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
 pub use pipeline::PipelinePolicy;
-pub use sbom::{PurlPattern, SbomPolicy};
-pub use secret_scan::{ScanMode, SecretScanPolicy};
+pub use sbom::{LicenseId, PurlPattern, SbomPolicy};
+pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
+pub use section::Section;
 pub use values::{Date, PathGlob, Percent};
+pub use vulnerabilities::{StaleDatabase, VulnerabilitiesPolicy};
 
 use crate::diag::{ConfigError, Problem, expected_one_of};
 use crate::report::Finding;
@@ -43,17 +47,6 @@ pub fn today() -> jiff::civil::Date {
         .to_datetime(jiff::Timestamp::now())
         .date()
 }
-
-/// The gates signoff ships, by id. `sbom-diff` is what `signoff-sbom diff` writes: the
-/// dependencies a change adds, removes and changes.
-pub const BUILTIN_GATES: &[&str] = &[
-    "secret-scan",
-    "sbom",
-    "coverage",
-    "health-check",
-    "sbom-diff",
-    "pipeline",
-];
 
 /// File names looked up in the repository root, in order.
 pub const FILE_NAMES: &[&str] = &["signoff.yml", "signoff.yaml", ".github/signoff.yml"];
@@ -83,31 +76,105 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// Gates made from other scanners' SARIF logs, by name.
     pub external: std::collections::BTreeMap<String, ExternalPolicy>,
+    /// What the verdict does when nothing was checked, or reports disagree on the commit.
+    pub verdict: VerdictPolicy,
 }
 
-/// Per-gate sections. Each gate reads its own.
+/// Declares [`Gates`]: one section per built-in gate, each with the shared keys
+/// ([`Section`]: `advisory`) beside the gate's own settings.
+macro_rules! gate_sections {
+    ($($id:literal => $field:ident: $ty:ty,)*) => {
+        /// Per-gate sections. Each gate reads its own.
+        #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Gates {
+            $(
+                #[serde(default, rename = $id)]
+                pub $field: Option<Section<$ty>>,
+            )*
+        }
+
+        impl Gates {
+            /// Whether the section of gate `id` says `advisory: true`.
+            pub fn advisory(&self, id: &str) -> bool {
+                match id {
+                    $($id => self.$field.as_ref().is_some_and(|s| s.advisory),)*
+                    _ => false,
+                }
+            }
+        }
+    };
+}
+
+gate_sections! {
+    "secret-scan" => secret_scan: SecretScanPolicy,
+    "sbom" => sbom: SbomPolicy,
+    "coverage" => coverage: CoveragePolicy,
+    "health-check" => health_check: HealthPolicy,
+    "sbom-diff" => sbom_diff: NoSettings,
+    "vulnerabilities" => vulnerabilities: VulnerabilitiesPolicy,
+    "pipeline" => pipeline: PipelinePolicy,
+}
+
+/// The section of a gate with no settings of its own (only the shared keys).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Gates {
-    #[serde(default)]
-    pub secret_scan: Option<SecretScanPolicy>,
-    #[serde(default)]
-    pub sbom: Option<SbomPolicy>,
-    #[serde(default)]
-    pub coverage: Option<CoveragePolicy>,
-    #[serde(default)]
-    pub health_check: Option<HealthPolicy>,
-    #[serde(default)]
-    pub pipeline: Option<PipelinePolicy>,
+#[serde(deny_unknown_fields)]
+pub struct NoSettings {}
+
+/// How the verdict treats what no gate decides alone (the `verdict` section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictPolicy {
+    /// When every gate had nothing to check (or none reported): `reject` (default) or
+    /// `condition`.
+    #[serde(default = "Outcome::reject")]
+    pub nothing_checked: Outcome,
+    /// When gate reports are about different commits: `condition` (default) or `reject`.
+    #[serde(default = "Outcome::condition")]
+    pub mixed_commits: Outcome,
 }
 
-/// An accepted finding: by fingerprint, or by rule (optionally limited to paths).
+impl Default for VerdictPolicy {
+    fn default() -> Self {
+        Self {
+            nothing_checked: Outcome::Reject,
+            mixed_commits: Outcome::Condition,
+        }
+    }
+}
+
+/// What a situation does to the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A condition of the approval.
+    Condition,
+    /// A reason to reject.
+    Reject,
+}
+
+impl Outcome {
+    fn reject() -> Self {
+        Outcome::Reject
+    }
+    fn condition() -> Self {
+        Outcome::Condition
+    }
+}
+
+/// An accepted finding: by fingerprint, by rule (optionally limited to paths), or by
+/// advisory id or alias (optionally limited to one package; vulnerability findings carry
+/// their ids in `details.id` and `details.aliases`, and the package in `details.package`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiver {
     pub gate: String,
     pub fingerprint: Option<String>,
     pub rule: Option<String>,
     pub path: Option<PathGlob>,
+    /// An advisory id or any of its aliases (`CVE-2021-23337`, `GHSA-35jh-r3h4-6jhm`).
+    pub advisory: Option<String>,
+    /// With `advisory`: only this package (its name as in the SBOM).
+    pub package: Option<String>,
     pub reason: String,
     /// Last day the waiver applies (inclusive).
     pub expires: Date,
@@ -129,6 +196,32 @@ impl Waiver {
             "waiver".into(),
             serde_json::json!({"reason": self.reason, "expires": self.expires.to_string()}),
         );
+    }
+
+    /// Whether the waiver covers `finding` of `gate`: by advisory id or alias (and package)
+    /// when it names an advisory, else as [`Waiver::matches`] says.
+    pub fn covers(&self, gate: &str, finding: &Finding) -> bool {
+        let Some(advisory) = &self.advisory else {
+            let path = finding.location.as_ref().map(|l| l.path.as_str());
+            return self.matches(gate, &finding.rule, path, &finding.fingerprint);
+        };
+        let text = |key: &str| finding.details.get(key).and_then(|v| v.as_str());
+        let aliases = finding
+            .details
+            .get("aliases")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str());
+        let id_ok = text("id")
+            .into_iter()
+            .chain(aliases)
+            .any(|id| id.eq_ignore_ascii_case(advisory));
+        let package_ok = match &self.package {
+            None => true,
+            Some(package) => text("package").is_some_and(|name| name.eq_ignore_ascii_case(package)),
+        };
+        self.gate == gate && id_ok && package_ok
     }
 
     /// Whether the waiver covers a finding of `gate` with this rule, path and fingerprint.
@@ -160,6 +253,8 @@ struct RawPolicy {
     waivers: Vec<Spanned<RawWaiver>>,
     #[serde(default)]
     external: Option<Spanned<std::collections::BTreeMap<String, ExternalPolicy>>>,
+    #[serde(default)]
+    verdict: Option<VerdictPolicy>,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +267,10 @@ struct RawWaiver {
     rule: Option<String>,
     #[serde(default)]
     path: Option<PathGlob>,
+    #[serde(default)]
+    advisory: Option<String>,
+    #[serde(default)]
+    package: Option<String>,
     #[serde(default)]
     reason: Option<Spanned<String>>,
     expires: Date,
@@ -188,19 +287,18 @@ impl Policy {
             gates: Gates::default(),
             waivers: Vec::new(),
             external: Default::default(),
+            verdict: VerdictPolicy::default(),
         })
     }
 
     /// Loads the policy: `explicit` when given (it must exist), else the first of
-    /// [`FILE_NAMES`] under `root`, else the embedded default.
+    /// [`FILE_NAMES`] in `root` or, inside a git repository, in the directories above it
+    /// up to the repository's root (so a gate run in a subdirectory reads the
+    /// repository's policy), else the embedded default.
     pub fn load(root: &Path, explicit: Option<&Path>) -> Result<Self, ConfigError> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None => match FILE_NAMES
-                .iter()
-                .map(|name| root.join(name))
-                .find(|p| p.is_file())
-            {
+            None => match discover(root) {
                 Some(path) => path,
                 None => return Ok(Self::default_policy()),
             },
@@ -275,16 +373,24 @@ impl Policy {
         finding: &Finding,
         today: jiff::civil::Date,
     ) -> Option<&Waiver> {
-        let path = finding.location.as_ref().map(|l| l.path.as_str());
-        self.waivers.iter().find(|waiver| {
-            waiver.is_active(today)
-                && waiver.matches(gate, &finding.rule, path, &finding.fingerprint)
-        })
+        self.waivers
+            .iter()
+            .find(|waiver| waiver.is_active(today) && waiver.covers(gate, finding))
     }
 
     /// Whether `gate` is a built-in gate or an external one this policy declares.
     pub fn knows_gate(&self, gate: &str) -> bool {
-        BUILTIN_GATES.contains(&gate) || self.external.contains_key(gate)
+        crate::registry::is_builtin(gate) || self.external.contains_key(gate)
+    }
+
+    /// Whether `gate` is advisory: reported and scored, but it never rejects the sign-off
+    /// (`gates.<gate>.advisory: true`, or `external.<name>.advisory: true`).
+    pub fn is_advisory(&self, gate: &str) -> bool {
+        self.gates.advisory(gate)
+            || self
+                .external
+                .get(gate)
+                .is_some_and(|section| section.advisory == Some(true))
     }
 
     /// Whether `gate` is required.
@@ -294,28 +400,90 @@ impl Policy {
 
     /// The `secret-scan` section, or its defaults.
     pub fn secret_scan(&self) -> SecretScanPolicy {
-        self.gates.secret_scan.clone().unwrap_or_default()
+        self.gates
+            .secret_scan
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `sbom` section, or its defaults.
     pub fn sbom(&self) -> SbomPolicy {
-        self.gates.sbom.clone().unwrap_or_default()
+        self.gates
+            .sbom
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `coverage` section, or its defaults.
     pub fn coverage(&self) -> CoveragePolicy {
-        self.gates.coverage.clone().unwrap_or_default()
+        self.gates
+            .coverage
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `health-check` section, or its defaults.
     pub fn health_check(&self) -> HealthPolicy {
-        self.gates.health_check.clone().unwrap_or_default()
+        self.gates
+            .health_check
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
 
     /// The `pipeline` section, or its defaults.
     pub fn pipeline(&self) -> PipelinePolicy {
-        self.gates.pipeline.clone().unwrap_or_default()
+        self.gates
+            .pipeline
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
     }
+
+    /// The `vulnerabilities` section, or its defaults.
+    pub fn vulnerabilities(&self) -> VulnerabilitiesPolicy {
+        self.gates
+            .vulnerabilities
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The policy file for `root`: the first of [`FILE_NAMES`] in `root`, then in each parent
+/// up to the root of the git repository holding `root`. Outside a repository only `root`
+/// is looked at, so an unrelated `signoff.yml` higher up is never picked.
+fn discover(root: &Path) -> Option<PathBuf> {
+    let in_root = FILE_NAMES
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file());
+    if in_root.is_some() {
+        return in_root;
+    }
+    let absolute = std::fs::canonicalize(root).ok()?;
+    let top = repository_root(&absolute)?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .take_while(|dir| dir.starts_with(&top))
+        .find_map(|dir| {
+            FILE_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+}
+
+/// The root of the git repository (or work tree) holding `dir`: the nearest directory at
+/// or above it with a `.git` entry.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|candidate| candidate.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> {
@@ -337,7 +505,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
                         at(&section.referenced, format!("external gate name `{name}` is not kebab-case"))
                             .help("use words of lower-case letters and digits joined by single `-`, like `codeql` or `trivy-image`"),
                     );
-                } else if BUILTIN_GATES.contains(&name.as_str()) {
+                } else if crate::registry::is_builtin(name) {
                     problems.push(
                         at(
                             &section.referenced,
@@ -350,11 +518,12 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             section.value
         }
     };
-    let known: Vec<&str> = BUILTIN_GATES
-        .iter()
-        .copied()
-        .chain(external.keys().map(String::as_str))
-        .collect();
+    // Pushed one by one: the registry's ids are `'static`, the external names are not.
+    let mut known: Vec<&str> = Vec::new();
+    for id in crate::registry::ids() {
+        known.push(id);
+    }
+    known.extend(external.keys().map(String::as_str));
 
     let required = match raw.required {
         None => Policy::default_policy().required,
@@ -394,10 +563,24 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             &known,
             &mut problems,
         );
-        if raw.fingerprint.is_none() && raw.rule.is_none() {
+        if raw.fingerprint.is_none() && raw.rule.is_none() && raw.advisory.is_none() {
             problems.push(
                 at(&location, "this waiver names neither a `fingerprint` nor a `rule`".to_owned())
-                    .help("add `fingerprint: <id from the report>`, or `rule: <rule id>` with an optional `path: <glob>`"),
+                    .help("add `fingerprint: <id from the report>`, or `rule: <rule id>` with an optional `path: <glob>`, or for vulnerabilities `advisory: <id or alias>` with an optional `package: <name>`"),
+            );
+        }
+        if raw.advisory.is_some()
+            && (raw.fingerprint.is_some() || raw.rule.is_some() || raw.path.is_some())
+        {
+            problems.push(
+                at(&location, "this waiver names an `advisory` and also a `fingerprint`, `rule` or `path`".to_owned())
+                    .help("an advisory waiver names the advisory (any of its ids) and optionally the `package`; keep only those"),
+            );
+        }
+        if raw.package.is_some() && raw.advisory.is_none() {
+            problems.push(
+                at(&location, "this waiver names a `package` without an `advisory`".to_owned())
+                    .help("add `advisory: <id or alias>`: a package waiver accepts one advisory in that package"),
             );
         }
         if raw.fingerprint.is_some() && (raw.rule.is_some() || raw.path.is_some()) {
@@ -433,6 +616,8 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
             fingerprint: raw.fingerprint,
             rule: raw.rule,
             path: raw.path,
+            advisory: raw.advisory,
+            package: raw.package,
             reason,
             expires: raw.expires,
             line: location.line(),
@@ -452,6 +637,7 @@ fn parse(text: &str, file: &str, source: Source) -> Result<Policy, ConfigError> 
         gates: raw.gates.unwrap_or_default(),
         waivers,
         external,
+        verdict: raw.verdict.unwrap_or_default(),
     })
 }
 

@@ -21,16 +21,18 @@ use super::values::PathGlob;
 #[serde(deny_unknown_fields)]
 pub struct SbomPolicy {
     /// Leave development-only dependencies out of the SBOM (default false: they are in it
-    /// with `scope: optional`).
+    /// with `scope: excluded`).
     pub exclude_dev: Option<bool>,
     /// Packages that must not be in the SBOM, as purl patterns: `pkg:npm/left-pad` (any
     /// version), `pkg:npm/event-stream@3.3.6`, `pkg:npm/@evil/*`.
     #[serde(default)]
     pub deny: Vec<PurlPattern>,
     /// Licences allowed for packages whose lockfile records one (SPDX ids). Empty: no
-    /// licence check.
+    /// licence check. Each must be an id of the SPDX licence list (any case),
+    /// `LicenseRef-…`, an id with `+`, or `id WITH exception`; anything else is an error
+    /// at its line.
     #[serde(default)]
-    pub allow_licenses: Vec<String>,
+    pub allow_licenses: Vec<LicenseId>,
     /// Paths (globs) whose lockfiles and manifests are left out.
     #[serde(default)]
     pub exclude: Vec<PathGlob>,
@@ -106,6 +108,81 @@ impl<'de> Deserialize<'de> for PurlPattern {
     }
 }
 
+/// An allowed licence as the policy writes it, checked against the SPDX licence list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenseId(pub String);
+
+impl LicenseId {
+    /// Checks one allow-list entry: an SPDX licence id (case as the user wrote it), maybe
+    /// with `+`, maybe `WITH` an SPDX exception, or `LicenseRef-…`.
+    pub fn new(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim();
+        let (license, exception) = match trimmed
+            .split_once(" WITH ")
+            .or_else(|| trimmed.split_once(" with "))
+        {
+            Some((license, exception)) => (license.trim(), Some(exception.trim())),
+            None => (trimmed, None),
+        };
+        let id = license.strip_suffix('+').unwrap_or(license);
+        let known = id.starts_with("LicenseRef-") && id.len() > "LicenseRef-".len()
+            || spdx::identifiers::LICENSES
+                .iter()
+                .any(|l| l.name.eq_ignore_ascii_case(id));
+        if !known {
+            let hint = spdx::imprecise_license_id(id)
+                .map(|(l, _)| l.name)
+                .or_else(|| {
+                    spdx::identifiers::LICENSES
+                        .iter()
+                        .map(|l| {
+                            (
+                                strsim::jaro_winkler(
+                                    &l.name.to_ascii_lowercase(),
+                                    &id.to_ascii_lowercase(),
+                                ),
+                                l.name,
+                            )
+                        })
+                        .filter(|(score, _)| *score > 0.85)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, name)| name)
+                });
+            return Err(match hint {
+                Some(name) => format!(
+                    "`{text}` is not an SPDX licence id; did you mean `{name}`? (ids are listed at https://spdx.org/licenses/)"
+                ),
+                None => format!(
+                    "`{text}` is not an SPDX licence id; write one from https://spdx.org/licenses/, like `MIT` or `Apache-2.0`, or `LicenseRef-…` for your own"
+                ),
+            });
+        }
+        if let Some(exception) = exception
+            && !spdx::identifiers::EXCEPTIONS
+                .iter()
+                .any(|e| e.name.eq_ignore_ascii_case(exception))
+        {
+            return Err(format!(
+                "`{exception}` in `{text}` is not an SPDX licence exception, like `LLVM-exception` or `Classpath-exception-2.0`"
+            ));
+        }
+        Ok(LicenseId(trimmed.to_owned()))
+    }
+}
+
+impl fmt::Display for LicenseId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for LicenseId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        LicenseId::new(&text).map_err(de::Error::custom)
+    }
+}
+
 /// `*` matches any run of characters (including none); everything else is literal.
 fn wildcard(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
@@ -147,6 +224,43 @@ mod tests {
         assert!(!pattern.is_match("pkg:npm/%40good/thing@1.0.0"));
         let any_pypi = PurlPattern::new("pkg:PyPI/*").unwrap();
         assert!(any_pypi.is_match("pkg:pypi/requests@2.0?x=y"));
+    }
+
+    #[test]
+    fn licence_ids_come_from_the_spdx_list() {
+        for ok in [
+            "MIT",
+            "apache-2.0",
+            "GPL-2.0+",
+            "GPL-2.0-only WITH Classpath-exception-2.0",
+            "LicenseRef-Acme",
+        ] {
+            assert!(LicenseId::new(ok).is_ok(), "{ok}");
+        }
+        let error = LicenseId::new("Apache 2").unwrap_err();
+        assert!(error.contains("did you mean `Apache-2.0`"), "{error}");
+        assert!(LicenseId::new("MTI").is_err());
+        assert!(LicenseId::new("BSD License").is_err());
+        assert!(
+            LicenseId::new("MIT WITH Nothing")
+                .unwrap_err()
+                .contains("exception")
+        );
+    }
+
+    #[test]
+    fn an_invalid_licence_in_the_policy_is_an_error_at_its_line() {
+        let error = crate::policy::Policy::from_str(
+            "gates:\n  sbom:\n    allow_licenses:\n      - MIT\n      - Apache 2\n",
+            "signoff.yml",
+        )
+        .unwrap_err();
+        let problem = &error.problems[0];
+        assert_eq!(problem.line, 5, "{error}");
+        assert!(
+            problem.message.contains("did you mean `Apache-2.0`"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -202,3 +202,62 @@ fn external_gates_can_be_required_and_waived() {
         "{error}"
     );
 }
+
+#[test]
+fn advisory_waivers_cover_any_alias_and_optionally_one_package() {
+    let policy = Policy::from_str(
+        "waivers:\n  - {gate: vulnerabilities, advisory: cve-2021-44906, package: minimist, reason: argv only, expires: 2999-12-31}\n",
+        "signoff.yml",
+    )
+    .unwrap();
+    let finding = |package: &str| {
+        let mut finding = Finding {
+            rule: "vulnerable-dependency".into(),
+            severity: crate::report::Severity::Critical,
+            message: "m".into(),
+            location: None,
+            fingerprint: "f".into(),
+            waived: false,
+            help: None,
+            details: Default::default(),
+        };
+        finding
+            .details
+            .insert("id".into(), "GHSA-xvch-5gv4-984h".into());
+        finding
+            .details
+            .insert("aliases".into(), serde_json::json!(["CVE-2021-44906"]));
+        finding.details.insert("package".into(), package.into());
+        finding
+    };
+    let today = "2026-01-01".parse().unwrap();
+    assert!(
+        policy
+            .waiver_for("vulnerabilities", &finding("minimist"), today)
+            .is_some()
+    );
+    assert!(
+        policy
+            .waiver_for("vulnerabilities", &finding("other"), today)
+            .is_none()
+    );
+    assert!(
+        policy
+            .waiver_for("sbom", &finding("minimist"), today)
+            .is_none()
+    );
+    for (text, expected) in [
+        (
+            "{gate: vulnerabilities, advisory: X, rule: r, reason: r, expires: 2999-01-01}",
+            "names an `advisory` and also",
+        ),
+        (
+            "{gate: vulnerabilities, package: p, fingerprint: f, reason: r, expires: 2999-01-01}",
+            "a `package` without an `advisory`",
+        ),
+    ] {
+        let error =
+            Policy::from_str(&format!("waivers:\n  - {text}\n"), "signoff.yml").unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}

@@ -112,6 +112,7 @@ pub fn parse_file(path: &Path) -> Result<Parsed, InputError> {
         .read_to_end(&mut head)
         .map_err(read_error)?;
     let format = detect(&head, &shown)?;
+    signoff_core::progress::add(signoff_core::progress::Unit::Files, 1);
     let parsed = match format {
         Format::Lcov => lcov::parse(file, head, &shown),
         Format::Cobertura => cobertura::parse(file, head, &shown),

@@ -77,10 +77,12 @@ fn a_missing_report_and_no_report_are_errors() {
             .unwrap()
             .contains("cannot read nope.info")
     );
+    // No report at all is a usage error: `--report` is required (issue #13).
     let (run, _) = run_in(dir.path(), &[]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("no coverage report given"),
+        run.stderr.contains("required arguments were not provided")
+            && run.stderr.contains("--report <FILE>"),
         "{}",
         run.stderr
     );

@@ -386,7 +386,7 @@ fn windows_paths_map_to_repository_files() {
     )
     .unwrap();
     let windows = windows.to_str().unwrap();
-    let (run, json) = run_in(repo.path(), &["--report", windows]);
+    let (run, json) = run_in(repo.path(), &["--report", windows, "--lines", "50"]);
     assert_eq!(run.code, 0, "{}", run.all_output());
     assert_eq!(json["status"], "pass");
     assert_eq!(table_paths(&json), ["src/calc.js"]);

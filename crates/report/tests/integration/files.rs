@@ -167,13 +167,17 @@ fn symlink_loops_and_missing_dirs_do_not_hang() {
     let s = approved();
     #[cfg(unix)]
     std::os::unix::fs::symlink(s.input(), s.input().join("loop")).unwrap();
+    let run = s.command().run();
+    assert_eq!(run.code, 0, "{}", run.all_output());
+    // A directory to read that does not exist is a usage error naming it (issue #13).
     let run = s.command().arg("no-such-dir").run();
-    assert_eq!(run.code, 1, "{}", run.all_output());
+    assert_eq!(run.code, 2, "{}", run.all_output());
     assert!(
-        run.stdout.contains("no-such-dir: not a directory"),
+        run.stderr.contains("no-such-dir does not exist"),
         "{}",
-        run.stdout
+        run.stderr
     );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
 
 #[test]

@@ -34,10 +34,11 @@ fn approved_with_conditions() {
     waived.waived = true;
     let sbom = gate(
         "sbom",
-        "312 components; 1 unpinned requirement waived",
+        "312 dependencies; 1 unpinned requirement waived",
         95,
         |b| {
-            b.metric("components", 312)
+            b.metric("components", 330)
+                .metric("dependencies", 312)
                 .check(Check::new("unpinned", Op::Le, 0.0, 0.0))
                 .finding(waived);
         },
@@ -143,22 +144,28 @@ fn missing_required_gate() {
 #[test]
 fn expired_waiver() {
     let policy = "required: [sbom]\nwaivers:\n  - gate: sbom\n    rule: unpinned-requirement\n    reason: we will pin after the freeze\n    expires: 2025-06-30\n";
-    let sbom = gate("sbom", "312 components; 2 unpinned requirements", 95, |b| {
-        b.metric("components", 312)
-            .check(Check::new("unpinned", Op::Le, 0.0, 2.0))
-            .finding(
-                Finding::new(TestRule::Unpinned)
-                    .at("requirements.txt", 3)
-                    .message("`flask>=2` is not pinned")
-                    .build(),
-            )
-            .finding(
-                Finding::new(TestRule::Unpinned)
-                    .at("requirements.txt", 7)
-                    .message("`requests` is not pinned")
-                    .build(),
-            );
-    });
+    let sbom = gate(
+        "sbom",
+        "312 dependencies; 2 unpinned requirements",
+        95,
+        |b| {
+            b.metric("components", 330)
+                .metric("dependencies", 312)
+                .check(Check::new("unpinned", Op::Le, 0.0, 2.0))
+                .finding(
+                    Finding::new(TestRule::Unpinned)
+                        .at("requirements.txt", 3)
+                        .message("`flask>=2` is not pinned")
+                        .build(),
+                )
+                .finding(
+                    Finding::new(TestRule::Unpinned)
+                        .at("requirements.txt", 7)
+                        .message("`requests` is not pinned")
+                        .build(),
+                );
+        },
+    );
     let s = Scenario::new().policy(policy).gate("sbom.gate.json", &sbom);
     let run = s.run();
     assert_eq!(run.code, 1, "{}", run.all_output());

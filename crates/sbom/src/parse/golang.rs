@@ -3,8 +3,10 @@
 //! is built. go.sum's `h1:` is Go's module hash (SHA-256 over the module's file list), the
 //! hash `go mod verify` checks, reported as the component's SHA-256.
 //!
-//! go.mod records no edges between the required modules, so the graph is the main
-//! module's requirements.
+//! go.mod records no edges between the required modules: the main module depends on its
+//! direct requirements, and the `// indirect` ones (needed by some dependency, which
+//! go.mod does not name) are in the SBOM without an edge (issue 14: the main module was
+//! drawn depending on them).
 
 use std::collections::HashMap;
 
@@ -149,7 +151,9 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         node.direct_hint = Some(!require.indirect);
         node.line = Some(require.line);
         let index = graph.add(node);
-        graph.nodes[root].deps.push(index);
+        if !require.indirect {
+            graph.nodes[root].deps.push(index);
+        }
     }
     // A replacement of a module the require list does not name pins the version used
     // wherever the module graph reaches it; it is listed (as syft and cdxgen do), with its
@@ -166,8 +170,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         package.hashes.extend(sums.get(&key).cloned());
         let mut node = Node::package(package);
         node.direct_hint = Some(false);
-        let index = graph.add(node);
-        graph.nodes[root].deps.push(index);
+        graph.add(node);
     }
     Ok(graph)
 }
@@ -208,6 +211,7 @@ mod tests {
         let ctx = Context {
             root: dir.path(),
             manifests: &[],
+            lockfiles: &[],
         };
         let graph = parse(
             &ctx,

@@ -1,17 +1,25 @@
-//! `gradle.lockfile`: `group:artifact:version=configuration,…` lines. Gradle records no
-//! edges, no hashes and nothing about which entries are direct here.
+//! Gradle lockfiles: `gradle.lockfile` (and `buildscript-gradle.lockfile`,
+//! `settings-gradle.lockfile` for the build's own classpath) hold
+//! `group:artifact:version=configuration,…` lines; Gradle 6's per-configuration layout,
+//! `gradle/dependency-locks/<configuration>.lockfile`, holds bare coordinates and the file
+//! name is the configuration. Gradle records no edges, no hashes and nothing about which
+//! entries are direct here.
 //!
 //! What ships is what the production classpaths hold: a dependency is a runtime one when
 //! some configuration holding it is a compile or runtime classpath outside tests
 //! (`compileClasspath`, `runtimeClasspath`, Android's `releaseRuntimeClasspath`). Those
 //! only in test classpaths or in tool configurations (`checkstyle`, `jacocoAnt`,
-//! `annotationProcessor`…) are development-only. Lines without configurations (the
-//! per-configuration lockfiles of Gradle 6) count as runtime.
+//! `annotationProcessor`…), and the build script's own `classpath`, are development-only.
 
 use super::ParseError;
 use crate::model::{Ecosystem, Graph, Node, Package};
 
-pub fn parse(text: &str) -> Result<Graph, ParseError> {
+pub fn parse(rel: &str, text: &str) -> Result<Graph, ParseError> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    // Gradle 6: the file name is the configuration of every line in it.
+    let file_configuration = rel
+        .contains("gradle/dependency-locks/")
+        .then(|| name.trim_end_matches(".lockfile"));
     let mut graph = Graph::default();
     let mut root = Node::root(None);
     for (index, raw) in text.lines().enumerate() {
@@ -19,7 +27,11 @@ pub fn parse(text: &str) -> Result<Graph, ParseError> {
         if line.is_empty() || line.starts_with('#') || line.starts_with("empty=") {
             continue;
         }
-        let (coordinates, configurations) = line.split_once('=').unwrap_or((line, ""));
+        let (coordinates, configurations) = match (line.split_once('='), file_configuration) {
+            (Some((coordinates, configurations)), _) => (coordinates, configurations),
+            (None, Some(configuration)) => (line, configuration),
+            (None, None) => (line, ""),
+        };
         let mut parts = coordinates.split(':');
         let (Some(group), Some(artifact), Some(version)) =
             (parts.next(), parts.next(), parts.next())

@@ -1,18 +1,28 @@
 //! Lockfile parsers. Each turns one file into a [`Graph`]; a file that cannot be parsed
 //! gives a [`ParseError`] with its line, and the other files still make it into the SBOM.
 
+mod actions;
 mod cargo;
+mod cocoapods;
+mod conda;
+mod deno;
 mod dotnet;
 mod golang;
 mod gradle;
+mod gradle_build;
+mod maven;
+mod msbuild;
+mod nix;
 mod npm;
 mod php;
 mod pnpm;
+mod pylock;
 mod python;
 mod requirements;
 mod ruby;
 mod simple;
 mod tomlite;
+mod xml;
 mod yamlite;
 mod yarn;
 
@@ -31,19 +41,62 @@ pub enum Kind {
     YarnLock,
     PnpmLock,
     BunLock,
+    DenoLock,
     PoetryLock,
     UvLock,
+    PdmLock,
+    PyLock,
     PipfileLock,
     Requirements,
+    CondaEnv,
+    CondaLock,
     GoMod,
     GemfileLock,
     ComposerLock,
     NugetLock,
+    MsBuild,
     GradleLock,
+    GradleBuild,
+    Pom,
     PubspecLock,
     MixLock,
     PackageResolved,
+    PodfileLock,
+    FlakeLock,
+    Workflow,
 }
+
+/// Every kind, for tests and documentation.
+pub const ALL_KINDS: &[Kind] = &[
+    Kind::CargoLock,
+    Kind::PackageLock,
+    Kind::YarnLock,
+    Kind::PnpmLock,
+    Kind::BunLock,
+    Kind::DenoLock,
+    Kind::PoetryLock,
+    Kind::UvLock,
+    Kind::PdmLock,
+    Kind::PyLock,
+    Kind::PipfileLock,
+    Kind::Requirements,
+    Kind::CondaEnv,
+    Kind::CondaLock,
+    Kind::GoMod,
+    Kind::GemfileLock,
+    Kind::ComposerLock,
+    Kind::NugetLock,
+    Kind::MsBuild,
+    Kind::GradleLock,
+    Kind::GradleBuild,
+    Kind::Pom,
+    Kind::PubspecLock,
+    Kind::MixLock,
+    Kind::PackageResolved,
+    Kind::PodfileLock,
+    Kind::FlakeLock,
+    Kind::Workflow,
+];
 
 impl Kind {
     /// The lockfile kind of a file, from its repository-relative path.
@@ -55,14 +108,32 @@ impl Kind {
             "yarn.lock" => Kind::YarnLock,
             "pnpm-lock.yaml" => Kind::PnpmLock,
             "bun.lock" => Kind::BunLock,
+            "deno.lock" => Kind::DenoLock,
             "poetry.lock" => Kind::PoetryLock,
             "uv.lock" => Kind::UvLock,
+            "pdm.lock" => Kind::PdmLock,
+            "Podfile.lock" => Kind::PodfileLock,
+            "flake.lock" => Kind::FlakeLock,
+            "pom.xml" => Kind::Pom,
+            "settings.gradle" | "settings.gradle.kts" => Kind::GradleBuild,
+            "conda-lock.yml" | "conda-lock.yaml" => Kind::CondaLock,
             "Pipfile.lock" => Kind::PipfileLock,
             "go.mod" => Kind::GoMod,
             "Gemfile.lock" | "gems.locked" => Kind::GemfileLock,
             "composer.lock" => Kind::ComposerLock,
             "packages.lock.json" => Kind::NugetLock,
             "gradle.lockfile" => Kind::GradleLock,
+            _ if is_gradle_lockfile(rel, name) => Kind::GradleLock,
+            _ if name.starts_with("pylock.") && name.ends_with(".toml") => Kind::PyLock,
+            _ if name.ends_with(".conda-lock.yml") || is_conda_explicit(name) => Kind::CondaLock,
+            _ if is_conda_environment(name) => Kind::CondaEnv,
+            _ if is_workflow(rel, name) => Kind::Workflow,
+            _ if [".csproj", ".fsproj", ".vbproj"]
+                .iter()
+                .any(|ext| name.len() > ext.len() && name.ends_with(ext)) =>
+            {
+                Kind::MsBuild
+            }
             "pubspec.lock" => Kind::PubspecLock,
             "mix.lock" => Kind::MixLock,
             "Package.resolved" => Kind::PackageResolved,
@@ -79,20 +150,68 @@ impl Kind {
             Kind::YarnLock => "yarn.lock",
             Kind::PnpmLock => "pnpm-lock.yaml",
             Kind::BunLock => "bun.lock",
+            Kind::DenoLock => "deno.lock",
             Kind::PoetryLock => "poetry.lock",
             Kind::UvLock => "uv.lock",
+            Kind::PdmLock => "pdm.lock",
+            Kind::PyLock => "pylock.toml",
             Kind::PipfileLock => "Pipfile.lock",
             Kind::Requirements => "requirements",
+            Kind::CondaEnv => "conda environment",
+            Kind::CondaLock => "conda lock",
             Kind::GoMod => "go.mod",
             Kind::GemfileLock => "Gemfile.lock",
             Kind::ComposerLock => "composer.lock",
             Kind::NugetLock => "packages.lock.json",
+            Kind::MsBuild => "MSBuild project",
             Kind::GradleLock => "gradle.lockfile",
+            Kind::GradleBuild => "Gradle build",
+            Kind::Pom => "pom.xml",
             Kind::PubspecLock => "pubspec.lock",
             Kind::MixLock => "mix.lock",
             Kind::PackageResolved => "Package.resolved",
+            Kind::PodfileLock => "Podfile.lock",
+            Kind::FlakeLock => "flake.lock",
+            Kind::Workflow => "GitHub workflow",
         }
     }
+
+    /// Whether the file is a manifest read without a lockfile (declared versions only).
+    pub fn is_unlocked_manifest(self) -> bool {
+        matches!(
+            self,
+            Kind::MsBuild | Kind::GradleBuild | Kind::Pom | Kind::CondaEnv
+        )
+    }
+}
+
+/// Gradle lockfiles: `gradle.lockfile`, `buildscript-gradle.lockfile`,
+/// `settings-gradle.lockfile`, and Gradle 6's `gradle/dependency-locks/<configuration>.lockfile`.
+fn is_gradle_lockfile(rel: &str, name: &str) -> bool {
+    name.ends_with("-gradle.lockfile")
+        || (name.ends_with(".lockfile") && rel.contains("gradle/dependency-locks/"))
+}
+
+/// conda's `environment.yml`, `environment-dev.yml`, `environment_py311.yaml`.
+fn is_conda_environment(name: &str) -> bool {
+    name.starts_with("environment")
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+        && !name.contains(".conda-lock.")
+}
+
+/// conda-lock's explicit per-platform files: `conda-linux-64.lock`.
+fn is_conda_explicit(name: &str) -> bool {
+    name.starts_with("conda-") && name.ends_with(".lock")
+}
+
+/// GitHub Actions workflows (`.github/workflows/*.yml`) and action metadata (`action.yml`).
+fn is_workflow(rel: &str, name: &str) -> bool {
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    yaml && (rel
+        .strip_prefix(".github/workflows/")
+        .is_some_and(|rest| !rest.contains('/'))
+        || name == "action.yml"
+        || name == "action.yaml")
 }
 
 /// `requirements.txt`, `requirements-dev.txt`, `requirements/*.txt`, `dev-requirements.txt`.
@@ -163,12 +282,30 @@ pub struct Context<'a> {
     pub root: &'a Path,
     /// Every manifest the discovery found, repository-relative.
     pub manifests: &'a [String],
+    /// Every lockfile the discovery found, repository-relative.
+    pub lockfiles: &'a [String],
 }
 
 impl Context<'_> {
     /// Reads a repository-relative file as text, when it exists and is readable.
     pub fn read_text(&self, rel: &str) -> Option<String> {
         read_text(&self.root.join(rel)).ok()
+    }
+
+    /// Whether a repository-relative file exists.
+    pub fn exists(&self, rel: &str) -> bool {
+        self.root.join(rel).is_file()
+    }
+
+    /// Lockfiles at or below directory `dir` whose name ends with `suffix`.
+    pub fn locks_under<'b>(
+        &'b self,
+        dir: &'b str,
+        suffix: &'b str,
+    ) -> impl Iterator<Item = &'b String> + 'b {
+        self.lockfiles.iter().filter(move |path| {
+            path.ends_with(suffix) && (dir.is_empty() || path.starts_with(&format!("{dir}/")))
+        })
     }
 
     /// Manifests named `name` at or below directory `dir` (repository-relative, `""` for
@@ -203,6 +340,28 @@ pub fn join(dir: &str, path: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+/// Whether `path`, relative to repository directory `dir`, stays inside the repository
+/// (`../x` from `a/b` does; `../../../x` does not; an absolute path does not).
+pub fn inside_repository(dir: &str, path: &str) -> bool {
+    if path.starts_with('/') || path.starts_with('\\') || path.get(1..3) == Some(":\\") {
+        return false;
+    }
+    let mut depth = dir.split('/').filter(|s| !s.is_empty()).count() as i64;
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    true
 }
 
 /// Reads a file as UTF-8 text, bounded in size.
@@ -253,18 +412,29 @@ pub fn parse_text(
         Kind::YarnLock => yarn::parse(ctx, rel, text),
         Kind::PnpmLock => pnpm::parse(ctx, rel, text),
         Kind::BunLock => npm::parse_bun(ctx, rel, text),
+        Kind::DenoLock => deno::parse(ctx, rel, text),
         Kind::PoetryLock => python::parse_poetry(ctx, rel, text),
         Kind::UvLock => python::parse_uv(ctx, rel, text),
+        Kind::PdmLock => pylock::parse_pdm(ctx, rel, text),
+        Kind::PyLock => pylock::parse_pylock(text),
         Kind::PipfileLock => python::parse_pipfile(text),
         Kind::Requirements => requirements::parse(ctx, rel, text),
+        Kind::CondaEnv => conda::parse_environment(text),
+        Kind::CondaLock => conda::parse_lock(rel, text),
         Kind::GoMod => golang::parse(ctx, rel, text),
         Kind::GemfileLock => ruby::parse(ctx, rel, text),
         Kind::ComposerLock => php::parse(ctx, rel, text),
         Kind::NugetLock => dotnet::parse(text),
-        Kind::GradleLock => gradle::parse(text),
-        Kind::PubspecLock => simple::parse_pubspec(text),
+        Kind::MsBuild => msbuild::parse(ctx, rel, text),
+        Kind::GradleLock => gradle::parse(rel, text),
+        Kind::GradleBuild => gradle_build::parse(ctx, rel, text),
+        Kind::Pom => maven::parse(ctx, rel, text),
+        Kind::PubspecLock => simple::parse_pubspec(ctx, rel, text),
         Kind::MixLock => simple::parse_mix(ctx, rel, text),
         Kind::PackageResolved => simple::parse_package_resolved(text),
+        Kind::PodfileLock => cocoapods::parse(text),
+        Kind::FlakeLock => nix::parse(text),
+        Kind::Workflow => actions::parse(rel, text),
     }
 }
 
@@ -317,6 +487,15 @@ mod tests {
     }
 
     #[test]
+    fn paths_outside_the_repository_are_told_apart() {
+        assert!(inside_repository("a/b", "../c"));
+        assert!(!inside_repository("a", "../../c"));
+        assert!(!inside_repository("", "../vendor/x"));
+        assert!(!inside_repository("", "/opt/x"));
+        assert!(inside_repository("", "packages/x"));
+    }
+
+    #[test]
     fn joins_resolve_dots() {
         assert_eq!(join("a/b", "../c.txt"), "a/c.txt");
         assert_eq!(join("", "./x/y"), "x/y");
@@ -362,6 +541,9 @@ mod tests {
                 let Ok(text) = std::fs::read_to_string(&path) else {
                     continue;
                 };
+                if text.len() > 64 * 1024 {
+                    continue; // the large real lockfiles are read whole by the integration tests
+                }
                 let boundaries: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
                 let step = (boundaries.len() / 48).max(1);
                 for &cut in boundaries.iter().step_by(step) {
@@ -372,33 +554,16 @@ mod tests {
                 }
             }
         }
-        let kinds = [
-            Kind::CargoLock,
-            Kind::PackageLock,
-            Kind::YarnLock,
-            Kind::PnpmLock,
-            Kind::BunLock,
-            Kind::PoetryLock,
-            Kind::UvLock,
-            Kind::PipfileLock,
-            Kind::Requirements,
-            Kind::GoMod,
-            Kind::GemfileLock,
-            Kind::ComposerLock,
-            Kind::NugetLock,
-            Kind::GradleLock,
-            Kind::PubspecLock,
-            Kind::MixLock,
-            Kind::PackageResolved,
-        ];
+        let kinds = ALL_KINDS;
         let root = tempfile::tempdir().unwrap();
         let ctx = Context {
             root: root.path(),
             manifests: &[],
+            lockfiles: &[],
         };
         let mut panics = Vec::new();
         for (name, text) in &texts {
-            for kind in kinds {
+            for &kind in kinds {
                 let outcome = std::panic::catch_unwind(|| {
                     let graph = parse_text(&ctx, kind.as_str(), kind, text);
                     if let Ok(graph) = graph {

@@ -40,8 +40,6 @@ pub(super) struct Entry {
     #[serde(default)]
     pub dev: bool,
     #[serde(default)]
-    pub dev_optional: bool,
-    #[serde(default)]
     pub license: Option<serde_json::Value>,
     #[serde(default)]
     pub dependencies: BTreeMap<String, String>,
@@ -90,7 +88,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         }
         _ => BTreeMap::new(),
     };
-    let mut graph = build(&entries);
+    let mut graph = build(dir_of(rel), &entries);
     graph.notes = notes;
     Ok(graph)
 }
@@ -209,14 +207,22 @@ fn name_from_key(key: &str) -> &str {
     }
 }
 
-fn build(entries: &BTreeMap<String, Entry>) -> Graph {
+/// Builds the graph of a lockfile in repository directory `dir`.
+///
+/// A package outside `node_modules` is a workspace or a `link:`/`file:` target: first
+/// party when it lives in the repository, third party when the link points outside it
+/// (code fetched elsewhere). `devOptional` is not development-only: npm installs such a
+/// package under `--omit=dev` when an optional dependency of a production package needs
+/// it (issue 14), so only `dev` says development-only.
+fn build(dir: &str, entries: &BTreeMap<String, Entry>) -> Graph {
     let mut graph = Graph::default();
     let mut index_of: HashMap<&str, usize> = HashMap::new();
     for (key, entry) in entries {
         if entry.link {
             continue;
         }
-        let first_party = key.is_empty() || !key.contains("node_modules/");
+        let first_party = key.is_empty()
+            || (!key.contains("node_modules/") && super::inside_repository(dir, key));
         let name = entry
             .name
             .clone()
@@ -228,7 +234,7 @@ fn build(entries: &BTreeMap<String, Entry>) -> Graph {
         } else {
             Node::package(package.unwrap_or_else(|| Package::npm(&name, version)))
         };
-        node.dev_hint = (!first_party).then_some(entry.dev || entry.dev_optional);
+        node.dev_hint = (!first_party).then_some(entry.dev);
         index_of.insert(key.as_str(), graph.add(node));
     }
     let links: HashMap<&str, &str> = entries
@@ -432,11 +438,19 @@ pub fn parse_bun(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Pa
         index_of.insert(key.as_str(), graph.add(node));
         infos.push(info);
     }
+    // Node's rule: a dependency of `a/b` is looked up in `a/b/<dep>`, then `a/<dep>`,
+    // then `<dep>`, through every ancestor (issue 14: skipping the intermediate ones
+    // drew edges to the wrong copy).
     let locate = |from: &str, dep: &str| -> Option<usize> {
-        index_of
-            .get(format!("{from}/{dep}").as_str())
-            .or_else(|| index_of.get(dep))
-            .copied()
+        let names = package_path(from);
+        (0..=names.len()).rev().find_map(|depth| {
+            let mut key = names[..depth].join("/");
+            if !key.is_empty() {
+                key.push('/');
+            }
+            key.push_str(dep);
+            index_of.get(key.as_str()).copied()
+        })
     };
     for key in lock.packages.keys() {
         let Some(&from) = index_of.get(key.as_str()) else {
@@ -473,17 +487,25 @@ pub fn parse_bun(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Pa
         {
             package.version = version.clone();
         }
+        // A workspace's own copy (`<workspace name>/<dep>`) comes before the hoisted one.
+        let scope = workspace.name.clone().unwrap_or_default();
+        let find = |dep: &String| {
+            (!scope.is_empty())
+                .then(|| index_of.get(format!("{scope}/{dep}").as_str()).copied())
+                .flatten()
+                .or_else(|| index_of.get(dep.as_str()).copied())
+        };
         let runtime: Vec<usize> = workspace
             .dependencies
             .keys()
             .chain(workspace.optional_dependencies.keys())
             .chain(workspace.peer_dependencies.keys())
-            .filter_map(|dep| index_of.get(dep.as_str()).copied())
+            .filter_map(find)
             .collect();
         let dev: Vec<usize> = workspace
             .dev_dependencies
             .keys()
-            .filter_map(|dep| index_of.get(dep.as_str()).copied())
+            .filter_map(find)
             .filter(|to| !runtime.contains(to))
             .collect();
         graph.nodes[index].deps = runtime;
@@ -492,9 +514,34 @@ pub fn parse_bun(_ctx: &Context<'_>, _rel: &str, text: &str) -> Result<Graph, Pa
     Ok(graph)
 }
 
+/// The package names along a bun.lock `packages` key (or a yarn `resolutions` pattern) (`@a/b/c/@d/e` → `@a/b`, `c`, `@d/e`).
+pub(super) fn package_path(key: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = key;
+    while !rest.is_empty() {
+        let end = if rest.starts_with('@') {
+            rest.match_indices('/')
+                .nth(1)
+                .map_or(rest.len(), |(i, _)| i)
+        } else {
+            rest.find('/').unwrap_or(rest.len())
+        };
+        names.push(&rest[..end]);
+        rest = rest.get(end + 1..).unwrap_or("");
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bun_keys_split_into_package_names() {
+        assert_eq!(package_path("@a/b/c/@d/e"), ["@a/b", "c", "@d/e"]);
+        assert_eq!(package_path("x"), ["x"]);
+        assert!(package_path("").is_empty());
+    }
 
     #[test]
     fn bun_trailing_commas_go_outside_strings_only() {

@@ -357,25 +357,26 @@ struct PipfileEntry {
     r#ref: Option<String>,
 }
 
+/// `Pipfile.lock`: `default` (runtime) and `develop` (dev) sections. A package in both at
+/// the same version is a runtime dependency; at different versions each section's
+/// version is its own component (issue 14: the develop one was lost).
 pub fn parse_pipfile(text: &str) -> Result<Graph, ParseError> {
     let lock: PipfileLock = super::json(text)?;
     let mut graph = Graph::default();
     let mut root = Node::root(None);
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
     for (section, dev) in [(&lock.default, false), (&lock.develop, true)] {
         for (name, entry) in section {
-            let key = pep503(name);
-            if let Some(&index) = seen.get(&key) {
-                // In both sections: a runtime dependency.
-                let _ = index;
-                continue;
-            }
             let version = entry
                 .version
                 .as_deref()
                 .map(|v| v.trim_start_matches("==").to_owned())
                 .or_else(|| entry.r#ref.clone())
                 .unwrap_or_default();
+            let key = (pep503(name), version.clone());
+            if seen.contains_key(&key) {
+                continue; // in both sections at one version: a runtime dependency
+            }
             let mut package = pypi(name, &version);
             for hash in &entry.hashes {
                 if let Some(digest) = Digest::parse_prefixed(hash) {
@@ -385,8 +386,7 @@ pub fn parse_pipfile(text: &str) -> Result<Graph, ParseError> {
             if let Some(git) = &entry.git {
                 package.set_git(git, entry.r#ref.clone());
             }
-            let node = Node::package(package);
-            let index = graph.add(node);
+            let index = graph.add(Node::package(package));
             seen.insert(key, index);
             if dev {
                 root.dev_deps.push(index);

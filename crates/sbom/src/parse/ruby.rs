@@ -1,6 +1,10 @@
 //! `Gemfile.lock` (Bundler): `GEM`, `GIT` and `PATH` sections with their specs and edges,
 //! `DEPENDENCIES` for the direct gems, `CHECKSUMS` (Bundler 2.5+) for SHA-256 hashes.
 //! The `Gemfile` beside it says which gems are only in `:development` / `:test` groups.
+//!
+//! A gem locked for several platforms (`nokogiri (1.16.0-x86_64-linux)`) is one
+//! component per platform, with the purl `platform` qualifier (issue 14), and its own
+//! checksum; an edge to the gem reaches every platform's variant.
 
 use std::collections::{HashMap, HashSet};
 
@@ -10,6 +14,7 @@ use crate::model::{Alg, Digest, Ecosystem, Graph, Node, Origin, Package};
 struct Spec {
     name: String,
     version: String,
+    platform: Option<String>,
     origin: Origin,
     deps: Vec<String>,
     line: u64,
@@ -79,6 +84,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
                     specs.push(Spec {
                         name: name.to_owned(),
                         version: split_platform(version).0.to_owned(),
+                        platform: split_platform(version).1.map(str::to_owned),
                         origin,
                         deps: Vec::new(),
                         line: line_no,
@@ -102,12 +108,8 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
                     (name_version(spec), hash.strip_prefix("sha256="))
                     && let Some(digest) = Digest::hex(Alg::Sha256, hex)
                 {
-                    // Platform variants have their own checksums; keep the plain one.
-                    let (version, platform) = split_platform(version);
-                    if platform.is_none() || !checksums.contains_key(&(name.into(), version.into()))
-                    {
-                        checksums.insert((name.to_owned(), version.to_owned()), digest);
-                    }
+                    // Each platform variant has its own checksum: keyed by the full version.
+                    checksums.insert((name.to_owned(), version.to_owned()), digest);
                 }
             }
             _ => {}
@@ -120,10 +122,13 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         .unwrap_or_default();
 
     let mut graph = Graph::default();
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut node_of: Vec<Option<usize>> = Vec::with_capacity(specs.len());
+    let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
     for spec in &specs {
-        if by_name.contains_key(&spec.name) {
-            continue; // another platform of the same gem
+        if !seen.insert((spec.name.clone(), spec.platform.clone())) {
+            node_of.push(None);
+            continue;
         }
         let mut package = Package::new(Ecosystem::Gem, &spec.name, &spec.version);
         package.origin = spec.origin.clone();
@@ -134,34 +139,43 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
                 .push(("repository_url".into(), url.clone())),
             _ => {}
         }
-        package.hashes.extend(
-            checksums
-                .get(&(spec.name.clone(), spec.version.clone()))
-                .cloned(),
-        );
+        let full_version = match &spec.platform {
+            Some(platform) => {
+                package
+                    .qualifiers
+                    .push(("platform".into(), platform.clone()));
+                format!("{}-{platform}", spec.version)
+            }
+            None => spec.version.clone(),
+        };
+        package
+            .hashes
+            .extend(checksums.get(&(spec.name.clone(), full_version)).cloned());
         let mut node = if matches!(spec.origin, Origin::Path(_)) {
             Node::root(Some(package))
         } else {
             Node::package(package)
         };
         node.line = Some(spec.line);
-        by_name.insert(spec.name.clone(), graph.add(node));
+        let index = graph.add(node);
+        node_of.push(Some(index));
+        by_name.entry(spec.name.clone()).or_default().push(index);
     }
-    for spec in &specs {
-        let Some(&from) = by_name.get(&spec.name) else {
+    for (spec, from) in specs.iter().zip(&node_of) {
+        let Some(from) = *from else {
             continue;
         };
         for dep in &spec.deps {
-            if let Some(&to) = by_name.get(dep)
-                && !graph.nodes[from].deps.contains(&to)
-            {
-                graph.nodes[from].deps.push(to);
+            for &to in by_name.get(dep).into_iter().flatten() {
+                if to != from && !graph.nodes[from].deps.contains(&to) {
+                    graph.nodes[from].deps.push(to);
+                }
             }
         }
     }
     let mut root = Node::root(None);
     for name in &direct {
-        if let Some(&to) = by_name.get(name) {
+        for &to in by_name.get(name).into_iter().flatten() {
             if dev_only.contains(name) {
                 root.dev_deps.push(to);
             } else {

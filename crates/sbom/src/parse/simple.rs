@@ -28,10 +28,11 @@ struct PubEntry {
     description: Option<serde_json::Value>,
 }
 
-pub fn parse_pubspec(text: &str) -> Result<Graph, ParseError> {
+pub fn parse_pubspec(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseError> {
     let lock: Pubspec = super::yaml(text)?;
     let mut graph = Graph::default();
     let mut root = Node::root(None);
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
     for (name, entry) in &lock.packages {
         if entry.source == "sdk" {
             continue; // the Flutter/Dart SDK itself
@@ -68,13 +69,100 @@ pub fn parse_pubspec(text: &str) -> Result<Graph, ParseError> {
         let direct = entry.dependency.starts_with("direct");
         node.direct_hint = Some(direct);
         let index = graph.add(node);
+        by_name.insert(name, index);
         match entry.dependency.as_str() {
             "direct dev" => root.dev_deps.push(index),
             _ => root.deps.push(index),
         }
     }
+    if let Some(members) = pub_workspace(ctx, dir_of(rel)) {
+        // A pub workspace: one lock for every member, labelled `direct main` when any
+        // member needs the package at runtime. Each member's pubspec.yaml says which of
+        // its dependencies are dev-only, so the members are the roots.
+        let mut declared = Vec::new();
+        for (package, runtime, dev) in members {
+            let index = graph.add(Node::root(Some(package)));
+            declared.push((index, runtime, dev));
+        }
+        let mut named: HashMap<String, usize> = by_name
+            .iter()
+            .map(|(name, &index)| ((*name).to_owned(), index))
+            .collect();
+        for &(index, _, _) in &declared {
+            if let Some(package) = &graph.nodes[index].package {
+                named.insert(package.name.clone(), index);
+            }
+        }
+        let mut attached = vec![false; graph.nodes.len()];
+        for (index, runtime, dev) in declared {
+            for (names, is_dev) in [(runtime, false), (dev, true)] {
+                for name in names {
+                    let Some(&to) = named.get(&name) else {
+                        continue;
+                    };
+                    attached[to] = true;
+                    // Workspace locks label everything `transitive`: the members say.
+                    graph.nodes[to].direct_hint = None;
+                    let node = &mut graph.nodes[index];
+                    if is_dev {
+                        node.dev_deps.push(to);
+                    } else {
+                        node.deps.push(to);
+                    }
+                }
+            }
+        }
+        // What no member names (transitive packages) stays under the anonymous root.
+        root.deps.retain(|&to| !attached[to]);
+        root.dev_deps.retain(|&to| !attached[to]);
+    }
     graph.add(root);
     Ok(graph)
+}
+
+/// The members of the pub workspace whose root pubspec.yaml is in `dir` (the root
+/// included): each as its package and its runtime and dev dependency names. `None` when
+/// the pubspec.yaml there declares no `workspace`.
+#[allow(clippy::type_complexity)]
+fn pub_workspace(ctx: &Context<'_>, dir: &str) -> Option<Vec<(Package, Vec<String>, Vec<String>)>> {
+    let read = |dir: &str| -> Option<serde_json::Value> {
+        super::yaml(&ctx.read_text(&join(dir, "pubspec.yaml"))?).ok()
+    };
+    let root = read(dir)?;
+    let members = root.get("workspace")?.as_array()?.clone();
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_owned()];
+    dirs.extend(
+        members
+            .iter()
+            .filter_map(|m| m.as_str())
+            .map(|m| join(dir, m)),
+    );
+    for member_dir in dirs {
+        let Some(pubspec) = read(&member_dir) else {
+            continue;
+        };
+        let text = |key: &str| pubspec.get(key).and_then(|v| v.as_str()).unwrap_or("");
+        let keys = |key: &str| -> Vec<String> {
+            pubspec
+                .get(key)
+                .and_then(|v| v.as_object())
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        if text("name").is_empty() {
+            continue;
+        }
+        let package = Package::new(Ecosystem::Pub, text("name"), text("version"))
+            .origin(Origin::Path(member_dir.clone()));
+        let runtime = keys("dependencies");
+        let dev: Vec<String> = keys("dev_dependencies")
+            .into_iter()
+            .filter(|d| !runtime.contains(d))
+            .collect();
+        out.push((package, runtime, dev));
+    }
+    Some(out)
 }
 
 // ---------------------------------------------------------------- mix.lock
@@ -124,9 +212,16 @@ pub fn parse_mix(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, Pars
         } else {
             continue;
         };
+        // An `optional: true` dependency is only used when the project itself asks for
+        // the package, so it is not an edge (issue 14: it made a test-only package a
+        // production one).
         let deps: Vec<String> = value
             .split("{:")
             .skip(1)
+            .filter(|part| {
+                let tuple = part.split("]}").next().unwrap_or(part);
+                !tuple.contains("optional: true")
+            })
             .filter_map(|part| part.split(',').next())
             .map(str::to_owned)
             .collect();

@@ -136,7 +136,7 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
             continue;
         };
         let node = if berry {
-            berry_node(block, first)
+            berry_node(dir, block, first)
         } else {
             classic_node(block, first)
         };
@@ -201,21 +201,50 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
         .filter(|(_, node)| node.first_party)
         .filter_map(|(index, node)| Some((node.package.as_ref()?.full_name(), index)))
         .collect();
-    let resolve = |name: &str, range: &str| -> Option<usize> {
+    let lookup = |name: &str, range: &str| -> Option<usize> {
         let descriptor = format!("{name}@{range}");
         by_descriptor
             .get(descriptor.as_str())
             .or_else(|| by_descriptor.get(format!("{name}@npm:{range}").as_str()))
             .copied()
-            .or_else(|| workspace_names.get(name).copied())
     };
+    let resolutions = ctx
+        .read_text(&join(dir, "package.json"))
+        .map(|text| Resolutions::from_manifest(&text))
+        .unwrap_or_default();
+    // The root manifest's `resolutions` override what a package asks for (issue 14:
+    // berry keeps the asked-for range in the entry, and only the override is locked).
+    let resolve_from = |parent: Option<&str>, name: &str, range: &str| -> Option<usize> {
+        if let Some(forced) = resolutions.find(parent, name, range) {
+            let found = if forced.starts_with("workspace:") {
+                workspace_names.get(name).copied()
+            } else if forced.starts_with("patch:") {
+                lookup(name, forced).or_else(|| {
+                    let prefix = format!("{name}@patch:");
+                    by_descriptor
+                        .iter()
+                        .filter(|(d, _)| d.starts_with(&prefix))
+                        .map(|(_, &i)| i)
+                        .min()
+                })
+            } else {
+                lookup(name, forced)
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        lookup(name, range).or_else(|| workspace_names.get(name).copied())
+    };
+    let resolve = |name: &str, range: &str| resolve_from(None, name, range);
 
     // Edges from the lockfile entries.
     for (index, block) in entry_of_node.iter().enumerate() {
         let Some(block) = block else { continue };
+        let parent = graph.nodes[index].package.as_ref().map(Package::full_name);
         for map in ["dependencies", "optionalDependencies"] {
             for (name, range) in block.maps.get(map).into_iter().flatten() {
-                if let Some(to) = resolve(name, range) {
+                if let Some(to) = resolve_from(parent.as_deref(), name, range) {
                     graph.nodes[index].deps.push(to);
                 }
             }
@@ -303,6 +332,57 @@ pub fn parse(ctx: &Context<'_>, rel: &str, text: &str) -> Result<Graph, ParseErr
     Ok(graph)
 }
 
+/// The `resolutions` of a root package.json: (parent name, target name, target range,
+/// forced value). `**/x` and `x` apply under any parent; `a/x` only under `a`.
+#[derive(Default)]
+struct Resolutions(Vec<(Option<String>, String, Option<String>, String)>);
+
+impl Resolutions {
+    fn from_manifest(text: &str) -> Self {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Resolutions::default();
+        };
+        let Some(map) = value.get("resolutions").and_then(|r| r.as_object()) else {
+            return Resolutions::default();
+        };
+        let mut out = Vec::new();
+        for (pattern, forced) in map {
+            let Some(forced) = forced.as_str() else {
+                continue;
+            };
+            let names = super::npm::package_path(pattern);
+            let Some((target, parents)) = names.split_last() else {
+                continue;
+            };
+            let parent = parents
+                .last()
+                .filter(|p| **p != "**")
+                .map(|p| descriptor_name(p).to_owned());
+            let name = descriptor_name(target);
+            let range = target
+                .get(name.len() + 1..)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned);
+            out.push((parent, name.to_owned(), range, forced.to_owned()));
+        }
+        // Parent-specific patterns win over global ones.
+        out.sort_by_key(|(parent, ..)| parent.is_none());
+        Resolutions(out)
+    }
+
+    fn find(&self, parent: Option<&str>, name: &str, range: &str) -> Option<&str> {
+        let bare = |r: &str| r.trim_start_matches("npm:").to_owned();
+        self.0
+            .iter()
+            .find(|(p, n, r, _)| {
+                n == name
+                    && p.as_deref().is_none_or(|p| Some(p) == parent)
+                    && r.as_deref().is_none_or(|r| bare(r) == bare(range))
+            })
+            .map(|(.., forced)| forced.as_str())
+    }
+}
+
 /// Why an entry is left out of the SBOM.
 const NO_VERSION: &str = "has no version";
 
@@ -348,7 +428,7 @@ fn classic_node(block: &Block, first: &str) -> Result<Node, String> {
     Ok(Node::package(package))
 }
 
-fn berry_node(block: &Block, first: &str) -> Result<Node, String> {
+fn berry_node(dir: &str, block: &Block, first: &str) -> Result<Node, String> {
     let resolution = block
         .fields
         .get("resolution")
@@ -369,9 +449,16 @@ fn berry_node(block: &Block, first: &str) -> Result<Node, String> {
         .or_else(|| reference.strip_prefix("portal:"))
         .or_else(|| reference.strip_prefix("file:"))
     {
-        // Linked local code is first party.
-        package.origin = Origin::Path(rest.split("::").next().unwrap_or(rest).to_owned());
-        return Ok(Node::root(Some(package)));
+        // Linked local code is first party; a link to code fetched elsewhere (outside
+        // the repository, or into an install folder) is not (issue 14).
+        let path = rest.split("::").next().unwrap_or(rest).to_owned();
+        let local = super::inside_repository(dir, &path) && !path.contains("node_modules");
+        package.origin = Origin::Path(path);
+        return Ok(if local {
+            Node::root(Some(package))
+        } else {
+            Node::package(package)
+        });
     } else if reference.contains("://") {
         package.set_origin(super::npm::origin(reference));
     }

@@ -102,7 +102,7 @@ fn two_runs_on_every_fixture_at_once_are_byte_identical() {
             let ecosystems = gate["details"]["ecosystems"].as_object().unwrap();
             assert_eq!(
                 ecosystems.len(),
-                11,
+                15,
                 "every ecosystem is in the SBOM: {gate}"
             );
             let path = out.path().join("sbom.cdx.json");

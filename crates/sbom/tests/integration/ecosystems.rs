@@ -21,7 +21,7 @@ fn npm_facts(outcome: &Outcome, workspaces: bool) {
     assert_eq!(alias["scope"], "required");
     assert_eq!(
         outcome.component("pkg:npm/%40types/ms@0.7.34")["scope"],
-        "optional"
+        "excluded"
     );
     assert_eq!(
         outcome.component("pkg:npm/debug@4.3.4")["scope"],
@@ -78,7 +78,7 @@ fn yarn_berry() {
     assert!(outcome.component("pkg:npm/ms@2.1.2")["hashes"].is_null());
     assert_eq!(
         outcome.component("pkg:npm/%40types/ms@0.7.34")["scope"],
-        "optional"
+        "excluded"
     );
     assert_eq!(
         outcome.component("pkg:npm/string-width@4.2.3")["scope"],
@@ -107,7 +107,7 @@ fn cargo_workspace() {
     let outcome = described("cargo");
     assert_eq!(
         outcome.component("pkg:cargo/either@1.13.0")["scope"],
-        "optional"
+        "excluded"
     );
     assert_eq!(
         outcome.component("pkg:cargo/memchr@2.7.4")["scope"],
@@ -122,7 +122,7 @@ fn cargo_workspace() {
 fn python_facts(outcome: &Outcome, flask_login: bool) {
     assert_eq!(
         outcome.component("pkg:pypi/iniconfig@2.0.0")["scope"],
-        "optional"
+        "excluded"
     );
     let requests = outcome.component("pkg:pypi/requests@2.32.3");
     assert_eq!(requests["scope"], "required");
@@ -210,7 +210,7 @@ fn bundler_gemfile_lock() {
     let outcome = described("bundler");
     assert_eq!(
         outcome.component("pkg:gem/rack-test@2.0.2")["scope"],
-        "optional"
+        "excluded"
     );
     assert_eq!(
         outcome.component("pkg:gem/rack@2.2.22")["scope"],
@@ -229,7 +229,7 @@ fn composer_lock() {
     assert_eq!(log["licenses"][0]["expression"], "(MIT OR GPL-2.0-only)");
     assert_eq!(
         outcome.component("pkg:composer/demo/testing@3.0.1")["scope"],
-        "optional"
+        "excluded"
     );
 }
 
@@ -291,7 +291,7 @@ fn gradle_lockfile() {
         "pkg:maven/com.puppycrawl.tools/checkstyle@10.6.0",
         "pkg:maven/org.jacoco/org.jacoco.agent@0.8.8",
     ] {
-        assert_eq!(outcome.component(dev)["scope"], "optional", "{dev}");
+        assert_eq!(outcome.component(dev)["scope"], "excluded", "{dev}");
     }
     assert_eq!(outcome.metric("dependencies"), 45);
     assert_eq!(outcome.metric("dependencies_dev"), 43);
@@ -314,7 +314,7 @@ fn pubspec_lock() {
     );
     assert_eq!(
         outcome.component("pkg:pub/build_runner@2.4.8")["scope"],
-        "optional"
+        "excluded"
     );
     assert_eq!(
         property(
@@ -353,11 +353,11 @@ fn mix_lock() {
         ["pkg:hex/makeup@1.1.0", "pkg:hex/nimble_parsec@1.2.3"]
     );
     let ex_doc = outcome.component("pkg:hex/ex_doc@0.28.4");
-    assert_eq!(ex_doc["scope"], "optional");
+    assert_eq!(ex_doc["scope"], "excluded");
     assert_eq!(property(ex_doc, "signoff:dependency"), ["direct"]);
     assert_eq!(
         outcome.component("pkg:hex/earmark_parser@1.4.26")["scope"],
-        "optional"
+        "excluded"
     );
     let live_view = outcome.component("pkg:hex/phoenix_live_view@0.18.3");
     assert_eq!(live_view["scope"], "required");

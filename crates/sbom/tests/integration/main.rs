@@ -8,6 +8,7 @@
 mod cli;
 mod ecosystems;
 mod hostile;
+mod kinds;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

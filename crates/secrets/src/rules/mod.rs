@@ -42,6 +42,85 @@ pub struct Detector {
     pub builtin: bool,
     /// Template of a true example (default rules; used by tests).
     pub example: Option<String>,
+    /// What a finding of this rule is.
+    pub kind: Kind,
+    /// A rule implemented in code (see [`Native`]).
+    pub native: Option<Native>,
+    /// How its secret is judged beyond the regex (`judge = "password" | "token"`).
+    pub judge: Option<Judge>,
+    /// gitleaks composite rules: rules that must also match nearby (`[[rules.required]]`).
+    pub required: Vec<Required>,
+    /// Matches are not reported on their own (`skipReport = true`).
+    pub skip_report: bool,
+}
+
+/// How a rule's secret is judged as the context rules judge a value (`generic/value.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Judge {
+    /// A password: any literal that is no placeholder; a weak one is reported under
+    /// `hardcoded-password`.
+    Password,
+    /// A token: only a random-looking literal counts.
+    Token,
+}
+
+/// A rule a composite rule requires, and how near its match must be.
+#[derive(Debug, Clone, Copy)]
+pub struct Required {
+    pub rule: u16,
+    pub within_lines: Option<u32>,
+    pub within_columns: Option<u32>,
+}
+
+/// What a finding is: its kind sets the default severity and groups the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A private key (PEM, OpenSSH, PuTTY, PGP).
+    PrivateKey,
+    /// A token in a provider's own format (`ghp_…`, `AKIA…`, `xoxb-…`).
+    ProviderToken,
+    /// A random-looking secret found by its context (a credential's name).
+    GenericSecret,
+    /// A hard-coded (weak or default) password, or a password hash.
+    HardcodedCredential,
+    /// A rule from the team's own gitleaks config.
+    Custom,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 5] = [
+        Kind::PrivateKey,
+        Kind::ProviderToken,
+        Kind::GenericSecret,
+        Kind::HardcodedCredential,
+        Kind::Custom,
+    ];
+
+    /// The kebab-case id used in reports and the policy.
+    pub fn id(self) -> &'static str {
+        match self {
+            Kind::PrivateKey => "private-key",
+            Kind::ProviderToken => "provider-token",
+            Kind::GenericSecret => "generic-secret",
+            Kind::HardcodedCredential => "hardcoded-credential",
+            Kind::Custom => "custom",
+        }
+    }
+
+    /// The kind with id `id`.
+    pub fn from_id(id: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.id() == id)
+    }
+}
+
+/// A rule implemented in code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Native {
+    /// Credential-named assignments (`generic/`); triggered by its keywords.
+    Context,
+    /// A rule the context analysis reports under; never runs itself.
+    Sink,
 }
 
 impl signoff_core::finding::Rule for &'static Detector {
@@ -163,6 +242,23 @@ pub struct Ruleset {
     /// Ids that `[extend] disabledRules` or the policy's `disabled_rules` name but no rule
     /// has: nothing was disabled for them (reported as a warning).
     pub unknown_disabled: Vec<String>,
+    /// The rules the context analysis reports under, by strength, when in force.
+    pub context: ContextRules,
+}
+
+/// The rules the context analysis (`generic/`) reports its findings under.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ContextRules {
+    /// Random-looking values (`generic-secret`).
+    pub random: Option<u16>,
+    /// Weak values under a password's or secret's name (`hardcoded-password`).
+    pub weak: Option<u16>,
+    /// Password hashes (`password-hash`).
+    pub hash: Option<u16>,
+    /// A file holding only a random secret (`secret-file`), by the rule's path.
+    pub secret_file: Option<u16>,
+    /// A file holding only a password (`password-file`), by the rule's path.
+    pub password_file: Option<u16>,
 }
 
 /// What one prefilter pattern triggers: detectors whose keyword it is (any case), and
@@ -305,7 +401,7 @@ fn parse_config(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
     })
 }
 
-fn line_column(text: &str, offset: usize) -> (u64, u64) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (u64, u64) {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
@@ -328,6 +424,7 @@ fn compile(
 ) -> Result<Ruleset, ConfigError> {
     let mut problems = Vec::new();
     let mut detectors = Vec::new();
+    let mut wanted: Vec<Vec<config::RawRequired>> = Vec::new();
     let mut seen_ids: Vec<String> = Vec::new();
     for rule in rules {
         let id = rule.id.trim().to_owned();
@@ -345,9 +442,32 @@ fn compile(
             continue;
         }
         seen_ids.push(id.clone());
+        let required = rule.required.clone();
         match compile_rule(rule) {
-            Ok(detector) => detectors.push(detector),
+            Ok(detector) => {
+                detectors.push(detector);
+                wanted.push(required);
+            }
             Err(problem) => problems.push(problem),
+        }
+    }
+    // Composite rules name their required rules by id.
+    for (index, required) in wanted.into_iter().enumerate() {
+        for raw in required {
+            match detectors.iter().position(|d| d.id == raw.id.trim()) {
+                Some(at) => detectors[index].required.push(Required {
+                    rule: at as u16,
+                    within_lines: raw.within_lines,
+                    within_columns: raw.within_columns,
+                }),
+                None => problems.push(
+                    Problem::file(format!(
+                        "rule `{}` requires rule `{}`, which is not defined",
+                        detectors[index].id, raw.id
+                    ))
+                    .help("define the required rule (with `skipReport = true` if it should not report on its own), or fix the id"),
+                ),
+            }
         }
     }
     let mut global = Vec::new();
@@ -390,11 +510,26 @@ fn compile(
             }
         }
     };
+    let mut context = ContextRules::default();
     for (index, detector) in detectors.iter().enumerate() {
         let index = index as u16;
-        if detector.regex.is_none() {
-            path_only.push(index);
-            continue;
+        match (detector.native, detector.kind) {
+            (Some(Native::Context), _) => context.random = Some(index),
+            (Some(Native::Sink), _) => {
+                let slot = match detector.id {
+                    "password-hash" => &mut context.hash,
+                    "secret-file" => &mut context.secret_file,
+                    "password-file" => &mut context.password_file,
+                    _ => &mut context.weak,
+                };
+                *slot = Some(index);
+                continue;
+            }
+            (None, _) if detector.regex.is_none() => {
+                path_only.push(index);
+                continue;
+            }
+            (None, _) => {}
         }
         if detector.keywords.is_empty() && detector.prefixes.is_empty() {
             always.push(index);
@@ -452,6 +587,7 @@ fn compile(
         path_only,
         whole_file,
         unknown_disabled: Vec::new(),
+        context,
     })
 }
 
@@ -491,7 +627,39 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         ),
         None => None,
     };
-    if regex.is_none() && path.is_none() {
+    let native = match rule.native.as_deref() {
+        None => None,
+        Some("context") if rule.builtin => Some(Native::Context),
+        Some("context-sink") if rule.builtin => Some(Native::Sink),
+        Some(other) => {
+            return Err(fail(
+                format!("`native = \"{other}\"` is not a rule a config file can define"),
+                "remove `native`; it is reserved for signoff's own rules",
+            ));
+        }
+    };
+    let kind = match rule.kind.as_deref() {
+        None if rule.builtin => Kind::ProviderToken,
+        None => Kind::Custom,
+        Some(id) => Kind::from_id(id).ok_or_else(|| {
+            fail(
+                format!("unknown kind `{id}`"),
+                "use one of private-key, provider-token, generic-secret, hardcoded-credential, custom",
+            )
+        })?,
+    };
+    let judge = match rule.judge.as_deref() {
+        None => None,
+        Some("password") => Some(Judge::Password),
+        Some("token") => Some(Judge::Token),
+        Some(other) => {
+            return Err(fail(
+                format!("unknown judge `{other}`"),
+                "use `password` or `token`",
+            ));
+        }
+    };
+    if regex.is_none() && path.is_none() && native.is_none() {
         return Err(fail(
             "has neither `regex` nor `path`".into(),
             "add a `regex` (and optionally `keywords`), or a `path`",
@@ -569,9 +737,14 @@ fn compile_rule(rule: RawRule) -> Result<Detector, Problem> {
         allowlists,
         validator,
         multiline,
-        generic: rule.generic,
+        generic: rule.generic || native.is_some(),
         builtin: rule.builtin,
         example: rule.example,
+        kind,
+        native,
+        judge,
+        required: Vec::new(),
+        skip_report: rule.skip_report,
     })
 }
 

@@ -86,19 +86,36 @@ fn b64url_json(part: &[u8]) -> Option<serde_json::Value> {
     serde_json::from_slice(&decoded).ok()
 }
 
+/// A JWT that authenticates something: signed (not `alg: none`), not expired, and not the
+/// sample token of jwt.io and RFC 7519 that documentation everywhere copies.
 fn jwt(secret: &[u8]) -> bool {
     let mut parts = secret.split(|&b| b == b'.');
     let (Some(header), Some(payload), Some(signature)) = (parts.next(), parts.next(), parts.next())
     else {
         return false;
     };
-    let header_ok = b64url_json(header)
-        .and_then(|h| h.get("alg").map(|alg| alg.is_string()))
+    let signed = b64url_json(header)
+        .and_then(|h| {
+            h.get("alg")
+                .and_then(|alg| alg.as_str())
+                .map(|alg| !alg.eq_ignore_ascii_case("none"))
+        })
         .unwrap_or(false);
-    header_ok
-        && b64url_json(payload).is_some_and(|p| p.is_object())
-        && signature.len() >= 16
-        && !repeated_body(signature)
+    let Some(claims) = b64url_json(payload).filter(|p| p.is_object()) else {
+        return false;
+    };
+    let expired = claims
+        .get("exp")
+        .and_then(serde_json::Value::as_f64)
+        .is_some_and(|exp| {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64());
+            exp < now
+        });
+    let sample = claims.get("sub").and_then(serde_json::Value::as_str) == Some("1234567890")
+        && claims.get("name").and_then(serde_json::Value::as_str) == Some("John Doe");
+    signed && !expired && !sample && signature.len() >= 16 && !repeated_body(signature)
 }
 
 fn pem_key(secret: &[u8]) -> bool {
@@ -357,7 +374,7 @@ fn is_constant_name(value: &[u8]) -> bool {
 
 /// `user %s:%d`: a printf format, not a value. The directive must end where a word does,
 /// since random text holds `%s` too (`%szYRn^…`).
-fn is_format_string(value: &[u8]) -> bool {
+pub(crate) fn is_format_string(value: &[u8]) -> bool {
     value.windows(2).enumerate().any(|(i, w)| {
         w[0] == b'%'
             && matches!(w[1], b's' | b'd' | b'u' | b'*')
@@ -366,7 +383,7 @@ fn is_format_string(value: &[u8]) -> bool {
 }
 
 /// `server.key`, `\\autoexec.bat`: a file the configuration points to, not its content.
-fn is_file_name(value: &[u8]) -> bool {
+pub(crate) fn is_file_name(value: &[u8]) -> bool {
     const EXTENSIONS: &[&[u8]] = &[
         b"key",
         b"pem",
@@ -429,7 +446,7 @@ fn has_interpolation(value: &[u8]) -> bool {
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] == b'{'))
 }
 
-fn is_uuid(value: &[u8]) -> bool {
+pub(crate) fn is_uuid(value: &[u8]) -> bool {
     value.len() == 36
         && value.iter().enumerate().all(|(i, &b)| match i {
             8 | 13 | 18 | 23 => b == b'-',
@@ -445,8 +462,12 @@ fn words(list: &[&str]) -> Option<AhoCorasick> {
         .ok()
 }
 
-fn repeated_body(secret: &[u8]) -> bool {
-    // One character making up half of the letters and digits (`0000-0000`, `XXXX`).
+pub(crate) fn repeated_body(secret: &[u8]) -> bool {
+    one_character(secret) || alphabet_run(secret)
+}
+
+/// One character making up half of the letters and digits (`0000-0000`, `XXXX`).
+pub(crate) fn one_character(secret: &[u8]) -> bool {
     let mut counts = [0u32; 256];
     let mut total = 0u32;
     for &b in secret.iter().filter(|b| b.is_ascii_alphanumeric()) {
@@ -455,7 +476,11 @@ fn repeated_body(secret: &[u8]) -> bool {
     }
     let top = counts.iter().copied().max().unwrap_or(0);
     top >= 8 && top * 2 >= total
-        || memchr::memmem::find(secret, b"abcdefgh").is_some()
+}
+
+/// A run of the alphabet or of the digits (`abcdefgh`, `12345678`): typed, not generated.
+pub(crate) fn alphabet_run(secret: &[u8]) -> bool {
+    memchr::memmem::find(secret, b"abcdefgh").is_some()
         || memchr::memmem::find(secret, b"ABCDEFGH").is_some()
         || memchr::memmem::find(secret, b"12345678").is_some()
 }

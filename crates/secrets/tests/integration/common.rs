@@ -210,6 +210,8 @@ pub fn scan_in(path: &Path, args: &[&str], actions: Option<&Actions>) -> Outcome
 pub struct Actions {
     dir: tempfile::TempDir,
     event: String,
+    git_ref: String,
+    sha: Option<String>,
 }
 
 impl Actions {
@@ -232,6 +234,25 @@ impl Actions {
         Self {
             dir,
             event: event.to_owned(),
+            git_ref: "refs/pull/7/merge".to_owned(),
+            sha: None,
+        }
+    }
+
+    /// A `push` event from `before` to `after` on `refs/heads/main`.
+    pub fn push(before: &str, after: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let payload =
+            serde_json::json!({"before": before, "after": after, "ref": "refs/heads/main"});
+        std::fs::write(dir.path().join("event.json"), payload.to_string()).unwrap();
+        for name in ["output", "summary"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        Self {
+            dir,
+            event: "push".to_owned(),
+            git_ref: "refs/heads/main".to_owned(),
+            sha: Some(after.to_owned()),
         }
     }
 
@@ -247,15 +268,19 @@ impl Actions {
 
     fn env(&self) -> Vec<(String, std::ffi::OsString)> {
         let path = |name: &str| self.dir.path().join(name).into_os_string();
-        vec![
+        let mut env = vec![
             ("GITHUB_ACTIONS".into(), "true".into()),
             ("GITHUB_EVENT_NAME".into(), self.event.clone().into()),
             ("GITHUB_EVENT_PATH".into(), path("event.json")),
             ("GITHUB_OUTPUT".into(), path("output")),
             ("GITHUB_STEP_SUMMARY".into(), path("summary")),
             ("GITHUB_REPOSITORY".into(), "acme/app".into()),
-            ("GITHUB_REF".into(), "refs/pull/7/merge".into()),
-        ]
+            ("GITHUB_REF".into(), self.git_ref.clone().into()),
+        ];
+        if let Some(sha) = &self.sha {
+            env.push(("GITHUB_SHA".into(), sha.clone().into()));
+        }
+        env
     }
 }
 

@@ -450,3 +450,101 @@ fn custom_rules_see_the_whole_file_in_every_history_version() {
         commits[5].as_str()
     );
 }
+
+#[test]
+fn issue_12_gitleaksignore_accepts_findings_and_is_never_scanned() {
+    // Both fingerprint forms; gitleaks' own rule ids are accepted by place (a team moving
+    // from gitleaks keeps its list); a line that is no fingerprint is named.
+    let mut repo = GitRepo::new();
+    let first = github_token(61);
+    let second = github_token(62);
+    let third = github_token(63);
+    repo.write("a.env", format!("GH={first}\n"));
+    repo.write("b.env", format!("\nGH={second}\n"));
+    repo.write("c.env", format!("GH={third}\n"));
+    let commit = repo.commit("tokens");
+    repo.write(
+        ".gitleaksignore",
+        format!(
+            "# accepted test tokens\n{commit}:a.env:github-pat:1\nb.env:generic-api-key:2\nc.env:github-pat:9\nnot a fingerprint\n"
+        ),
+    );
+    repo.commit("ignore");
+    let outcome = scan(repo.path(), &["--mode", "history"]);
+    assert_eq!(
+        outcome.found(&["/location/path", "/waived", "/details/gitleaksignore"]),
+        ["a.env true true", "b.env true true", "c.env false -"],
+        "{}",
+        outcome.run.all_output()
+    );
+    assert_eq!(outcome.report["metrics"]["gitleaksignore_known"], 2);
+    let warnings = outcome.report["details"]["warnings"].to_string();
+    assert!(warnings.contains(".gitleaksignore:5"), "{warnings}");
+    // The file itself is never a source of secrets.
+    assert!(
+        outcome
+            .findings()
+            .iter()
+            .all(|f| f["location"]["path"] != ".gitleaksignore")
+    );
+}
+
+#[test]
+fn issue_12_composite_rules_and_skip_report() {
+    // gitleaks 8.28: a primary rule reports only when its required rule matched within
+    // the given lines; the required rule, with `skipReport`, does not report by itself.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".gitleaks.toml"),
+        r#"
+[[rules]]
+id = "acme-client-secret"
+regex = '''secret\s*=\s*([a-z0-9]{24})'''
+keywords = ["secret"]
+
+[[rules.required]]
+id = "acme-client-id"
+withinLines = 2
+
+[[rules]]
+id = "acme-client-id"
+regex = '''client_id\s*=\s*(acme-[a-z0-9]{8})'''
+keywords = ["client_id"]
+skipReport = true
+"#,
+    )
+    .unwrap();
+    let secret = example("{l:24}", 71);
+    let lonely = example("{l:24}", 72);
+    std::fs::write(
+        dir.path().join("app.ini"),
+        format!("client_id = acme-4k2m9x7q\nsecret = {secret}\n\n\n\n\nsecret = {lonely}\n"),
+    )
+    .unwrap();
+    let outcome = scan(dir.path(), &["--mode", "tree"]);
+    assert_eq!(
+        outcome.found(&["/rule", "/location/line"]),
+        ["acme-client-secret 2"],
+        "{}",
+        outcome.run.all_output()
+    );
+    outcome.assert_never_shows(&[secret, lonely]);
+}
+
+#[test]
+fn issue_12_unknown_config_keys_are_warnings_with_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".gitleaks.toml"),
+        "[extend]\nuseDefault = true\n\n[[rules]]\nid = \"x\"\nregex = '''x_[a-z]{30}'''\nkeyword = [\"x_\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.txt"), "nothing\n").unwrap();
+    let outcome = scan(dir.path(), &["--mode", "tree"]);
+    assert_eq!(outcome.report["status"], "warn");
+    let warnings = outcome.report["details"]["warnings"].to_string();
+    assert!(
+        warnings.contains(".gitleaks.toml:7:1: unknown key `rules.keyword`"),
+        "{warnings}"
+    );
+}

@@ -197,7 +197,7 @@ fn deltified_versions_are_rescanned_where_they_changed() {
     assert_eq!(
         found,
         [
-            ("generic-password".to_owned(), 351, commits[25].clone()),
+            ("generic-secret".to_owned(), 351, commits[25].clone()),
             ("github-pat".to_owned(), 201, commits[10].clone()),
         ],
         "{}",

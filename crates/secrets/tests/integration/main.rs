@@ -4,9 +4,11 @@
 //! gate writes or prints.
 #![allow(clippy::unwrap_used)]
 
+mod classes;
 mod common;
 mod config;
 mod history;
 mod hostile;
 mod range;
+mod scopes;
 mod tree;

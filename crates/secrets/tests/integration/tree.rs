@@ -24,10 +24,23 @@ fn finds_every_default_rule_example_and_never_shows_one() {
     let mut encoded = [String::new(), String::new(), String::new()];
     for (index, detector) in rules.detectors.iter().enumerate() {
         let example = expand(detector.example.as_deref().unwrap(), &mut rng, None);
-        repo.write(
-            &format!("f{index:03}.txt"),
-            format!("# {}\n{example}\n", detector.id),
-        );
+        // A rule with a `path` (a file that holds only a secret) is planted where its path
+        // accepts it, as the file's only line.
+        let (path, first_line) = if let Some(accepts) = &detector.path {
+            let name = ["db_password.txt", ".pgpass"]
+                .into_iter()
+                .find(|n| accepts.is_match(format!("f/{n}").as_bytes()))
+                .unwrap();
+            let path = format!("f{index:03}/{name}");
+            repo.write(&path, format!("{example}\n"));
+            (path, 1)
+        } else {
+            repo.write(
+                &format!("f{index:03}.txt"),
+                format!("# {}\n{example}\n", detector.id),
+            );
+            (format!("f{index:03}.txt"), 2)
+        };
         let secrets = secrets_in(&example);
         assert!(
             !secrets.is_empty(),
@@ -45,7 +58,7 @@ fn finds_every_default_rule_example_and_never_shows_one() {
             values.push(form);
         }
         let lines = example.lines().count() as u64;
-        planted.push((detector.id, index, lines));
+        planted.push((detector.id, path, first_line, lines));
     }
     for (name, text) in ["b64.txt", "hex.txt", "pct.txt"].iter().zip(&encoded) {
         repo.write(&format!("encoded/{name}"), text);
@@ -65,13 +78,12 @@ fn finds_every_default_rule_example_and_never_shows_one() {
         );
         assert_eq!(outcome.report["status"], "fail");
         let findings = outcome.findings();
-        for (id, index, lines) in &planted {
-            let path = format!("f{index:03}.txt");
+        for (id, path, first_line, lines) in &planted {
             let at_example = |f: &&serde_json::Value| {
                 let line = f["location"]["line"].as_u64().unwrap_or(0);
                 f["rule"] == *id
                     && f["location"]["path"] == path.as_str()
-                    && (2..2 + lines).contains(&line)
+                    && (*first_line..first_line + lines).contains(&line)
             };
             assert!(
                 findings.iter().any(|f| at_example(&f)),

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs signoff-vulns with the action's inputs (from the environment, never inlined).
+set -euo pipefail
+# shellcheck source=../lib.sh
+source "$GITHUB_ACTION_PATH/../lib.sh"
+
+# The job summary's notes name the artifact the files are uploaded as.
+SIGNOFF_ARTIFACT_NAME=$(signoff_artifact_name vulnerabilities)
+export SIGNOFF_ARTIFACT_NAME
+echo "artifact-name=$SIGNOFF_ARTIFACT_NAME" >> "$GITHUB_OUTPUT"
+echo "sarif=$INPUT_OUT/vulnerabilities.sarif" >> "$GITHUB_OUTPUT"
+args=(--out "$INPUT_OUT")
+[ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
+[ -z "$INPUT_SBOM" ] || args+=(--sbom "$INPUT_SBOM")
+[ -z "$INPUT_FAIL_ON" ] || args+=(--fail-on "$INPUT_FAIL_ON")
+signoff_lines args --vex "$INPUT_VEX"
+signoff_lines args "" "$INPUT_ARGS"
+signoff_exec "$SIGNOFF_BIN" "${args[@]}" -- "$INPUT_PATH"

@@ -1,0 +1,142 @@
+//! signoff-vulns: the vulnerabilities gate. The SBOM's packages (a CycloneDX 1.4–1.6 JSON
+//! file, or the repository described by the sbom crate) are matched, offline, against the
+//! OSV per-ecosystem exports with the OSV schema's semantics and each ecosystem's version
+//! order; findings carry the advisory and its aliases, the fix, the severity with its
+//! source and the path that brought the package in.
+//!
+//! Stages: [`sbom`] reads the SBOM; [`db`] finds the exports and reads only the records
+//! naming the SBOM's packages (through a name index); [`matcher`] evaluates [`osv`] ranges
+//! with [`version`] orders and groups aliases; [`severity`] rates with [`cvss`]; [`vex`]
+//! and the policy's waivers accept; [`findings`], [`cyclonedx`] and [`sarif`] write it out.
+//! `update` ([`update`]) is the only step that uses the network.
+
+pub(crate) mod cvss;
+pub mod cyclonedx;
+pub(crate) mod db;
+pub use db::downloaded as database_downloaded;
+pub mod ecosystem;
+pub(crate) mod findings;
+pub(crate) mod matcher;
+pub(crate) mod osv;
+pub mod rules;
+pub mod sarif;
+pub(crate) mod sbom;
+mod scan;
+pub(crate) mod severity;
+pub mod update;
+pub(crate) mod version;
+pub(crate) mod vex;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use signoff_core::report::{GateReport, Severity};
+use signoff_core::{CommonArgs, GateArgs, ReportBuilder, Tool};
+
+/// Checks the packages of an SBOM against the OSV database, offline.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "signoff-vulns", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Repository to check; its SBOM is built from its lockfiles unless --sbom is given
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// CycloneDX 1.4–1.6 JSON SBOM to check (signoff-sbom's sbom.cdx.json, syft, cdxgen…)
+    #[arg(long, value_name = "FILE")]
+    pub sbom: Option<PathBuf>,
+
+    /// OSV database directory [default: $SIGNOFF_VULN_DB, else the user cache]
+    #[arg(long, value_name = "DIR")]
+    pub db: Option<PathBuf>,
+
+    /// OpenVEX or CycloneDX VEX document whose `not_affected` statements waive (repeatable)
+    #[arg(long = "vex", value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
+
+    /// Lowest severity of an open finding that fails the gate [default: high]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Severity of advisories with no CVSS vector and no label [default: high]
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub unknown_severity: Option<Severity>,
+
+    /// Days after which the database is stale [default: 7]
+    #[arg(long, value_name = "DAYS")]
+    pub max_db_age_days: Option<u64>,
+
+    /// Leave development-only dependencies out
+    #[arg(long)]
+    pub exclude_dev: bool,
+
+    /// Also write the SARIF log here (it is always written as vulnerabilities.sarif in --out)
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Download the OSV exports the SBOM needs (conditional requests, atomic writes);
+    /// the only step that uses the network
+    Update(update::UpdateArgs),
+}
+
+fn parse_severity(text: &str) -> Result<Severity, String> {
+    Ok(match text.to_ascii_lowercase().as_str() {
+        "critical" => Severity::Critical,
+        "high" => Severity::High,
+        "medium" | "moderate" => Severity::Medium,
+        "low" => Severity::Low,
+        "info" => Severity::Info,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a severity; use critical, high, medium, low or info"
+            ));
+        }
+    })
+}
+
+impl GateArgs for Args {
+    const GATE: &'static str = "vulnerabilities";
+    fn tool() -> Tool {
+        signoff_core::tool!()
+    }
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+/// Runs the gate. (`update` is not a gate run: [`main`] dispatches it before this.)
+pub fn run(args: Args) -> GateReport {
+    match args.command {
+        Some(Command::Update(_)) => {
+            let mut builder = ReportBuilder::new(Args::GATE, Args::tool(), Default::default());
+            builder.error("error: `update` downloads the database and writes no gate report\n  = help: run `signoff-vulns update` on its own, then the gate");
+            builder.finish("`update` is not a gate run")
+        }
+        None => scan::run(&args),
+    }
+}
+
+/// The binary's and `signoff vulnerabilities`' entry point with parsed arguments:
+/// `update` downloads, anything else runs the gate and writes its report.
+pub fn dispatch(args: Args) -> ExitCode {
+    match &args.command {
+        Some(Command::Update(update)) => update::main(update),
+        None => signoff_core::gate::execute(args, run),
+    }
+}
+
+/// The binary's `main`.
+pub fn main() -> ExitCode {
+    use clap::Parser as _;
+    signoff_core::gate::init_logging();
+    dispatch(Args::parse())
+}
