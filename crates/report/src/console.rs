@@ -58,6 +58,15 @@ pub fn print(outcome: &Outcome) {
         decision.verdict,
         decision.score
     );
+    // Ids in one column, as wide as the longest (built-in ids fit in 15).
+    let width = decision
+        .gates
+        .iter()
+        .map(|gate| gate.id.len())
+        .chain(decision.missing.iter().map(String::len))
+        .max()
+        .unwrap_or(0)
+        .max(15);
     for gate in &decision.gates {
         let summary = gate
             .judging()
@@ -66,7 +75,7 @@ pub fn print(outcome: &Outcome) {
             .collect::<Vec<_>>()
             .join("; ");
         outln!(
-            "  {} {:<13} {:<8} {}",
+            "  {} {:<width$} {:<8} {}",
             icon(gate.status),
             gate.id,
             gate.status.as_str(),
@@ -85,7 +94,7 @@ pub fn print(outcome: &Outcome) {
         print_findings(gate);
     }
     for id in &decision.missing {
-        outln!("  ✗ {id:<13} missing  required by the policy, but no report was found");
+        outln!("  ✗ {id:<width$} missing  required by the policy, but no report was found");
     }
     for problem in &decision.problems {
         outln!(

@@ -96,6 +96,9 @@ pub struct GateView {
     pub findings_total: usize,
     pub findings_open: usize,
     pub findings_waived: usize,
+    /// Open findings per `details.kind` (the secret scan's kinds), worst kind first;
+    /// empty when the gate's findings carry no kind.
+    pub findings_by_kind: Vec<KindCount>,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
     /// Each error split into its lines (message, then `= help: …`), so none run together.
@@ -103,6 +106,31 @@ pub struct GateView {
     /// What a dependency change adds, removes and changes (the `sbom-diff` gate).
     pub changes: Option<ChangesView>,
     pub deductions: Vec<Deduction>,
+}
+
+/// How many open findings a gate has of one kind.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub open: usize,
+}
+
+/// Open findings counted per `details.kind`, in the order their worst finding sorts.
+fn by_kind(findings: &[(&GateReport, &Finding)]) -> Vec<KindCount> {
+    let mut counts: Vec<KindCount> = Vec::new();
+    for (_, finding) in findings.iter().filter(|(_, f)| !f.waived) {
+        let Some(kind) = finding.details.get("kind").and_then(|k| k.as_str()) else {
+            continue;
+        };
+        match counts.iter_mut().find(|c| c.kind == kind) {
+            Some(count) => count.open += 1,
+            None => counts.push(KindCount {
+                kind: kind.to_owned(),
+                open: 1,
+            }),
+        }
+    }
+    counts
 }
 
 /// Packages a change adds, removes and changes, by name.
@@ -509,6 +537,7 @@ fn gate_view(gate: &Gate, context: &Context, compact: bool) -> GateView {
         findings_total: total,
         findings_open: total - waived,
         findings_waived: waived,
+        findings_by_kind: by_kind(&findings),
         error_lines: errors
             .iter()
             .map(|e| {

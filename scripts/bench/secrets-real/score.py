@@ -20,7 +20,9 @@ someone who did not write the scanner labels them; --unlabeled-out writes them a
 records (the line's shape with every value redacted, never the value). Only (tool, repo) pairs
 that ran (runs.jsonl) are scored; a tool that failed on a repository is named, never scored as
 silent. The leaked-config benchmark (set `leaky` in repos.tsv) is scored apart: the share of
-its risky lines (--leaky) each tool hits.
+its risky lines (--leaky) each tool hits. The held-out set (set `heldout`: repositories chosen
+after the scanner's rules were written, never used to tune them) is scored like the main set and
+printed after it, never mixed into it.
 """
 import argparse
 import collections
@@ -282,6 +284,51 @@ def catalogue(tool, labels, res):
         print(f"| {len(recs)} | {kind} | {cls} | {ctx} | {ex} |")
 
 
+def report_set(title, repo_set, labels, findings, ran, tools, by_repo):
+    """Print one set's figures (totals, without docs, per-repository means, breakdowns)."""
+    results = {t: score_tool(t, labels, findings, ran, repo_set) for t in tools}
+    pos_all = sum(1 for r in labels.all if r["repo"] in repo_set and r["label"] in POSITIVE)
+    print(f"\n{title}: {len(repo_set)}, labeled lines: "
+          f"{sum(1 for r in labels.all if r['repo'] in repo_set)}, positive lines: {pos_all}")
+    print(f"  {'tool':12s} {'findings':>8s} {'on-pos':>7s} {'on-neg':>7s} {'unlabeled':>9s} "
+          f"{'precision':>9s} {'recall':>7s} {'hits':>9s}")
+    for t in tools:
+        r = results[t]
+        print(f"  {t:12s} {r['findings']:8d} {len(r['tp']):7d} {len(r['fp']):7d} {len(r['unlabeled']):9d} "
+              f"{ratio(len(r['tp']), r['findings']):>9s} {ratio(r['hits'], len(r['positives'])):>7s} "
+              f"{r['hits']:4d}/{len(r['positives']):<4d}")
+    print("  without lines labeled `docs` (findings on them and positives in them left out):")
+    for t in tools:
+        r = results[t]
+        tp = sum(1 for x in r["tp"] if x["context"] != "docs")
+        fp = sum(1 for x in r["fp"] if x["context"] != "docs")
+        n = tp + fp + len(r["unlabeled"])
+        pos = [x for x in r["positives"] if x["context"] != "docs"]
+        hits = sum(1 for x in pos if id(x) in r["hit"])
+        print(f"  {t:12s} {n:8d} {tp:7d} {fp:7d} {len(r['unlabeled']):9d} {ratio(tp, n):>9s} "
+              f"{ratio(hits, len(pos)):>7s} {hits:4d}/{len(pos):<4d}")
+    print("  mean over repositories (each repository weighs the same; n/a ones left out):")
+    for t in tools:
+        per = [score_tool(t, labels, findings, ran, {repo}) for repo in sorted(repo_set)]
+        precs = [r["precision"] for r in per if r["precision"] is not None]
+        recs = [r["recall"] for r in per if r["recall"] is not None]
+        print(f"  {t:12s} precision {sum(precs) / len(precs) if precs else 0:.3f} over {len(precs)}, "
+              f"recall {sum(recs) / len(recs) if recs else 0:.3f} over {len(recs)}")
+    breakdown("by label", "label", labels, results, tools, repo_set)
+    breakdown("by kind", "kind", labels, results, tools, repo_set)
+    breakdown("by context", "context", labels, results, tools, repo_set)
+    if by_repo:
+        print("\nby repository (tp/fp/unlabeled findings, hits/positives)")
+        for repo in sorted(repo_set):
+            row = f"  {repo:40s}"
+            for t in tools:
+                r = score_tool(t, labels, findings, ran, {repo})
+                row += f" | {t[:4]} {len(r['tp']):3d}/{len(r['fp']):3d}/{len(r['unlabeled']):3d} {r['hits']:3d}/{len(r['positives']):<3d}"
+            print(row)
+
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repos", required=True)
@@ -310,54 +357,22 @@ def main():
         print(f"NOT SCORED: {tool} did not run on {repo}")
     scanned = {repo for _, repo in ran}
     main_set = {r for r in scanned if repos.get(r, {}).get("set") == "main"}
-    if not main_set:
-        die("no repository of the main set ran; nothing to score")
+    heldout_set = {r for r in scanned if repos.get(r, {}).get("set") == "heldout"}
+    if not main_set and not heldout_set:
+        die("no repository of the main or held-out set ran; nothing to score")
     trees = a.trees or os.path.join(os.path.dirname(os.path.abspath(a.findings)), "trees")
 
-    results = {t: score_tool(t, labels, findings, ran, main_set) for t in tools}
-    pos_all = sum(1 for r in labels.all if r["repo"] in main_set and r["label"] in POSITIVE)
-    print(f"\nreal repositories: {len(main_set)}, labeled lines: "
-          f"{sum(1 for r in labels.all if r['repo'] in main_set)}, positive lines: {pos_all}")
-    print(f"  {'tool':12s} {'findings':>8s} {'on-pos':>7s} {'on-neg':>7s} {'unlabeled':>9s} "
-          f"{'precision':>9s} {'recall':>7s} {'hits':>9s}")
-    for t in tools:
-        r = results[t]
-        print(f"  {t:12s} {r['findings']:8d} {len(r['tp']):7d} {len(r['fp']):7d} {len(r['unlabeled']):9d} "
-              f"{ratio(len(r['tp']), r['findings']):>9s} {ratio(r['hits'], len(r['positives'])):>7s} "
-              f"{r['hits']:4d}/{len(r['positives']):<4d}")
-    print("  without lines labeled `docs` (findings on them and positives in them left out):")
-    for t in tools:
-        r = results[t]
-        tp = sum(1 for x in r["tp"] if x["context"] != "docs")
-        fp = sum(1 for x in r["fp"] if x["context"] != "docs")
-        n = tp + fp + len(r["unlabeled"])
-        pos = [x for x in r["positives"] if x["context"] != "docs"]
-        hits = sum(1 for x in pos if id(x) in r["hit"])
-        print(f"  {t:12s} {n:8d} {tp:7d} {fp:7d} {len(r['unlabeled']):9d} {ratio(tp, n):>9s} "
-              f"{ratio(hits, len(pos)):>7s} {hits:4d}/{len(pos):<4d}")
-    print("  mean over repositories (each repository weighs the same; n/a ones left out):")
-    for t in tools:
-        per = [score_tool(t, labels, findings, ran, {repo}) for repo in sorted(main_set)]
-        precs = [r["precision"] for r in per if r["precision"] is not None]
-        recs = [r["recall"] for r in per if r["recall"] is not None]
-        print(f"  {t:12s} precision {sum(precs) / len(precs) if precs else 0:.3f} over {len(precs)}, "
-              f"recall {sum(recs) / len(recs) if recs else 0:.3f} over {len(recs)}")
-    breakdown("by label", "label", labels, results, tools, main_set)
-    breakdown("by kind", "kind", labels, results, tools, main_set)
-    breakdown("by context", "context", labels, results, tools, main_set)
-    if a.by_repo:
-        print("\nby repository (tp/fp/unlabeled findings, hits/positives)")
-        for repo in sorted(main_set):
-            row = f"  {repo:40s}"
-            for t in tools:
-                r = score_tool(t, labels, findings, ran, {repo})
-                row += f" | {t[:4]} {len(r['tp']):3d}/{len(r['fp']):3d}/{len(r['unlabeled']):3d} {r['hits']:3d}/{len(r['positives']):<3d}"
-            print(row)
+    results = report_set("real repositories", main_set, labels, findings, ran, tools, a.by_repo) if main_set else {}
+    results_heldout = {}
+    if heldout_set:
+        results_heldout = report_set("held-out repositories (set `heldout`, scored apart)", heldout_set,
+                                     labels, findings, ran, tools, a.by_repo)
 
     unlabeled = collections.defaultdict(set)
-    for t in tools:
-        for key in results[t]["unlabeled"]:
-            unlabeled[key].add(t)
+    for res in (results, results_heldout):
+        for t in res:
+            for key in res[t]["unlabeled"]:
+                unlabeled[key].add(t)
     if unlabeled:
         print(f"\nUNLABELED ({len(unlabeled)} lines, counted as false positives until labeled):")
         for (repo, path, line), ts in sorted(unlabeled.items()):
@@ -393,15 +408,21 @@ def main():
         write_unlabeled(a.unlabeled_out, unlabeled, repos, trees)
         print(f"\nwrote {len(unlabeled)} unlabeled lines to {a.unlabeled_out}")
     if a.catalogue:
-        if a.catalogue not in results:
+        cat = results if main_set else results_heldout
+        if a.catalogue not in cat:
             die(f"--catalogue {a.catalogue}: that tool did not run")
-        catalogue(a.catalogue, labels, results[a.catalogue])
+        catalogue(a.catalogue, labels, cat[a.catalogue])
     if a.json:
-        out = {t: {k: results[t][k] for k in ("findings", "precision", "recall", "hits")}
-               | {"tp": len(results[t]["tp"]), "fp": len(results[t]["fp"]),
-                  "unlabeled": len(results[t]["unlabeled"]), "positives": len(results[t]["positives"])}
-               for t in tools}
-        json.dump({"main": out, "leaky": leaky, "repos": sorted(main_set)}, open(a.json, "w"), indent=1)
+        def figures(res):
+            return {t: {k: res[t][k] for k in ("findings", "precision", "recall", "hits")}
+                    | {"tp": len(res[t]["tp"]), "fp": len(res[t]["fp"]),
+                       "unlabeled": len(res[t]["unlabeled"]), "positives": len(res[t]["positives"])}
+                    for t in res}
+        doc = {"main": figures(results), "leaky": leaky, "repos": sorted(main_set)}
+        if heldout_set:
+            doc["heldout"] = figures(results_heldout)
+            doc["heldout_repos"] = sorted(heldout_set)
+        json.dump(doc, open(a.json, "w"), indent=1)
 
 
 if __name__ == "__main__":

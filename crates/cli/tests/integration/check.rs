@@ -156,7 +156,7 @@ fn health_check_is_skipped_without_urls() {
     let run = signoff().current_dir(repo.path()).arg("check").run();
     assert!(
         run.stdout
-            .contains("health-check  skipped  no URLs to check"),
+            .contains("health-check    skipped  no URLs to check"),
         "{}",
         run.stdout
     );

@@ -39,6 +39,41 @@ fn is_comment(line: &[u8]) -> bool {
         && !line.starts_with(b"#!")
 }
 
+/// Whether `value` repeats the name its line gives it, in any case and with any
+/// separators (`ACCESS_TOKEN_SECRET=access_token_secret`, `OIDC_CLIENT_SECRET='OIDCClientSecret'`):
+/// a placeholder that says which setting goes there. A one-word name is left out:
+/// `password: password` is the weakest password there is.
+fn names_itself(from_name: &[u8], value: &[u8]) -> bool {
+    // `"name": …`, `$name = …`, `'NAME' => …`
+    let skip = from_name
+        .iter()
+        .take(2)
+        .take_while(|b| matches!(b, b'"' | b'\'' | b'$' | b'@' | b':'))
+        .count();
+    let from_name = &from_name[skip..];
+    let name_len = from_name
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+        .unwrap_or(from_name.len());
+    let name = &from_name[..name_len];
+    let words = name
+        .iter()
+        .filter(|b| matches!(b, b'_' | b'-' | b'.'))
+        .count()
+        + name.windows(2).filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase()).count();
+    if words == 0 {
+        return false;
+    }
+    let letters = |text: &[u8]| -> Vec<u8> {
+        text.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_lowercase)
+            .collect()
+    };
+    let name = letters(name);
+    !name.is_empty() && name == letters(value)
+}
+
 /// The credential values on the lines that start in `data[start..end]`.
 pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
     let mut at = start;
@@ -61,6 +96,9 @@ pub fn find(data: &[u8], start: usize, end: usize, out: &mut Vec<Found>) {
             };
             let strength = judged.strength;
             let span = (pair.value.0 + judged.span.0, pair.value.0 + judged.span.1);
+            if names_itself(&data[pair.whole.0..], &data[span.0..span.1]) {
+                continue;
+            }
             let fallback = raw.starts_with(b"${") && judged.span.0 > 2;
             if long && (strength != Strength::Random || !pair.quoted) {
                 continue;

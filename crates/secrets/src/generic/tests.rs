@@ -163,3 +163,19 @@ fn prose_about_a_setting_is_no_value() {
         r#"{"note": "compose fallback MYSQL_ROOT_PASSWORD: ${DB_ROOT_PASS:-<CamelCase words>} (placeholder wording)"}"#,
     );
 }
+
+#[test]
+fn a_value_that_repeats_its_setting_name_is_a_placeholder() {
+    quiet("ACCESS_TOKEN_SECRET=access_token_secret\n");
+    quiet("OIDC_CLIENT_SECRET='OIDCClientSecret'\n");
+    quiet("  dbPassword: db-password\n");
+    // A one-word name repeated is the weakest password there is.
+    reports("password: password\n", "password");
+    // A different value under a many-word name is judged as usual.
+    reports("ACCESS_TOKEN_SECRET=hunter2hunter\n", "hunter2hunter");
+}
+
+#[test]
+fn a_quoted_name_repeated_as_its_value_is_a_placeholder() {
+    quiet("{\"access_token_secret\": \"access_token_secret\"}\n");
+}

@@ -61,7 +61,7 @@ fn issue_13_item_2_nothing_to_check_is_not_an_approval() {
         );
         assert!(
             run.stdout
-                .contains("secret-scan   skipped  nothing to scan"),
+                .contains("secret-scan     skipped  nothing to scan"),
             "{place}: {}",
             run.stdout
         );
@@ -198,6 +198,10 @@ fn issue_13_item_11_a_subdirectory_uses_the_repositorys_policy() {
     repo.commit("fixed policy");
     let run = check(&sub).run();
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("sbom          pass"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("sbom            pass"),
+        "{}",
+        run.stdout
+    );
     assert!(repo.path().join("signoff-out/report.md").is_file());
 }

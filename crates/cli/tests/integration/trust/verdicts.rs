@@ -338,7 +338,11 @@ fn issue_13_item_13_advisory_gates_and_degraded_checks() {
         run.all_output()
     );
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("coverage      fail"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("coverage        fail"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains("condition: The `coverage` gate failed. It is advisory, so it does not reject the release."),
         "{}",
