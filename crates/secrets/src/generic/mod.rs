@@ -60,7 +60,10 @@ fn names_itself(from_name: &[u8], value: &[u8]) -> bool {
         .iter()
         .filter(|b| matches!(b, b'_' | b'-' | b'.'))
         .count()
-        + name.windows(2).filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase()).count();
+        + name
+            .windows(2)
+            .filter(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+            .count();
     if words == 0 {
         return false;
     }
