@@ -138,7 +138,7 @@ fn health_check_runs_when_signoff_yml_lists_urls() {
     repo.commit("policy");
     let run = signoff().current_dir(repo.path()).arg("check").run();
     assert!(
-        run.stdout.contains("health-check  pass"),
+        run.stdout.contains("health-check    pass"),
         "{}",
         run.all_output()
     );
