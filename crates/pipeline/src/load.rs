@@ -48,6 +48,9 @@ pub(crate) struct Repo {
     /// A Renovate configuration, as text.
     pub renovate: Option<(String, String)>,
     pub manifests: Vec<Manifest>,
+    /// Includes of a GitLab pipeline that live outside the repository (remote, other
+    /// projects, components): their jobs are not judged.
+    pub external_includes: Vec<String>,
     /// Files the gate read, and bytes.
     pub files_read: u64,
     pub bytes_read: u64,
@@ -129,6 +132,7 @@ pub(crate) fn load(
             repo.sources.insert(path, text);
         }
         repo.sources.extend(outcome.extra_sources);
+        repo.external_includes.extend(outcome.external_includes);
         if outcome.dependabot.is_some() && repo.dependabot.is_none() {
             repo.dependabot = outcome.dependabot;
         }
@@ -182,6 +186,7 @@ struct Outcome {
     source: Option<(String, String)>,
     /// Files a pipeline includes, with their text.
     extra_sources: Vec<(String, String)>,
+    external_includes: Vec<String>,
     invalid: Vec<Invalid>,
     dependabot: Option<(String, Node)>,
     renovate: Option<(String, String)>,
@@ -225,6 +230,7 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path, yaml: &[String]) -> O
             problems
         }
         Kind::GitLab => {
+            outcome.external_includes = model::gitlab::external_includes(&doc);
             let included = with_includes(doc, rel, yaml, root, &limits);
             let (workflow, problems) = model::gitlab::read(rel, &included.doc, &included.origins);
             outcome.workflow = Some(workflow);

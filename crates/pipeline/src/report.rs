@@ -31,6 +31,13 @@ pub(crate) fn build(
         report.skip();
         return report.finish("no CI configuration found (.github/workflows/*.yml, action.yml, .gitlab-ci.yml), so there was nothing to judge");
     }
+    if !repo.external_includes.is_empty() {
+        report.warn(format!(
+            "the GitLab pipeline includes {} from outside the repository ({}); their jobs were not read, so they are not judged",
+            plural(repo.external_includes.len() as u64, "file", "files"),
+            repo.external_includes.join(", ")
+        ));
+    }
     let cx = Cx::new(&repo, &graph);
     let audits: Vec<_> = AUDITS
         .iter()

@@ -232,15 +232,7 @@ fn needs(node: Option<&Node>) -> Vec<Str> {
 /// GitLab's own templates (`include: - template: Security/SAST.gitlab-ci.yml`) as jobs with
 /// one step that `uses:` the template, so the knowledge of what they do applies.
 fn templates(doc: &Node) -> Vec<Job> {
-    let Some(include) = doc.get("include") else {
-        return Vec::new();
-    };
-    let items: Vec<&Node> = if include.is_sequence() {
-        include.items().iter().collect()
-    } else {
-        vec![include]
-    };
-    items
+    include_items(doc)
         .into_iter()
         .filter_map(|item| item.get("template").and_then(Str::of))
         .map(|template| {
@@ -288,15 +280,7 @@ fn templates(doc: &Node) -> Vec<Job> {
 /// The local files a pipeline includes (`include: local: /ci/x.yml`, or a bare path), with
 /// where each is named.
 pub(crate) fn local_includes(doc: &Node) -> Vec<(String, Pos)> {
-    let Some(include) = doc.get("include") else {
-        return Vec::new();
-    };
-    let items: Vec<&Node> = if include.is_sequence() {
-        include.items().iter().collect()
-    } else {
-        vec![include]
-    };
-    items
+    include_items(doc)
         .into_iter()
         .filter_map(|item| {
             let local = if item.as_str().is_some() {
@@ -308,4 +292,32 @@ pub(crate) fn local_includes(doc: &Node) -> Vec<(String, Pos)> {
         })
         .map(|(path, pos)| (path.trim_start_matches('/').to_owned(), pos))
         .collect()
+}
+
+/// The includes the gate cannot read offline (`remote:`, `project:`, `component:` or a URL),
+/// as `kind value`, in order.
+pub(crate) fn external_includes(doc: &Node) -> Vec<String> {
+    include_items(doc)
+        .into_iter()
+        .filter_map(|item| match item.as_str() {
+            Some(text) => text.contains("://").then(|| format!("remote {text}")),
+            None => ["remote", "project", "component"].iter().find_map(|key| {
+                let value = item.get(key)?.as_str()?;
+                let file = item.get("file").and_then(Node::as_str);
+                Some(match file {
+                    Some(file) => format!("{key} {value} ({file})"),
+                    None => format!("{key} {value}"),
+                })
+            }),
+        })
+        .collect()
+}
+
+/// The entries of `include:`, one or a list.
+fn include_items(doc: &Node) -> Vec<&Node> {
+    match doc.get("include") {
+        Some(include) if include.is_sequence() => include.items().iter().collect(),
+        Some(include) => vec![include],
+        None => Vec::new(),
+    }
 }

@@ -360,7 +360,7 @@ fn gitlab_includes_missing_cyclic_and_wildcard() {
     let dir = repo(&[
         (
             ".gitlab-ci.yml",
-            "include:\n  - local: /ci/*.yml\n  - local: /ci/missing.yml\n  - ../outside.yml\nroot:\n  script: [make]\n",
+            "include:\n  - local: /ci/*.yml\n  - local: /ci/missing.yml\n  - ../outside.yml\n  - {project: group/ci, file: /deploy.yml}\n  - https://example.com/ci.yml\nroot:\n  script: [make]\n",
         ),
         ("ci/a.yml", &format!("include: ci/b.yml\n{}", job("a"))),
         (
@@ -390,6 +390,13 @@ fn gitlab_includes_missing_cyclic_and_wildcard() {
             .unwrap()
             .contains("leaves the repository"),
         "{outside}"
+    );
+    // What lives outside the repository is not judged, and the report says so.
+    let warnings = outcome.report["details"]["warnings"].to_string();
+    assert!(
+        warnings.contains("includes 2 files from outside the repository (project group/ci (/deploy.yml), remote https://example.com/ci.yml)"),
+        "{}",
+        outcome.report
     );
     // Both jobs of the wildcard's files (which include each other) are judged, each once.
     assert_eq!(
