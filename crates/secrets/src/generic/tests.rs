@@ -179,3 +179,10 @@ fn a_value_that_repeats_its_setting_name_is_a_placeholder() {
 fn a_quoted_name_repeated_as_its_value_is_a_placeholder() {
     quiet("{\"access_token_secret\": \"access_token_secret\"}\n");
 }
+
+#[test]
+fn a_string_escape_ends_the_value() {
+    // The text of a program's string: `\n` is the end of the line it writes.
+    reports("DB_PASSWORD=hunter2hunter\\n\n", "hunter2hunter");
+    quiet("ACCESS_TOKEN_SECRET=access_token_secret\\n\n");
+}

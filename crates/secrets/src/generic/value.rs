@@ -353,6 +353,10 @@ pub fn judge(raw: &[u8], class: KeyClass, quoted: bool, declared_base64: bool) -
         while to > from && matches!(raw[to - 1], b',' | b';' | b')' | b'.' | b'\r') {
             to -= 1;
         }
+        // `"PASS=s3cret\n"` in a program's string: the escape ends the line it writes.
+        while to >= from + 2 && raw[to - 2] == b'\\' && matches!(raw[to - 1], b'n' | b'r' | b't') {
+            to -= 2;
+        }
     }
     if let Some((d_from, d_to)) = fallback_default(&raw[from..to]) {
         (from, to) = (from + d_from, from + d_to);
