@@ -104,7 +104,7 @@ pub struct Ticker {
 
 impl Ticker {
     /// Starts showing progress for `label` (a gate id), after a short delay so quick runs
-    /// never flicker.
+    /// never flicker (300 ms; `SIGNOFF_PROGRESS_DELAY_MS` changes it, for tests and demos).
     pub fn start(label: &str) -> Self {
         reset();
         let stop = Arc::new(AtomicBool::new(false));
@@ -117,7 +117,7 @@ impl Ticker {
             .name("progress".into())
             .spawn(move || {
                 let started = Instant::now();
-                let mut next = Duration::from_millis(300);
+                let mut next = Duration::from_millis(first_delay_ms());
                 while !flag.load(Ordering::Acquire) {
                     std::thread::sleep(Duration::from_millis(50));
                     if started.elapsed() < next {
@@ -135,6 +135,14 @@ impl Ticker {
             .ok();
         Self { stop, thread }
     }
+}
+
+/// The delay before the first progress line.
+fn first_delay_ms() -> u64 {
+    std::env::var("SIGNOFF_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(300)
 }
 
 impl Drop for Ticker {

@@ -10,7 +10,9 @@ fn on_a_terminal(dir: &std::path::Path) -> Option<String> {
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())?;
     let command = format!("'{}' check", env!("CARGO_BIN_EXE_signoff"));
+    // No delay before the first line: how long the scan takes depends on the machine.
     let run = signoff_testkit::Cmd::new(script)
+        .env("SIGNOFF_PROGRESS_DELAY_MS", "0")
         .current_dir(dir)
         .args(["-qec", &command, "/dev/null"])
         .run();
