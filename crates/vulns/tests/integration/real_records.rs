@@ -95,10 +95,12 @@ fn github_pypi_and_withdrawn_records_from_the_osv_wheel() {
 }
 
 /// The seed-fault repository (a real npm lockfile) gets its lodash and minimist
-/// advisories, described from the repository itself (no --sbom).
+/// advisories, described from the repository itself (no --sbom). Its requirements.txt
+/// (pinned packages with no advisory at those versions) needs a PyPI export too: without
+/// one the gate fails closed.
 #[test]
 fn seed_fault_repository_reports_lodash_and_minimist() {
-    let db = database(&[("npm", &["osv/seed-fault"])]);
+    let db = database(&[("npm", &["osv/seed-fault"]), ("PyPI", &[])]);
     let dir = tempfile::tempdir().unwrap();
     let repo = fixture("../../../cli/tests/fixtures/seed-fault");
     let outcome = check(
@@ -134,7 +136,7 @@ fn seed_fault_repository_reports_lodash_and_minimist() {
     let summary = outcome.report["summary"].as_str().unwrap();
     assert_eq!(
         summary,
-        "4 open known vulnerabilities in 2 of 2 components checked (1 critical, 2 high, 1 medium)"
+        "4 open known vulnerabilities in 2 of 5 components checked (1 critical, 2 high, 1 medium)"
     );
     let doc = outcome.file("vulnerabilities.cdx.json");
     assert_eq!(doc["vulnerabilities"].as_array().unwrap().len(), 4);
