@@ -7,7 +7,10 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 /// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a
-/// half-written one. Creates the parent directory. The file gets the permissions any file
+/// half-written one. Creates the parent directory. Atomic, not durable: the file is not
+/// fsynced, so a power loss right after a run can lose the newest report (never leave a
+/// partial one); every reader of a report runs after the gate, on the same machine, and an
+/// fsync per report cost more than the whole of a small gate's work. The file gets the permissions any file
 /// the user writes gets (0666 less the umask), not the owner-only mode of a temporary file:
 /// reports are artifacts that other users and processes read.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -25,7 +28,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     let mut file = builder.tempfile_in(dir)?;
     file.write_all(bytes)?;
-    file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex::Regex;
+use regex_lite::Regex;
 use std::sync::LazyLock;
 
 use crate::knowledge::{self, Acts, Scopes};
@@ -419,21 +419,24 @@ fn upstream(workflow: &Workflow, index: usize) -> Vec<usize> {
 }
 
 static PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)").expect("valid regex")
+    crate::knowledge::pattern(r"(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)")
 });
 static NOT_PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:pre|non|not)[-_ ]?prod|prod[-_ ]?like|--no-prod").expect("valid regex")
+    crate::knowledge::pattern(r"(?:pre|non|not)[-_ ]?prod|prod[-_ ]?like|--no-prod")
 });
 static STAGING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z])(?:stag|staging|stage|preprod|pre-prod|uat|qa|test|testing|dev|develop|development|sandbox|demo|int|integration|nonprod|non-prod|canary|beta|acceptance)(?:[^a-z]|$)")
-        .expect("valid regex")
+    crate::knowledge::pattern(
+        r"(?:^|[^a-z])(?:stag|staging|stage|preprod|pre-prod|uat|qa|test|testing|dev|develop|development|sandbox|demo|int|integration|nonprod|non-prod|canary|beta|acceptance)(?:[^a-z]|$)",
+    )
 });
 static PREVIEW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z])(?:preview|review|pr|pull-request|ephemeral)(?:[^a-z]|$)")
-        .expect("valid regex")
+    crate::knowledge::pattern(
+        r"(?:^|[^a-z])(?:preview|review|pr|pull-request|ephemeral)(?:[^a-z]|$)",
+    )
 });
 /// Environments that hold publishing credentials rather than a running service.
 static REGISTRY_ENV: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$")
-        .expect("valid regex")
+    crate::knowledge::pattern(
+        r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$",
+    )
 });

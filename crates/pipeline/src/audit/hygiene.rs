@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, at};
@@ -157,11 +157,15 @@ fn duplicates(cx: &Cx<'_>, out: &mut Vec<Finding>) {
 }
 
 static NOOP_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:echo|printf|write-host|write-output)\b[^><|`;&]*$|^(?:true|:|exit\s+0|sleep\s+\d+)$"#).expect("valid regex")
+    crate::knowledge::pattern(
+        r#"^(?:echo|printf|write-host|write-output)\b[^><|`;&]*$|^(?:true|:|exit\s+0|sleep\s+\d+)$"#,
+    )
 });
 
 static TODO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:todo|fixme|tbd|placeholder|not (?:yet )?implemented|coming soon|to be implemented|would (?:deploy|run|scan)|simulat\w*|dummy|stub)\b").expect("valid regex")
+    crate::knowledge::pattern(
+        r"(?i)\b(?:todo|fixme|tbd|placeholder|not (?:yet )?implemented|coming soon|to be implemented|would (?:deploy|run|scan)|simulat\w*|dummy|stub)\b",
+    )
 });
 
 fn placeholder(path: &str, step: &Step, identity: &str, place: &str, out: &mut Vec<Finding>) {
@@ -233,7 +237,9 @@ fn placeholder(path: &str, step: &Step, identity: &str, place: &str, out: &mut V
 }
 
 static COMMENTED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*#+\s*-?\s*(push|pull_request|pull_request_target|schedule|workflow_dispatch|workflow_call|workflow_run|release|merge_group|create|delete|deployment|deployment_status|issues|issue_comment|discussion|page_build|registry_package|repository_dispatch|status|watch|check_run|check_suite|label|milestone|fork|gollum|project|public|cron)\s*:").expect("valid regex")
+    crate::knowledge::pattern(
+        r"^\s*#+\s*-?\s*(push|pull_request|pull_request_target|schedule|workflow_dispatch|workflow_call|workflow_run|release|merge_group|create|delete|deployment|deployment_status|issues|issue_comment|discussion|page_build|registry_package|repository_dispatch|status|watch|check_run|check_suite|label|milestone|fork|gollum|project|public|cron)\s*:",
+    )
 });
 
 fn commented_triggers(workflow: &Workflow, text: &str, out: &mut Vec<Finding>) {

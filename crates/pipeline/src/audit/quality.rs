@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, StepRef, at};
@@ -167,8 +167,9 @@ const SOFT_INPUTS: &[(&str, &str, &[&str])] = &[
 
 /// Ways a command's failure is swallowed or its threshold set so high it never fails.
 static SWALLOW: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\|\|\s*(?:true\b|:|exit\s+0\b|echo\b)|--exit-zero\b|--audit-level[= ](?:critical|none)\b|--exit-code[= ]0\b|--no-fail\b|--fail-under[= ]0\b|--soft-fail\b|\s;\s*true\s*$")
-        .expect("valid regex")
+    crate::knowledge::pattern(
+        r"\|\|\s*(?:true\b|:|exit\s+0\b|echo\b)|--exit-zero\b|--audit-level[= ](?:critical|none)\b|--exit-code[= ]0\b|--no-fail\b|--fail-under[= ]0\b|--soft-fail\b|\s;\s*true\s*$",
+    )
 });
 
 fn non_blocking(

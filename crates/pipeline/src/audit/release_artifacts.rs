@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::Finding;
 
 use super::{Audit, Cx, Rule, StepRef, at};
@@ -109,7 +109,7 @@ fn build_push(step: &StepRef<'_>, all: &[StepRef<'_>], out: &mut Vec<Finding>) {
 }
 
 static METADATA_OUTPUT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"steps\.([\w-]+)\.outputs\.tags").expect("valid regex"));
+    LazyLock::new(|| crate::knowledge::pattern(r"steps\.([\w-]+)\.outputs\.tags"));
 
 /// Whether the docker/metadata-action step `id` makes an immutable tag; `None` when it
 /// cannot be found.
@@ -146,7 +146,9 @@ fn metadata_tags(step: &StepRef<'_>, all: &[StepRef<'_>], id: &str) -> Option<bo
 }
 
 static PUSHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\s(?:-t|--tag)[ =]|\bdocker\s+(?:image\s+)?push\s+|--destination[ =]|\bbuilds\s+submit\b[^\n]*--tag[ =])([^\s'\x22;&|]+)").expect("valid regex")
+    crate::knowledge::pattern(
+        r"(?:\s(?:-t|--tag)[ =]|\bdocker\s+(?:image\s+)?push\s+|--destination[ =]|\bbuilds\s+submit\b[^\n]*--tag[ =])([^\s'\x22;&|]+)",
+    )
 });
 
 fn pushed_by_script(cx: &Cx<'_>, step: &StepRef<'_>, run: &Node, out: &mut Vec<Finding>) {
@@ -194,7 +196,9 @@ fn report(step: &StepRef<'_>, pos: crate::model::Pos, what: String, out: &mut Ve
 }
 
 static LATEST_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)--(?:set|update)-secrets[= ][^\n]*?[\w/-]+=[\w/.-]+:latest\b|\bsecrets\s+versions\s+access\s+latest\b|/secrets/[\w-]+/versions/latest\b").expect("valid regex")
+    crate::knowledge::pattern(
+        r"(?i)--(?:set|update)-secrets[= ][^\n]*?[\w/-]+=[\w/.-]+:latest\b|\bsecrets\s+versions\s+access\s+latest\b|/secrets/[\w-]+/versions/latest\b",
+    )
 });
 
 fn secret_versions(cx: &Cx<'_>, step: &StepRef<'_>, node: &Node, out: &mut Vec<Finding>) {

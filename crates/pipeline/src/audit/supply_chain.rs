@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, at};
@@ -138,12 +138,11 @@ fn image_pin(path: &str, reference: &str, at_: &Str, what: &str, out: &mut Vec<F
 }
 
 static PIPE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    crate::knowledge::pattern(concat!(
         r"(?im)\b(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)*",
         r"(?:(?:ba|z|da|k|fi)?sh\b|python[0-9.]*\b|perl\b|ruby\b|node\b|php\b|iex\b|invoke-expression\b)",
         r"|\b(?:ba|z)?sh\s+<\s*\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+-c\s+[\x22']?\$\(\s*(?:curl|wget)\b|\bsource\s+<\s*\(\s*(?:curl|wget)\b",
     ))
-    .expect("valid regex")
 });
 
 fn curl_pipe(

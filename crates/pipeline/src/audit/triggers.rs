@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::Finding;
 
 use super::{Audit, Cx, Rule, at};
@@ -59,12 +59,15 @@ fn labeler_only(workflow: &Workflow) -> bool {
 }
 
 static HEAD_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|refs/pull/|github\.event\.issue\.pull_request|steps\.\w+\.outputs\.(?:head_)?(?:sha|ref)")
-        .expect("valid regex")
+    crate::knowledge::pattern(
+        r"github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref|github\.event\.workflow_run\.head_(?:sha|branch)|refs/pull/|github\.event\.issue\.pull_request|steps\.\w+\.outputs\.(?:head_)?(?:sha|ref)",
+    )
 });
 
 static FETCH_PR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull/|\bgit\s+checkout\b[^\n]*\bFETCH_HEAD\b").expect("valid regex")
+    crate::knowledge::pattern(
+        r"\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull/|\bgit\s+checkout\b[^\n]*\bFETCH_HEAD\b",
+    )
 });
 
 fn checkouts(cx: &Cx<'_>, workflow: &Workflow, out: &mut Vec<Finding>) {

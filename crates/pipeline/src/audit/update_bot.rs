@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use signoff_core::report::Finding;
 
 use super::{Audit, Cx, Rule, at};
@@ -114,14 +114,16 @@ fn covers(configured: &str, found: &str) -> bool {
         )
 }
 
-static ENABLED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["']?enabledManagers["']?\s*:\s*\[([^\]]*)\]"#).expect("valid regex")
-});
+static ENABLED: LazyLock<Regex> =
+    LazyLock::new(|| crate::knowledge::pattern(r#"["']?enabledManagers["']?\s*:\s*\[([^\]]*)\]"#));
+
+static DISABLED: LazyLock<Regex> =
+    LazyLock::new(|| crate::knowledge::pattern(r#"^\s*\{\s*["']?enabled["']?\s*:\s*false"#));
 
 /// The ecosystems a Renovate configuration covers: all (`*`) unless `enabledManagers`
 /// lists managers; `None` when Renovate is switched off (`"enabled": false`).
 fn renovate_managers(text: &str) -> Option<Vec<String>> {
-    if Regex::new(r#"^\s*\{\s*["']?enabled["']?\s*:\s*false"#).is_ok_and(|re| re.is_match(text)) {
+    if DISABLED.is_match(text) {
         return None;
     }
     let Some(list) = ENABLED.captures(text).and_then(|c| c.get(1)) else {

@@ -9,6 +9,8 @@ use std::sync::{LazyLock, OnceLock};
 use aho_corasick::AhoCorasick;
 
 use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
 
 use super::{Acts, Scopes};
 
@@ -86,6 +88,30 @@ pub(crate) fn ascii(pattern: &str) -> Regex {
         .expect("valid regex")
 }
 
+/// A pattern only asked whether it matches: ASCII-only, with no capture groups, no
+/// ahead-of-time DFA and no literal prefilter (the word automaton has already found where
+/// its words are; the lazy DFA does the rest). A third of a short run's time went into
+/// building what `Regex` builds for every pattern and these never use.
+pub(crate) fn matcher(pattern: &str) -> meta::Regex {
+    meta::Regex::builder()
+        .syntax(
+            regex_automata::util::syntax::Config::new()
+                .unicode(false)
+                .utf8(false),
+        )
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .which_captures(WhichCaptures::None)
+                .auto_prefilter(false)
+                .dfa(false)
+                .onepass(false)
+                .backtrack(false),
+        )
+        .build(pattern)
+        .expect("valid regex")
+}
+
 const API: &[&str] = &[
     "gh api",
     "api.github.com",
@@ -119,7 +145,7 @@ static WORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
 
 /// Each pattern compiled the first time a script holds one of its words: a run of the gate
 /// compiles only the few it needs.
-static COMPILED: LazyLock<Vec<OnceLock<Regex>>> =
+static COMPILED: LazyLock<Vec<OnceLock<meta::Regex>>> =
     LazyLock::new(|| PATTERNS.iter().map(|_| OnceLock::new()).collect());
 
 /// A JavaScript package manager running a script: `npm run test:ci`, `yarn e2e`,
@@ -150,7 +176,7 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
     for (index, (_, pattern, a, s)) in PATTERNS.iter().enumerate() {
         if candidates[index]
             && COMPILED[index]
-                .get_or_init(|| ascii(pattern))
+                .get_or_init(|| matcher(pattern))
                 .is_match(script)
         {
             acts |= *a;
@@ -281,7 +307,7 @@ const NAMES: &[(&[&str], &str, Acts)] = &[
     (&["sast", "codeql", "semgrep", "static"], r"\b(?:sast|codeql|semgrep|static (?:application )?security)\b", Acts::SAST),
 ];
 
-static NAME_REGEXES: LazyLock<Vec<OnceLock<Regex>>> =
+static NAME_REGEXES: LazyLock<Vec<OnceLock<meta::Regex>>> =
     LazyLock::new(|| NAMES.iter().map(|_| OnceLock::new()).collect());
 
 /// Phrases that place a step relative to a deploy without being one.
@@ -302,7 +328,7 @@ pub(crate) fn by_name(label: &str) -> Acts {
         .filter(|(_, (words, ..))| words.iter().any(|w| lower.contains(w)))
         .filter(|(i, (_, pattern, _))| {
             NAME_REGEXES[*i]
-                .get_or_init(|| ascii(pattern))
+                .get_or_init(|| matcher(pattern))
                 .is_match(label)
         })
         .fold(Acts::NONE, |acts, (_, (.., a))| acts | *a)
