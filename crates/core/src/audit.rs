@@ -1,0 +1,127 @@
+//! What gates built on an audit registry (`pipeline`, `infra`) share after their audits
+//! ran: findings in file order without duplicates, the baseline (read, or written with
+//! `--write-baseline`), the judgement against `fail_on`, and the SARIF log written beside
+//! the report.
+
+use std::path::{Path, PathBuf};
+
+use crate::ReportBuilder;
+use crate::report::{Check, Finding, Op, Severity};
+use crate::text::plural;
+
+/// Sorts findings by path, line, column and rule, and drops repeats of a fingerprint.
+pub fn sort(findings: &mut Vec<Finding>) {
+    fn place(finding: &Finding) -> (String, u64, u64) {
+        let l = finding.location.clone().unwrap_or_default();
+        (l.path, l.line.unwrap_or(0), l.column.unwrap_or(0))
+    }
+    findings.sort_by(|a, b| place(a).cmp(&place(b)).then_with(|| a.rule.cmp(&b.rule)));
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+}
+
+/// Where a gate's baseline is and what to do with it.
+pub struct Baselining<'a> {
+    /// `--baseline FILE`.
+    pub flag: Option<PathBuf>,
+    /// `baseline:` in the gate's policy section, relative to `root`.
+    pub policy: Option<&'a Path>,
+    pub root: &'a Path,
+    /// Used when neither names one, if the file exists.
+    pub default: &'a str,
+    /// `--write-baseline`.
+    pub write: bool,
+    /// The baseline's schema id.
+    pub schema: &'a str,
+    /// The command that writes one, for error messages.
+    pub regenerate: &'a str,
+}
+
+/// Applies (or writes) the baseline. Returns `false` when the baseline is invalid: the
+/// report then carries the error and the findings must not be judged.
+pub fn baseline(report: &mut ReportBuilder, findings: &mut [Finding], b: Baselining<'_>) -> bool {
+    let path = b.flag.or_else(|| b.policy.map(|p| b.root.join(p)));
+    let explicit = path.is_some();
+    let path = path.unwrap_or_else(|| b.root.join(b.default));
+    if b.write {
+        let text = crate::baseline::render(findings, b.schema);
+        match crate::fs::write_atomic(&path, text.as_bytes()) {
+            Ok(()) => report.detail("baseline_written", path.display().to_string()),
+            Err(error) => report.error(format!(
+                "error: cannot write the baseline {}: {error}\n  = help: check that the directory is writable",
+                path.display()
+            )),
+        };
+        for finding in findings.iter_mut() {
+            finding.waived = true;
+            finding.details.insert("baseline".into(), true.into());
+        }
+    } else if explicit || path.is_file() {
+        match crate::baseline::Baseline::load(&path, b.schema, b.regenerate) {
+            Ok(known) => {
+                let n = known.apply(findings);
+                report.metric("baseline_known", n as u64);
+                report.detail("baseline", path.display().to_string());
+            }
+            Err(error) => {
+                report.error(error.to_string());
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The check that open findings at or above `fail_on` fail the gate, the `findings` and
+/// `findings_open` metrics, and a warning for open medium-or-worse findings below it.
+pub fn judge(report: &mut ReportBuilder, findings: &[Finding], fail_on: Severity) {
+    let open: Vec<&Finding> = findings.iter().filter(|f| !f.waived).collect();
+    let failing = open.iter().filter(|f| f.severity >= fail_on).count();
+    report
+        .metric("findings", findings.len() as u64)
+        .metric("findings_open", open.len() as u64);
+    report.check(
+        Check::new(format!("open-findings-{fail_on}-or-worse"), Op::Le, 0.0, failing as f64)
+            .message(format!("open findings of severity {fail_on} or worse (waive or baseline a finding to accept it)")),
+    );
+    let warning = open
+        .iter()
+        .filter(|f| f.severity < fail_on && f.severity >= Severity::Medium)
+        .count();
+    if warning > 0 {
+        report.warn(format!(
+            "{} below the `{fail_on}` threshold",
+            plural(
+                warning as u64,
+                "open medium-or-worse finding is",
+                "open medium-or-worse findings are"
+            )
+        ));
+    }
+}
+
+/// Writes the SARIF `text` as `file` in `out` (recorded as an artifact) and, when given,
+/// to `extra` (`--sarif FILE`); failures are errors of the report.
+pub fn write_sarif(
+    report: &mut ReportBuilder,
+    out: &Path,
+    file: &str,
+    extra: Option<&Path>,
+    text: &str,
+) {
+    let written = std::fs::create_dir_all(out)
+        .and_then(|_| crate::fs::write_atomic(&out.join(file), text.as_bytes()));
+    if let Err(error) = written.and_then(|_| report.artifact(out, file, "application/sarif+json")) {
+        report.error(format!(
+            "error: cannot write {}: {error}\n  = help: check that --out names a writable directory",
+            out.join(file).display()
+        ));
+    }
+    if let Some(extra) = extra
+        && let Err(error) = crate::fs::write_atomic(extra, text.as_bytes())
+    {
+        report.error(format!(
+            "error: cannot write the SARIF log to {}: {error}\n  = help: check the --sarif path",
+            extra.display()
+        ));
+    }
+}
