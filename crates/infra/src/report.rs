@@ -89,7 +89,7 @@ pub(crate) fn build(
     let log = signoff_core::sarif::Log {
         tool: "signoff-infra",
         version: env!("CARGO_PKG_VERSION"),
-        properties: &["pin", "missing"],
+        properties: &["pin", "missing", "user"],
     };
     let text = log.render(&findings, |id| {
         Rule::from_id(id).map(|rule| signoff_core::sarif::RuleMeta {

@@ -5,7 +5,7 @@
 //!   infra:
 //!     fail_on: high               # open findings at or above this severity fail the gate
 //!     exclude: ["deploy/legacy/**"]
-//!     disabled_rules: [docker-base-not-digest]
+//!     disabled_rules: [docker-no-healthcheck]
 //!     baseline: .signoff/infra-baseline.json
 //! ```
 

@@ -163,12 +163,14 @@ fn final_stage(file: &DockerfileAt, stages: &[Stage], out: &mut Vec<Finding>) {
             at(Rule::DockerRootUser, &file.path, from.pos, &["no-user"])
                 .message("the final stage has no `USER`, so the container runs as root")
                 .help("create an unprivileged user and switch to it at the end of the final stage:\n  RUN addgroup -S app && adduser -S -G app app\n  USER app")
+                .detail("user", "none")
                 .build(),
         ),
         Some(user) if is_root(&user.args) => out.push(
             at(Rule::DockerRootUser, &file.path, user.pos, &["user-root"])
                 .message(format!("the final stage runs as `{}`", user.args.trim()))
                 .help("switch to an unprivileged user after the steps that need root: `USER 10001:10001`")
+                .detail("user", "root")
                 .build(),
         ),
         _ => {}
