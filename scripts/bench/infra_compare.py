@@ -102,9 +102,9 @@ def run_hadolint(binary, root, files):
 
 def checkov_results(binary, root):
     result = subprocess.run(
-        [binary, "-d", root, "-o", "json", "--framework", "dockerfile", "kubernetes", "terraform",
+        [binary, "-d", ".", "-o", "json", "--framework", "dockerfile", "kubernetes", "terraform",
          "--skip-download", "--soft-fail", "--compact"],
-        capture_output=True, text=True)
+        cwd=root, capture_output=True, text=True)
     try:
         data = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -117,6 +117,8 @@ def checkov_results(binary, root):
         for status, key in (("FAILED", "failed_checks"), ("PASSED", "passed_checks")):
             for check in results.get(key, []):
                 path = check.get("file_path", "").lstrip("/")
+                if path.startswith("./"):
+                    path = path[2:]
                 start, end = (check.get("file_line_range") or [0, 0])[:2]
                 out.append((check["check_id"], path, start, end, status == "FAILED",
                             check.get("resource", "")))

@@ -27,6 +27,13 @@ pub(crate) fn build(
     metrics(&mut report, &repo);
     if repo.is_empty() {
         report.skip();
+        if !repo.helm_templates.is_empty() {
+            report.detail("helm_templates_not_judged", repo.helm_templates.clone());
+            return report.finish(format!(
+                "only {} found, which are not plain YAML, so nothing was judged: render them (`helm template …`) and check the output",
+                plural(repo.helm_templates.len() as u64, "Helm template", "Helm templates")
+            ));
+        }
         return report.finish("no Dockerfile, compose file, Kubernetes manifest, Terraform or .env file found, so there was nothing to judge");
     }
     for (path, why) in &repo.unreadable {

@@ -126,7 +126,7 @@ fn base_images(file: &DockerfileAt, stages: &[Stage], out: &mut Vec<Finding>) {
 }
 
 /// The stages the final stage is built on (itself first), following `FROM <stage>`.
-fn lineage<'a>(stages: &'a [Stage], last: usize) -> Vec<&'a Stage> {
+fn lineage(stages: &[Stage], last: usize) -> Vec<&Stage> {
     let mut chain = vec![&stages[last]];
     let mut current = last;
     while let Some(parent) = stages[..current]

@@ -255,7 +255,7 @@ fn container_rules(
         .or_else(|| pod_context.and_then(|c| c.get("runAsUser")))
         .and_then(Node::as_str)
         .and_then(|u| u.parse::<u64>().ok());
-    if !non_root && !user.is_some_and(|u| u > 0) {
+    if !non_root && user.is_none_or(|u| u == 0) {
         push(
             out,
             Rule::K8sRunAsRoot,

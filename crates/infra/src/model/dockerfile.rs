@@ -413,7 +413,7 @@ mod tests {
         assert_eq!(file.instructions.len(), 2);
         let run = &file.instructions[1];
         assert_eq!(run.pos, Pos { line: 3, column: 1 });
-        assert_eq!(run.args, "apk add   curl      git");
+        assert_eq!(run.args, "apk add      curl      git");
         let git = run.args.find("git").unwrap();
         assert_eq!(run.pos_of(git), Pos { line: 7, column: 5 });
         let stages = file.stages();
@@ -427,7 +427,7 @@ mod tests {
             "# escape=`\nFROM mcr.microsoft.com/windows AS w\nRUN dir c:\\ `\n  /s\nCMD [\"app\", \"--x\"]\n",
         );
         assert!(file.problems.is_empty(), "{:?}", file.problems);
-        assert_eq!(file.instructions[1].args, "dir c:\\   /s");
+        assert_eq!(file.instructions[1].args, "dir c:\\    /s");
         assert_eq!(
             file.instructions[2].exec_form(),
             Some(vec!["app".to_owned(), "--x".to_owned()])

@@ -34,7 +34,7 @@ fn dockerfile_faults_are_reported_at_their_lines() {
     );
     // The column points at the text: `gcc` on the continuation line.
     let tools = outcome.finding("docker-build-tools", "Dockerfile:6");
-    assert_eq!(tools["location"]["column"], 41);
+    assert_eq!(tools["location"]["column"], 40);
     let base = outcome.finding("docker-unpinned-base", "Dockerfile:1");
     assert_eq!(base["severity"], "low");
     assert_eq!(base["details"]["pin"], "tag");
@@ -154,6 +154,8 @@ fn helm_templates_are_counted_not_judged() {
     let outcome = check(dir.path());
     assert_eq!(outcome.report["metrics"]["helm_templates_not_judged"], 1);
     assert_eq!(outcome.status(), "skipped", "{}", outcome.report["summary"]);
+    let summary = outcome.report["summary"].as_str().unwrap();
+    assert!(summary.contains("1 Helm template"), "{summary}");
 }
 
 #[test]
