@@ -2,7 +2,7 @@
 """Compare signoff-infra with hadolint and checkov where their rules overlap.
 
 usage: infra_compare.py REPOS_DIR [--signoff BIN] [--hadolint BIN] [--checkov BIN]
-                        [--show N] [--json OUT]
+                        [--show N] [--json OUT] [--cache DIR]
 
 REPOS_DIR holds one directory per repository (see infra_extract.py). For each repository:
 
@@ -46,7 +46,10 @@ MAP = [
     ("no USER / USER root", "docker-root-user", None, "checkov", ["CKV_DOCKER_3", "CKV_DOCKER_8"]),
     ("no HEALTHCHECK", "docker-no-healthcheck", None, "checkov", ["CKV_DOCKER_2"]),
     ("shell-form CMD/ENTRYPOINT", "docker-shell-form", None, "hadolint", ["DL3025"]),
-    ("apt without --no-install-recommends", "docker-apt-recommends", None, "hadolint", ["DL3015"]),
+    # DL3015 looks at `apt-get install` only; `apt install` (also judged by signoff) is
+    # reported separately below as a class of its own.
+    ("apt-get without --no-install-recommends", "docker-apt-recommends",
+     lambda f: f["details"].get("command") == "apt-get", "hadolint", ["DL3015"]),
     ("k8s privileged", "k8s-privileged", None, "checkov", ["CKV_K8S_16"]),
     ("k8s host namespaces", "k8s-host-namespace", None, "checkov", ["CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"]),
     ("k8s privilege escalation", "k8s-privilege-escalation", None, "checkov", ["CKV_K8S_20"]),
@@ -82,6 +85,25 @@ def dockerfiles(root):
     return sorted(out)
 
 
+def instruction_starts(path):
+    """For each line of a Dockerfile, the line its instruction starts on (hadolint reports
+    an instruction at its first line; signoff at the text it is about)."""
+    starts, current, continuing = {}, 1, False
+    try:
+        lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
+    except OSError:
+        return starts
+    for number, line in enumerate(lines, 1):
+        text = line.rstrip("\r").strip()
+        if not continuing and text and not text.startswith("#"):
+            current = number
+        starts[number] = current
+        if text.startswith("#") and continuing:
+            continue
+        continuing = text.endswith("\\") or (continuing and not text)
+    return starts
+
+
 def run_signoff(binary, root):
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([binary, root, "--out", out], capture_output=True)
@@ -100,7 +122,18 @@ def run_hadolint(binary, root, files):
         return []
 
 
-def checkov_results(binary, root):
+def checkov_results(binary, root, cache=None):
+    cached = os.path.join(cache, os.path.basename(root) + ".checkov.json") if cache else None
+    if cached and os.path.exists(cached):
+        return [tuple(r) for r in json.load(open(cached))]
+    out = checkov_run(binary, root)
+    if cached:
+        os.makedirs(cache, exist_ok=True)
+        json.dump(out, open(cached, "w"))
+    return out
+
+
+def checkov_run(binary, root):
     result = subprocess.run(
         [binary, "-d", ".", "-o", "json", "--framework", "dockerfile", "kubernetes", "terraform",
          "--skip-download", "--soft-fail", "--compact"],
@@ -134,7 +167,7 @@ def compare(args):
         ours = run_signoff(args.signoff, root)
         files = dockerfiles(root)
         hadolint = run_hadolint(args.hadolint, root, files)
-        checkov = checkov_results(args.checkov, root) if args.checkov else []
+        checkov = checkov_results(args.checkov, root, args.cache) if args.checkov else []
         for label, rule, keep, tool, ids in MAP:
             mine = [f for f in ours if f["rule"] == rule and (keep is None or keep(f))
                     and f.get("location", {}).get("line")]
@@ -142,14 +175,30 @@ def compare(args):
             cases = []
             if tool == "hadolint":
                 peer = {(h["file"], h["line"]) for h in hadolint if h.get("code") in ids}
-                places = {(f["location"]["path"], f["location"]["line"]) for f in mine}
+                # A file hadolint cannot parse (DL1000) gets no other result from it.
+                unparsed = {h["file"] for h in hadolint if h.get("code") == "DL1000"}
+                starts = {}
+                places = set()
+                for f in mine:
+                    path = f["location"]["path"]
+                    if path not in starts:
+                        starts[path] = instruction_starts(os.path.join(root, path))
+                    line = f["location"]["line"]
+                    places.add((path, starts[path].get(line, line)))
                 for place in sorted(peer | places):
+                    if place[0] in unparsed:
+                        cases.append((place, place in places, None, "hadolint could not parse the file"))
+                        continue
                     cases.append((place, place in places, place in peer, ""))
             else:
                 units = {}
                 for check_id, path, start, end, failed, resource in checkov:
                     if check_id not in ids or not own(path):
                         continue
+                    # Checks of a whole Dockerfile (no HEALTHCHECK, no USER) are one case
+                    # per file: checkov's range for them is not the final stage's.
+                    if all(i.startswith("CKV_DOCKER_") for i in ids):
+                        start, end = 0, 10**9
                     key = (path, start, end)
                     prev = units.get(key, (False, resource))
                     units[key] = (prev[0] or failed, resource)
@@ -175,6 +224,10 @@ def compare(args):
                     side = "signoff only" if yes else f"{tool} only"
                     totals[key]["signoff_only" if yes else "peer_only"] += 1
                     disagreements[key].append((repo, place, side, note))
+        # Outside the peers' scope: `apt install` (DL3015 reads `apt-get` only).
+        apt = [f for f in ours if f["rule"] == "docker-apt-recommends"
+               and f["details"].get("command") == "apt"]
+        totals[("apt install (not apt-get): outside DL3015", "hadolint")]["outside_scope"] += len(apt)
     return repos, totals, disagreements
 
 
@@ -185,17 +238,25 @@ def main():
     parser.add_argument("--hadolint", default=os.path.expanduser("~/.cache/signoff-peers/infra-venv/bin/hadolint"))
     parser.add_argument("--checkov", default=os.path.expanduser("~/.cache/signoff-peers/infra-venv/bin/checkov"))
     parser.add_argument("--show", type=int, default=5)
+    parser.add_argument("--cache", help="keep checkov's results here (it takes minutes) and reuse them")
     parser.add_argument("--json")
     args = parser.parse_args()
     repos, totals, disagreements = compare(args)
     print(f"{len(repos)} repositories")
-    print(f"{'rule':40} {'peer':9} {'cases':>6} {'agree':>6} {'%':>6} {'both':>5} {'neither':>7} {'ours':>5} {'peer':>5} {'unseen':>6}")
+    print("cases: places either tool could judge; unseen: signoff reports where the peer read nothing")
+    print("(it could not parse the file, or does not read that kind); % read: agreement without those")
+    print(f"{'rule':40} {'peer':9} {'cases':>6} {'agree':>6} {'%':>6} {'% read':>6} {'both':>5} {'neither':>7} {'ours':>5} {'peer':>5} {'unseen':>6}")
     all_cases = all_agree = 0
     for (label, tool), c in totals.items():
+        if "outside_scope" in c:
+            print(f"{label:40} {tool:9} signoff reports {c['outside_scope']} (not counted above)")
+            continue
         pct = 100.0 * c["agree"] / c["cases"] if c["cases"] else 100.0
         all_cases += c["cases"]
         all_agree += c["agree"]
-        print(f"{label:40} {tool:9} {c['cases']:6} {c['agree']:6} {pct:6.1f} {c['both']:5} {c['neither']:7} {c['signoff_only']:5} {c['peer_only']:5} {c['signoff_only_unseen']:6}")
+        read = c["cases"] - c["signoff_only_unseen"]
+        pct_read = 100.0 * c["agree"] / read if read else 100.0
+        print(f"{label:40} {tool:9} {c['cases']:6} {c['agree']:6} {pct:6.1f} {pct_read:6.1f} {c['both']:5} {c['neither']:7} {c['signoff_only']:5} {c['peer_only']:5} {c['signoff_only_unseen']:6}")
     if all_cases:
         print(f"{'all mapped rules':40} {'':9} {all_cases:6} {all_agree:6} {100.0 * all_agree / all_cases:6.1f}")
     for (label, tool), items in disagreements.items():

@@ -1,13 +1,97 @@
-//! What gates built on an audit registry (`pipeline`, `infra`) share after their audits
-//! ran: findings in file order without duplicates, the baseline (read, or written with
-//! `--write-baseline`), the judgement against `fail_on`, and the SARIF log written beside
-//! the report.
+//! What gates built on an audit registry (`pipeline`, `infra`) share: the `--fail-on`
+//! level, opening the repository, and after their audits ran, findings in file order without
+//! duplicates, the baseline (read, or written with `--write-baseline`), the judgement
+//! against `fail_on`, the SARIF log written beside the report, and the summary's wording.
 
 use std::path::{Path, PathBuf};
 
-use crate::ReportBuilder;
-use crate::report::{Check, Finding, Op, Severity};
+use crate::report::{Check, Finding, GateReport, Op, Severity};
 use crate::text::plural;
+use crate::{CommonArgs, Context, GateArgs, ReportBuilder};
+
+/// A severity on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(level: Level) -> Severity {
+        match level {
+            Level::Critical => Severity::Critical,
+            Level::High => Severity::High,
+            Level::Medium => Severity::Medium,
+            Level::Low => Severity::Low,
+            Level::Info => Severity::Info,
+        }
+    }
+}
+
+/// A repository a gate is about to read.
+pub struct Opened {
+    pub ctx: Context,
+    pub report: ReportBuilder,
+    /// PATH as given (`.` by default), for paths relative to it.
+    pub root: PathBuf,
+    /// PATH made absolute, for the walk.
+    pub canonical: PathBuf,
+    /// The output directory, when it exists, so that the walk skips it.
+    pub skip: Option<PathBuf>,
+}
+
+/// Starts gate `A` on `path`: the run context and report builder, or the finished `error`
+/// report when the policy is invalid or PATH is not a directory.
+pub fn open_repository<A: GateArgs>(
+    common: &CommonArgs,
+    path: Option<&Path>,
+) -> Result<Opened, Box<GateReport>> {
+    let root = path.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let (ctx, mut report) = Context::start::<A>(common, &root)?;
+    if !root.is_dir() {
+        report.error(format!(
+            "error: {} is not a directory\n  = help: pass the repository to check as PATH",
+            root.display()
+        ));
+        return Err(Box::new(
+            report.finish("nothing was checked: the path is not a directory"),
+        ));
+    }
+    let skip = std::fs::canonicalize(&ctx.out).ok();
+    let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+    Ok(Opened {
+        ctx,
+        report,
+        root,
+        canonical,
+        skip,
+    })
+}
+
+/// `3 open findings (1 high or critical) in <scope>`, `no findings in <scope>`, or `… all
+/// waived or baselined`.
+pub fn summary(findings: &[Finding], scope: &str) -> String {
+    let open: Vec<&Finding> = findings.iter().filter(|f| !f.waived).collect();
+    let serious = open.iter().filter(|f| f.severity >= Severity::High).count();
+    match (open.len(), serious) {
+        (0, _) if findings.is_empty() => format!("no findings in {scope}"),
+        (0, _) => format!(
+            "{} in {scope}, all waived or baselined",
+            plural(findings.len() as u64, "finding", "findings")
+        ),
+        (n, 0) => format!(
+            "{} in {scope}",
+            plural(n as u64, "open finding", "open findings")
+        ),
+        (n, s) => format!(
+            "{} ({s} high or critical) in {scope}",
+            plural(n as u64, "open finding", "open findings")
+        ),
+    }
+}
 
 /// Sorts findings by path, line, column and rule, and drops repeats of a fingerprint.
 pub fn sort(findings: &mut Vec<Finding>) {

@@ -96,7 +96,7 @@ pub(crate) fn build(
     let log = signoff_core::sarif::Log {
         tool: "signoff-infra",
         version: env!("CARGO_PKG_VERSION"),
-        properties: &["pin", "missing", "user"],
+        properties: &["pin", "missing", "user", "command"],
     };
     let text = log.render(&findings, |id| {
         Rule::from_id(id).map(|rule| signoff_core::sarif::RuleMeta {
@@ -135,8 +135,6 @@ fn metrics(report: &mut ReportBuilder, repo: &Repo) {
 }
 
 fn summary(repo: &Repo, findings: &[Finding], deferred: usize) -> String {
-    let open: Vec<&Finding> = findings.iter().filter(|f| !f.waived).collect();
-    let serious = open.iter().filter(|f| f.severity >= Severity::High).count();
     let mut parts = Vec::new();
     for (n, one, many) in [
         (repo.dockerfiles.len(), "Dockerfile", "Dockerfiles"),
@@ -154,21 +152,7 @@ fn summary(repo: &Repo, findings: &[Finding], deferred: usize) -> String {
     } else {
         parts.join(", ")
     };
-    let mut text = match (open.len(), serious) {
-        (0, _) if findings.is_empty() => format!("no findings in {scope}"),
-        (0, _) => format!(
-            "{} in {scope}, all waived or baselined",
-            plural(findings.len() as u64, "finding", "findings")
-        ),
-        (n, 0) => format!(
-            "{} in {scope}",
-            plural(n as u64, "open finding", "open findings")
-        ),
-        (n, s) => format!(
-            "{} ({s} high or critical) in {scope}",
-            plural(n as u64, "open finding", "open findings")
-        ),
-    };
+    let mut text = signoff_core::audit::summary(findings, &scope);
     if deferred > 0 {
         text.push_str(&format!(
             "; {} left to the secret scan",

@@ -307,10 +307,16 @@ fn instruction_rules(file: &DockerfileAt, instruction: &Instruction, out: &mut V
                 {
                     continue;
                 }
+                let command = if found.as_str().starts_with("apt-get") {
+                    "apt-get"
+                } else {
+                    "apt"
+                };
                 out.push(
                     at(Rule::DockerAptRecommends, path, instruction.pos_of(found.start()), &[found.as_str()])
-                        .message("`apt-get install` without `--no-install-recommends` pulls in packages the image does not need")
+                        .message(format!("`{command} install` without `--no-install-recommends` pulls in packages the image does not need"))
                         .help("`RUN apt-get update && apt-get install -y --no-install-recommends <packages> && rm -rf /var/lib/apt/lists/*`")
+                        .detail("command", command)
                         .build(),
                 );
             }

@@ -323,19 +323,20 @@ fn container_rules(
         }
     }
     let resources = container.get("resources");
+    let set = |part: &str, key: &str| {
+        resources
+            .and_then(|r| r.get(part))
+            .and_then(|p| p.get(key))
+            .is_some()
+    };
     let mut missing = Vec::new();
-    for (part, keys) in [
-        ("requests", ["cpu", "memory"]),
-        ("limits", ["cpu", "memory"]),
-    ] {
-        for key in keys {
-            if resources
-                .and_then(|r| r.get(part))
-                .and_then(|p| p.get(key))
-                .is_none()
-            {
-                missing.push(format!("{part}.{key}"));
-            }
+    for key in ["cpu", "memory"] {
+        // A request left out defaults to the limit, so a limit covers both.
+        if !set("requests", key) && !set("limits", key) {
+            missing.push(format!("requests.{key}"));
+        }
+        if !set("limits", key) {
+            missing.push(format!("limits.{key}"));
         }
     }
     if !missing.is_empty() {

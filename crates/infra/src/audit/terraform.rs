@@ -359,7 +359,6 @@ fn public_access(
     body: &Body,
     out: &mut Vec<Finding>,
 ) {
-    let _ = resource;
     match kind {
         "aws_s3_bucket" | "aws_s3_bucket_acl" => {
             if let Some(acl) = attr(body, "acl")
@@ -431,24 +430,33 @@ fn public_access(
             }
         }
         "azurerm_storage_account" => {
-            for key in [
+            let set = [
                 "allow_blob_public_access",
                 "allow_nested_items_to_be_public",
-            ] {
-                if let Some(open) = attr(body, key)
-                    && literal_bool(&open.value) == Some(true)
-                {
-                    public(
-                        file,
-                        file.pos(open),
-                        address,
-                        format!(
-                            "`{address}` sets `{key} = true`: its containers may be made public"
-                        ),
-                        "set it to `false`",
-                        out,
-                    );
-                }
+            ]
+            .into_iter()
+            .find_map(|key| attr(body, key).map(|a| (key, a)));
+            match set {
+                Some((key, open)) if literal_bool(&open.value) == Some(true) => public(
+                    file,
+                    file.pos(open),
+                    address,
+                    format!("`{address}` sets `{key} = true`: its containers may be made public"),
+                    "set `allow_nested_items_to_be_public = false`",
+                    out,
+                ),
+                // azurerm 3.x lets containers be made public unless told otherwise.
+                None => public(
+                    file,
+                    file.pos(resource),
+                    address,
+                    format!(
+                        "`{address}` does not set `allow_nested_items_to_be_public = false`; before azurerm 4.0 it defaults to true, so its containers may be made public"
+                    ),
+                    "set `allow_nested_items_to_be_public = false`",
+                    out,
+                ),
+                Some(_) => {}
             }
         }
         _ => {}
