@@ -155,6 +155,29 @@ pub fn baseline(report: &mut ReportBuilder, findings: &mut [Finding], b: Baselin
     true
 }
 
+/// Everything after the audits that decides what counts: the baseline (see [`baseline`]),
+/// the policy's waivers for `gate` (the `waived` metric), and the judgement against
+/// `fail_on` ([`judge`]). Returns `false` when the baseline is invalid: the report then
+/// carries the error, and nothing was judged.
+pub fn settle(
+    report: &mut ReportBuilder,
+    findings: &mut [Finding],
+    ctx: &Context,
+    gate: &str,
+    baselining: Baselining<'_>,
+    fail_on: Severity,
+) -> bool {
+    if !baseline(report, findings, baselining) {
+        return false;
+    }
+    let waived = ctx
+        .policy
+        .apply_waivers(gate, findings, crate::policy::today());
+    report.metric("waived", waived as u64);
+    judge(report, findings, fail_on);
+    true
+}
+
 /// The check that open findings at or above `fail_on` fail the gate, the `findings` and
 /// `findings_open` metrics, and a warning for open medium-or-worse findings below it.
 pub fn judge(report: &mut ReportBuilder, findings: &[Finding], fail_on: Severity) {

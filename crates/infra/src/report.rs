@@ -67,9 +67,16 @@ pub(crate) fn build(
     let deferred = crate::defer::defer(&repo, &mut findings);
     report.metric("deferred_to_secret_scan", deferred as u64);
     signoff_core::audit::sort(&mut findings);
-    let baselined = signoff_core::audit::baseline(
+    let fail_on: Severity = args
+        .fail_on
+        .map(Into::into)
+        .or(policy.fail_on)
+        .unwrap_or(Severity::High);
+    let settled = signoff_core::audit::settle(
         &mut report,
         &mut findings,
+        ctx,
+        "infra",
         Baselining {
             flag: args.baseline.clone(),
             policy: policy.baseline.as_deref(),
@@ -79,20 +86,11 @@ pub(crate) fn build(
             schema: BASELINE_SCHEMA,
             regenerate: "signoff-infra --write-baseline --baseline FILE",
         },
+        fail_on,
     );
-    if !baselined {
+    if !settled {
         return report.finish("the baseline file is invalid, so the findings were not judged");
     }
-    let waived = ctx
-        .policy
-        .apply_waivers("infra", &mut findings, signoff_core::policy::today());
-    report.metric("waived", waived as u64);
-    let fail_on: Severity = args
-        .fail_on
-        .map(Into::into)
-        .or(policy.fail_on)
-        .unwrap_or(Severity::High);
-    signoff_core::audit::judge(&mut report, &findings, fail_on);
     let log = signoff_core::sarif::Log {
         tool: "signoff-infra",
         version: env!("CARGO_PKG_VERSION"),

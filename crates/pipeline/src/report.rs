@@ -69,9 +69,16 @@ pub(crate) fn build(
     findings.retain(|f| !policy.disabled_rules.contains(&f.rule));
     signoff_core::audit::sort(&mut findings);
 
-    let baselined = signoff_core::audit::baseline(
+    let fail_on: Severity = args
+        .fail_on
+        .map(Into::into)
+        .or(policy.fail_on)
+        .unwrap_or(Severity::High);
+    let settled = signoff_core::audit::settle(
         &mut report,
         &mut findings,
+        ctx,
+        "pipeline",
         signoff_core::audit::Baselining {
             flag: args.baseline.clone(),
             policy: policy.baseline.as_deref(),
@@ -81,20 +88,11 @@ pub(crate) fn build(
             schema: BASELINE_SCHEMA,
             regenerate: "signoff-pipeline --write-baseline --baseline FILE",
         },
+        fail_on,
     );
-    if !baselined {
+    if !settled {
         return report.finish("the baseline file is invalid, so the findings were not judged");
     }
-    let waived = ctx
-        .policy
-        .apply_waivers("pipeline", &mut findings, signoff_core::policy::today());
-    report.metric("waived", waived as u64);
-    let fail_on: Severity = args
-        .fail_on
-        .map(Into::into)
-        .or(policy.fail_on)
-        .unwrap_or(Severity::High);
-    signoff_core::audit::judge(&mut report, &findings, fail_on);
     write_sarif(args, ctx, &mut report, &findings);
     let summary = summary(&repo, &graph, &findings);
     report.detail("deploys", deploys(&repo, &graph));

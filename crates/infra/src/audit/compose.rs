@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use signoff_core::report::{Finding, Severity};
+use signoff_core::report::Finding;
 
 use super::{Audit, Cx, Rule, at, is_secret_name};
 use crate::model::image::{self, Pin};
@@ -100,11 +100,7 @@ fn service_rules(
         && let Some(written) = node.as_str()
     {
         let pin = image::pin(&image::substitute(written, &[]));
-        let severity = match pin {
-            Pin::Digest | Pin::Variable => None,
-            Pin::Latest | Pin::Untagged => Some(Severity::Medium),
-            Pin::Tag => Some(Severity::Low),
-        };
+        let severity = image::severity(pin);
         if let Some(severity) = severity {
             out.push(
                 at(Rule::ComposeUnpinnedImage, path, node.pos, &[name, written])

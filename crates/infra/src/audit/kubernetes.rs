@@ -303,11 +303,7 @@ fn container_rules(
         && let Some(written) = node.as_str()
     {
         let pin = image::pin(written);
-        let severity = match pin {
-            Pin::Digest | Pin::Variable => None,
-            Pin::Latest | Pin::Untagged => Some(Severity::Medium),
-            Pin::Tag => Some(Severity::Low),
-        };
+        let severity = image::severity(pin);
         if let Some(severity) = severity {
             out.push(
                 at(Rule::K8sUnpinnedImage, path, node.pos, &[&ident, written])

@@ -28,6 +28,17 @@ impl Pin {
     }
 }
 
+/// The severity of an image reference pinned this way, for compose files and manifests:
+/// none for a digest or a variable, medium for `latest` or no tag, low for a tag alone.
+pub fn severity(pin: Pin) -> Option<signoff_core::report::Severity> {
+    use signoff_core::report::Severity;
+    match pin {
+        Pin::Digest | Pin::Variable => None,
+        Pin::Latest | Pin::Untagged => Some(Severity::Medium),
+        Pin::Tag => Some(Severity::Low),
+    }
+}
+
 /// How `image` is pinned.
 pub fn pin(image: &str) -> Pin {
     if image.contains('@') {
