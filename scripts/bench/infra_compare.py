@@ -68,7 +68,9 @@ MAP = [
     ("tf provider credentials", "tf-provider-credentials", None, "checkov", ["CKV_AWS_41"]),
 ]
 
-DOCKERFILE = re.compile(r"^(dockerfile|containerfile)(\..+)?$|\.(dockerfile|containerfile)$", re.I)
+# The names signoff-infra reads as Dockerfiles (crates/infra/src/load.rs, is_dockerfile).
+DOCKERFILE = re.compile(r"^(?i:dockerfile|containerfile)$|^(Dockerfile|Containerfile)[.-].+|(?i:\.dockerfile|\.containerfile)$")
+NOT_DOCKERFILE = re.compile(r"\.(rs|go|py|js|ts|java|rb|sh|md|txt|json|ya?ml|toml|snap|j2|jinja2?|tpl|tmpl|template|erb|mustache|hbs|orig|bak|swp|lock|log|html|cs|kt|php|dockerignore)$", re.I)
 
 
 def own(path):
@@ -80,7 +82,7 @@ def dockerfiles(root):
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in NOT_OWN]
         for name in filenames:
-            if DOCKERFILE.search(name) and not name.lower().endswith(".dockerignore"):
+            if DOCKERFILE.search(name) and not (NOT_DOCKERFILE.search(name) and name.lower() not in ("dockerfile", "containerfile")):
                 out.append(os.path.relpath(os.path.join(dirpath, name), root))
     return sorted(out)
 

@@ -129,13 +129,7 @@ pub(crate) fn kind_of(rel: &str) -> Option<Kind> {
     if lower.ends_with(".dockerignore") || lower == ".dockerignore" {
         return Some(Kind::DockerIgnore);
     }
-    if lower == "dockerfile"
-        || lower == "containerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.starts_with("containerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
-    {
+    if is_dockerfile(name, &lower) {
         return Some(Kind::Dockerfile);
     }
     let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
@@ -157,6 +151,30 @@ pub(crate) fn kind_of(rel: &str) -> Option<Kind> {
         return Some(Kind::Env);
     }
     None
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.prod`, `api.dockerfile`; not `dockerfile.rs`,
+/// `Dockerfile.md` or a template (`Dockerfile.j2`) that is not a Dockerfile yet.
+fn is_dockerfile(name: &str, lower: &str) -> bool {
+    const NOT: &[&str] = &[
+        "rs", "go", "py", "js", "ts", "java", "rb", "sh", "md", "txt", "json", "yml", "yaml",
+        "toml", "snap", "j2", "jinja", "jinja2", "tpl", "tmpl", "template", "erb", "mustache",
+        "hbs", "orig", "bak", "swp", "lock", "log", "html", "cs", "kt", "php",
+    ];
+    if lower == "dockerfile" || lower == "containerfile" {
+        return true;
+    }
+    if lower.ends_with(".dockerfile") || lower.ends_with(".containerfile") {
+        return true;
+    }
+    let suffix = name
+        .strip_prefix("Dockerfile.")
+        .or_else(|| name.strip_prefix("Containerfile."))
+        .or_else(|| name.strip_prefix("Dockerfile-"));
+    suffix.is_some_and(|s| {
+        let extension = s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
+        !s.is_empty() && !NOT.contains(&extension.as_str())
+    })
 }
 
 /// `.env`, `.env.production`, `.env.local`: files that hold a deployment's environment,
@@ -548,6 +566,10 @@ mod tests {
         assert_eq!(kind_of("web/Dockerfile.prod"), Some(Kind::Dockerfile));
         assert_eq!(kind_of("web/api.dockerfile"), Some(Kind::Dockerfile));
         assert_eq!(kind_of("Containerfile"), Some(Kind::Dockerfile));
+        assert_eq!(kind_of("src/dockerfile.rs"), None);
+        assert_eq!(kind_of("docs/Dockerfile.md"), None);
+        assert_eq!(kind_of("Dockerfile.j2"), None);
+        assert_eq!(kind_of("Dockerfile-alpine"), Some(Kind::Dockerfile));
         assert_eq!(kind_of("Dockerfile.dockerignore"), Some(Kind::DockerIgnore));
         assert_eq!(kind_of("docker-compose.prod.yml"), Some(Kind::Compose));
         assert_eq!(kind_of("compose.yaml"), Some(Kind::Compose));

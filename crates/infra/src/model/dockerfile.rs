@@ -454,6 +454,72 @@ mod tests {
         assert_eq!(file.instructions[3].heredocs, ["key=1\n"]);
     }
 
+    /// A small fuzzer: many inputs stitched from the pieces the parser treats specially
+    /// (escapes, heredocs, directives, quotes, multi-byte text, CR), none may panic, and
+    /// every position it reports lies inside the input.
+    #[test]
+    fn random_inputs_never_panic_and_positions_stay_inside() {
+        const PIECES: &[&str] = &[
+            "FROM ",
+            "RUN ",
+            "COPY ",
+            "ADD ",
+            "USER ",
+            "CMD ",
+            "<<",
+            "<<-",
+            "EOF",
+            "'EOF'",
+            "\\",
+            "`",
+            "\n",
+            "\r\n",
+            "# escape=`\n",
+            "# syntax=x\n",
+            "#",
+            " ",
+            "\t",
+            "[\"a\"",
+            "]",
+            "=",
+            "$",
+            "${A:-b}",
+            "é",
+            "🙂",
+            "\u{feff}",
+            "--platform=x ",
+            " AS ",
+            "a:1",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let file = parse(&text);
+            let lines = text.split('\n').count() as u32;
+            for instruction in &file.instructions {
+                assert!(
+                    instruction.pos.line >= 1 && instruction.pos.line <= lines,
+                    "{text:?}"
+                );
+                for offset in 0..=instruction.args.len() {
+                    let pos = instruction.pos_of(offset);
+                    assert!(pos.line <= lines, "{text:?}");
+                }
+            }
+            let _ = file.stages();
+            let _ = file.global_args();
+        }
+    }
+
     #[test]
     fn problems_are_reported_not_passed() {
         assert!(!parse("").problems.is_empty());

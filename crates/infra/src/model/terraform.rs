@@ -115,6 +115,62 @@ mod tests {
         assert_eq!(literal_str(&attr(&db.body, "name").unwrap().value), None);
     }
 
+    /// hcl-edit on inputs stitched from HCL's special pieces (heredocs, templates, nesting):
+    /// it returns a body or an error, never panics.
+    #[test]
+    fn random_inputs_never_panic() {
+        const PIECES: &[&str] = &[
+            "resource ",
+            "\"a\" ",
+            "{",
+            "}",
+            "[",
+            "]",
+            "(",
+            ")",
+            "=",
+            "\n",
+            "<<EOT\n",
+            "<<-EOT\n",
+            "EOT\n",
+            "${",
+            "%{",
+            "if ",
+            "endif",
+            "\"",
+            "x",
+            "1",
+            ",",
+            "#",
+            "//",
+            "/*",
+            "*/",
+            "é",
+            "\r\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3_000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            match parse("x.tf", &text) {
+                Ok(file) => {
+                    for block in file.body.iter().filter_map(|s| s.as_block()) {
+                        let _ = file.pos(block);
+                    }
+                }
+                Err(problem) => assert!(problem.pos.line as usize <= text.len() + 1),
+            }
+        }
+    }
+
     #[test]
     fn errors_have_a_place() {
         let error = parse("x.tf", "resource \"a\" {\n  x = \n}\n").unwrap_err();
