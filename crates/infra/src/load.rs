@@ -63,6 +63,8 @@ pub(crate) struct Repo {
     pub terraform: Vec<TfFile>,
     /// `.env*` files git would commit (examples and templates left out).
     pub env_files: Vec<String>,
+    /// `.env.example` and its kin: the documented environment.
+    pub env_examples: Vec<String>,
     /// `.dockerignore` files by directory (`""` for the root), as text.
     pub dockerignores: HashMap<String, String>,
     /// Whether the root `.gitignore` (with `.git/info/exclude`) ignores `.env`.
@@ -119,6 +121,8 @@ pub(crate) enum Kind {
     Yaml,
     Terraform,
     Env,
+    /// `.env.example`, `.env.sample`, `env.template`: committed on purpose.
+    EnvExample,
     DockerIgnore,
 }
 
@@ -149,6 +153,19 @@ pub(crate) fn kind_of(rel: &str) -> Option<Kind> {
     }
     if is_env_file(&lower) {
         return Some(Kind::Env);
+    }
+    if lower.starts_with(".env.")
+        || matches!(
+            lower.as_str(),
+            "env.example"
+                | "env.sample"
+                | "env.template"
+                | "env.dist"
+                | "example.env"
+                | "sample.env"
+        )
+    {
+        return Some(Kind::EnvExample);
     }
     None
 }
@@ -261,6 +278,7 @@ pub(crate) fn load(
                 repo.terraform.push(*file);
             }
             Parsed::Env => repo.env_files.push(rel),
+            Parsed::EnvExample => repo.env_examples.push(rel),
             Parsed::DockerIgnore(text) => {
                 let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
                 let name = rel.rsplit('/').next().unwrap_or(&rel);
@@ -425,6 +443,7 @@ enum Parsed {
     Manifest(YamlFile, String),
     Terraform(Box<TfFile>),
     Env,
+    EnvExample,
     DockerIgnore(String),
     Helm,
     Invalid(Vec<Invalid>),
@@ -476,6 +495,9 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
     if kind == Kind::Env {
         return Parsed::Env;
     }
+    if kind == Kind::EnvExample {
+        return Parsed::EnvExample;
+    }
     let text = match text(rel, bytes, size) {
         Ok(text) => text,
         // An ignore file that is not text excludes nothing: treated as absent.
@@ -498,6 +520,7 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
         },
         Kind::Compose | Kind::Yaml => parse_yaml(kind, rel, text),
         Kind::Env => Parsed::Env,
+        Kind::EnvExample => Parsed::EnvExample,
     }
 }
 
@@ -578,9 +601,9 @@ mod tests {
         assert_eq!(kind_of("infra/main.tf"), Some(Kind::Terraform));
         assert_eq!(kind_of(".env"), Some(Kind::Env));
         assert_eq!(kind_of("api/.env.production"), Some(Kind::Env));
-        assert_eq!(kind_of(".env.example"), None);
-        assert_eq!(kind_of(".env.sample"), None);
-        assert_eq!(kind_of(".env.local.template"), None);
+        assert_eq!(kind_of(".env.example"), Some(Kind::EnvExample));
+        assert_eq!(kind_of(".env.sample"), Some(Kind::EnvExample));
+        assert_eq!(kind_of(".env.local.template"), Some(Kind::EnvExample));
         assert_eq!(kind_of(".envrc"), None);
     }
 }

@@ -59,6 +59,7 @@ signoff_core::rules! {
         TfPublicStorage = ("tf-public-storage", Severity::High, "A bucket, container or database is open to the public"),
         EnvFileCommitted = ("env-file-committed", Severity::High, "A `.env` file is in the repository"),
         EnvNotIgnored = ("env-not-ignored", Severity::Low, "`.gitignore` does not exclude `.env` files"),
+        EnvExampleMissing = ("env-example-missing", Severity::Low, "Compose files read environment variables, but no `.env.example` documents them"),
         InvalidFile = ("invalid-file", Severity::High, "A Dockerfile, compose file, manifest or Terraform file cannot be read as one"),
     }
 }

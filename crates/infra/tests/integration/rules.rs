@@ -100,6 +100,25 @@ fn a_default_credential_the_secret_scan_does_not_report_is_the_infra_gates() {
     let reported = found.contains(&"compose-default-credential docker-compose.yml:7".to_owned());
     assert!(reported ^ (deferred == 1), "{found:?} deferred={deferred}");
     assert!(!found.iter().any(|f| f.ends_with(":8")), "{found:?}");
+    // The variables it reads are not documented anywhere.
+    assert!(
+        found.contains(&"env-example-missing docker-compose.yml:7".to_owned()),
+        "{found:?}"
+    );
+    let dir2 = repo(&[GITIGNORE, (".env.example", "POSTGRES_PASSWORD=\n")]);
+    crate::common::write(
+        dir2.path(),
+        "docker-compose.yml",
+        std::fs::read(dir.path().join("docker-compose.yml"))
+            .unwrap()
+            .as_slice(),
+    );
+    assert!(
+        !check(dir2.path())
+            .found()
+            .iter()
+            .any(|f| f.starts_with("env-example-missing"))
+    );
 }
 
 #[test]
