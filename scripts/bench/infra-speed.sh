@@ -23,7 +23,8 @@ trap 'rm -rf "$tmp"' EXIT
 measure() {
   local name=$1; shift
   /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" > /dev/null 2> "$tmp/stderr" || true
-  printf '%s %s\n' "$name" "$(cat "$tmp/time")"
+  # GNU time adds "Command exited with non-zero status N" first when the tool fails.
+  printf '%s %s\n' "$name" "$(tail -n 1 "$tmp/time")"
 }
 
 files=$(find "$repos" \( -iname 'dockerfile*' -o -iname 'containerfile*' -o -iname '*.dockerfile' \) \
