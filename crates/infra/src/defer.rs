@@ -1,5 +1,5 @@
 //! One value, one report: a finding about a credential's value (`ENV DB_PASSWORD=…`,
-//! `${DB_PASSWORD:-admin}`, a Terraform variable's default) is left to the secret scan when
+//! `${DB_PASSWORD:-…}`, a Terraform variable's default) is left to the secret scan when
 //! the secret scan reports a line it covers ([`signoff_secrets::reported::lines`]). Such
 //! findings are dropped here and counted in the `deferred_to_secret_scan` metric.
 

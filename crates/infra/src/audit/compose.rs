@@ -1,6 +1,6 @@
 //! Compose file audits: privileged services, the Docker socket, host namespaces, unpinned
 //! images, `depends_on: service_healthy` on a service with no healthcheck, missing
-//! resource limits, and credentials that fall back to a default (`${DB_PASSWORD:-admin}`).
+//! resource limits, and credentials that fall back to a default (`${DB_PASSWORD:-…}`).
 //! Hard-coded credentials themselves belong to the secret scan.
 
 use std::sync::LazyLock;

@@ -34,7 +34,7 @@ signoff_core::rules! {
         ComposeUnpinnedImage = ("compose-unpinned-image", Severity::Medium, "A compose image is `:latest`, untagged, or not pinned by digest"),
         ComposeMissingHealthcheck = ("compose-missing-healthcheck", Severity::Medium, "`depends_on` waits for `service_healthy`, but that service has no healthcheck"),
         ComposeNoResourceLimits = ("compose-no-resource-limits", Severity::Low, "A compose service has no memory or CPU limit"),
-        ComposeDefaultCredential = ("compose-default-credential", Severity::High, "A credential falls back to a default value (`${DB_PASSWORD:-admin}`)"),
+        ComposeDefaultCredential = ("compose-default-credential", Severity::High, "A credential falls back to a default value (`${DB_PASSWORD:-…}`)"),
         K8sRunAsRoot = ("k8s-run-as-root", Severity::Medium, "A container may run as root: no `runAsNonRoot: true` or non-zero `runAsUser`"),
         K8sPrivilegeEscalation = ("k8s-privilege-escalation", Severity::Medium, "A container does not set `allowPrivilegeEscalation: false`"),
         K8sWritableRootFs = ("k8s-writable-root-fs", Severity::Low, "A container's root filesystem is writable (`readOnlyRootFilesystem` is not true)"),
