@@ -44,6 +44,9 @@ pub(crate) struct Invalid {
     pub pos: Pos,
     pub message: String,
     pub help: String,
+    /// The tool that runs the file accepts it, only the gate's parser does not: a warning
+    /// (medium), not a failure; the file is still not judged.
+    pub tolerated: bool,
 }
 
 /// A Dockerfile with its path.
@@ -255,6 +258,7 @@ pub(crate) fn load(
                         pos: problem.pos,
                         message: problem.message.clone(),
                         help: problem.help.clone(),
+                        tolerated: false,
                     });
                 }
                 if file.problems.is_empty() {
@@ -380,6 +384,7 @@ fn walk(
                         pos: Pos::default(),
                         message: format!("the file is a link that cannot be followed ({error})"),
                         help: "make it a regular file, or remove it".into(),
+                        tolerated: false,
                     });
                     continue;
                 }
@@ -397,6 +402,7 @@ fn walk(
                     pos: Pos::default(),
                     message: "the file is not a regular file (a pipe, socket or device)".into(),
                     help: "make it a regular file, or remove it".into(),
+                    tolerated: false,
                 });
             }
             continue;
@@ -456,6 +462,7 @@ fn invalid(rel: &str, pos: Pos, message: String, help: &str) -> Parsed {
         pos,
         message,
         help: help.to_owned(),
+        tolerated: false,
     }])
 }
 
@@ -511,6 +518,17 @@ fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
         Kind::DockerIgnore => Parsed::DockerIgnore(text.to_owned()),
         Kind::Terraform => match terraform::parse(rel, text) {
             Ok(file) => Parsed::Terraform(Box::new(file)),
+            // Terraform keeps the last of two equal keys in an object (for compatibility,
+            // hashicorp/terraform#28727); hcl-edit rejects them.
+            Err(problem) if problem.message.contains("redefined object key") => {
+                Parsed::Invalid(vec![Invalid {
+                    path: rel.to_owned(),
+                    pos: problem.pos,
+                    message: "an object sets the same key twice; Terraform keeps the last one, but the gate's HCL parser rejects it, so this file was not judged".into(),
+                    help: "remove the first of the two keys (it has no effect)".into(),
+                    tolerated: true,
+                }])
+            }
             Err(problem) => invalid(
                 rel,
                 problem.pos,
@@ -556,6 +574,7 @@ fn parse_yaml(kind: Kind, rel: &str, text: &str) -> Parsed {
                         },
                         message: format!("the YAML cannot be read: {}", p.message),
                         help: p.help.unwrap_or_else(|| "fix the YAML syntax".into()),
+                        tolerated: false,
                     })
                     .collect(),
             );

@@ -51,6 +51,11 @@ impl Audit for Hygiene {
                     invalid.path, invalid.message
                 ))
                 .help(invalid.help.clone())
+                .severity(if invalid.tolerated {
+                    signoff_core::report::Severity::Medium
+                } else {
+                    signoff_core::report::Severity::High
+                })
                 .build(),
             );
         }

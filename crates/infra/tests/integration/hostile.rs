@@ -162,6 +162,25 @@ fn unparsable_files_are_findings_never_a_pass() {
     }
 }
 
+/// An object with the same key twice: Terraform keeps the last (hashicorp/terraform#28727),
+/// hcl-edit rejects it. The file is named and not judged, as a warning, not a failure.
+#[test]
+fn a_duplicate_object_key_in_terraform_warns() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "main.tf",
+            "locals {\n  x = {\n    a = null\n    a = 1\n  }\n}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.status(), "warn", "{}", outcome.run.all_output());
+    let finding = &outcome.findings()[0];
+    assert_eq!(finding["rule"], "invalid-file");
+    assert_eq!(finding["severity"], "medium");
+    assert_eq!(finding["location"]["line"], 4);
+}
+
 /// A file the gate cannot read makes it `error` (exit 2), naming the file. (`/proc/self/mem`
 /// opens but fails on the first read, for root too, where file modes would not stop a read.)
 #[cfg(target_os = "linux")]
