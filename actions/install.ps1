@@ -11,7 +11,7 @@ function Fail([string]$message) {
 }
 
 $binary = $env:SIGNOFF_BINARY
-$known = @('signoff', 'signoff-secrets', 'signoff-sbom', 'signoff-coverage', 'signoff-health', 'signoff-report', 'signoff-vulns', 'signoff-pipeline')
+$known = @('signoff', 'signoff-secrets', 'signoff-sbom', 'signoff-coverage', 'signoff-health', 'signoff-report', 'signoff-vulns', 'signoff-pipeline', 'signoff-infra')
 if (-not ($known -contains $binary)) { Fail "unknown binary '$binary'" }
 
 # GITHUB_ACTION_PATH is actions\<gate> for a gate action and the repository root for the
@@ -84,7 +84,7 @@ if ($haveRelease) {
 Write-Output "signoff install: no release v$version found at $base; building from source"
 
 # 3. Build from this action's checkout.
-$packages = @{ 'signoff' = 'cli'; 'signoff-secrets' = 'secrets'; 'signoff-sbom' = 'sbom'; 'signoff-coverage' = 'coverage'; 'signoff-health' = 'health'; 'signoff-report' = 'report'; 'signoff-vulns' = 'vulns'; 'signoff-pipeline' = 'pipeline' }
+$packages = @{ 'signoff' = 'cli'; 'signoff-secrets' = 'secrets'; 'signoff-sbom' = 'sbom'; 'signoff-coverage' = 'coverage'; 'signoff-health' = 'health'; 'signoff-report' = 'report'; 'signoff-vulns' = 'vulns'; 'signoff-pipeline' = 'pipeline'; 'signoff-infra' = 'infra' }
 if (-not (Get-Command cargo -ErrorAction SilentlyContinue)) {
   Fail "no release v$version for this runner and no cargo to build one; install Rust or pin 'version' to a released version"
 }

@@ -15,7 +15,7 @@ note() { echo "signoff install: $*" >&2; }
 
 binary=${SIGNOFF_BINARY:?SIGNOFF_BINARY names the binary to install}
 case "$binary" in
-  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report|signoff-vulns|signoff-pipeline) ;;
+  signoff|signoff-secrets|signoff-sbom|signoff-coverage|signoff-health|signoff-report|signoff-vulns|signoff-pipeline|signoff-infra) ;;
   *) fail "unknown binary '$binary'" ;;
 esac
 # GITHUB_ACTION_PATH is actions/<gate> for a gate action and the repository root for the
@@ -116,6 +116,7 @@ case "$binary" in
   signoff-health) package=health ;;
   signoff-report) package=report ;;
   signoff-pipeline) package=pipeline ;;
+  signoff-infra) package=infra ;;
 esac
 command -v cargo >/dev/null 2>&1 \
   || fail "no release v$version for this runner and no cargo to build one; install Rust (rustup) or pin 'version' to a released version"

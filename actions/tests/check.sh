@@ -13,18 +13,20 @@ if [ "$CASE" = pass ]; then
   expect coverage "$COVERAGE" pass
   expect health-check "$HEALTH" pass
   expect_one_of pipeline "$PIPELINE" pass warn
+  expect_one_of infra "$INFRA" pass warn skipped
   expect_one_of verdict "$VERDICT" "APPROVED" "APPROVED WITH CONDITIONS"
 else
   expect secret-scan "$SECRETS" fail
   expect coverage "$COVERAGE" fail
   expect health-check "$HEALTH" fail
   expect pipeline "$PIPELINE" fail
+  expect infra "$INFRA" fail
   expect verdict "$VERDICT" REJECTED
 fi
 [[ "$SCORE" =~ ^[0-9]+$ ]] || problems+=("score '$SCORE' is not a number")
 for file in signoff-out/secret-scan.gate.json signoff-out/sbom.gate.json signoff-out/coverage.gate.json \
   signoff-out/health-check.gate.json signoff-out/secret-scan.sarif signoff-out/pipeline.gate.json \
-  signoff-out/pipeline.sarif signoff-report/report.md \
+  signoff-out/pipeline.sarif signoff-out/infra.gate.json signoff-report/report.md \
   signoff-report/report.html signoff-report/signoff.json signoff-report/signoff.intoto.json; do
   [ -s "$file" ] || problems+=("$file is missing or empty")
 done
@@ -41,8 +43,8 @@ fi
 
 if [ -n "${SIGNOFF_RESULTS:-}" ]; then
   mkdir -p "$SIGNOFF_RESULTS/$CASE"
-  printf 'secrets=%s\nsbom=%s\ncoverage=%s\nhealth=%s\npipeline=%s\nverdict=%s\nscore=%s\n' \
-    "$SECRETS" "$SBOM" "$COVERAGE" "$HEALTH" "$PIPELINE" "$VERDICT" "$SCORE" > "$SIGNOFF_RESULTS/$CASE/outputs"
+  printf 'secrets=%s\nsbom=%s\ncoverage=%s\nhealth=%s\npipeline=%s\ninfra=%s\nverdict=%s\nscore=%s\n' \
+    "$SECRETS" "$SBOM" "$COVERAGE" "$HEALTH" "$PIPELINE" "${INFRA:-}" "$VERDICT" "$SCORE" > "$SIGNOFF_RESULTS/$CASE/outputs"
   cp "$SUMMARY_FILE" "$SIGNOFF_RESULTS/$CASE/summary.md" 2>/dev/null || true
   cp -r signoff-report "$SIGNOFF_RESULTS/$CASE/"
   printf '%s\n' "${problems[@]}" > "$SIGNOFF_RESULTS/$CASE/problems"

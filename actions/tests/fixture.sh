@@ -131,6 +131,8 @@ jobs:
       - uses: actions/checkout@main
       - run: python3 -m tests.test_pricing || true
 YAML
+  # Packaging that fails the infra gate: an untagged base image, run as root.
+  printf 'FROM python\nCOPY app/ /app/\nCMD ["python3", "-m", "app"]\n' > Dockerfile
 fi
 "$python" -m coverage run --source=app -m tests.test_pricing
 "$python" -m coverage lcov -q -o coverage.lcov

@@ -269,6 +269,12 @@ fn plan(args: &CheckArgs, root: &Path, out: &Path, policy: &Policy) -> Vec<Plann
         signoff_pipeline::run,
         argv("signoff-pipeline", args, out, &[root.into()]),
     ));
+    // The infra gate always applies; it reports `skipped` when there is no Dockerfile,
+    // compose file, manifest, Terraform or .env file.
+    plans.push(Planned::gate::<signoff_infra::Args>(
+        signoff_infra::run,
+        argv("signoff-infra", args, out, &[root.into()]),
+    ));
     // The health check probes a deployed service, so it runs only when signoff.yml names
     // the URLs; otherwise it is recorded as skipped, so the report says it was not run.
     if policy.health_check().checks.is_empty() {

@@ -43,6 +43,9 @@ enum Command {
     /// Judge the CI/CD workflows and the release path (signoff-pipeline)
     #[command(name = "pipeline")]
     Pipeline(signoff_pipeline::Args),
+    /// Review Dockerfiles, compose files, Kubernetes manifests and Terraform (signoff-infra)
+    #[command(name = "infra")]
+    Infra(signoff_infra::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +80,7 @@ fn run(command: Command, out_given: bool) -> ExitCode {
         Command::SecretScan(args) => signoff_core::gate::execute(args, signoff_secrets::run),
         Command::Vulnerabilities(args) => signoff_vulns::dispatch(*args),
         Command::Pipeline(args) => signoff_core::gate::execute(args, signoff_pipeline::run),
+        Command::Infra(args) => signoff_core::gate::execute(args, signoff_infra::run),
     }
 }
 
@@ -123,6 +127,7 @@ mod tests {
             ("vulnerabilities", signoff_vulns::Args::command()),
             ("report", signoff_report::Args::command()),
             ("pipeline", signoff_pipeline::Args::command()),
+            ("infra", signoff_infra::Args::command()),
         ];
         for (name, own) in cases {
             let sub = cli

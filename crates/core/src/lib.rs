@@ -10,6 +10,7 @@
 //! - [`sarif`] and [`baseline`]: SARIF 2.1.0 from findings; known findings that stop failing.
 //! - [`registry`]: the gates signoff ships, in one list.
 
+pub mod audit;
 pub mod baseline;
 pub mod console;
 pub mod diag;

@@ -116,6 +116,14 @@ pub const GATES: &[GateInfo] = &[
             within: ("workflows", "workflow", "workflows"),
         },
     },
+    GateInfo {
+        id: "infra",
+        title: "Infrastructure as code",
+        key_metric: KeyMetric::CountIn {
+            count: ("findings_open", "open finding", "open findings"),
+            within: ("files", "file", "files"),
+        },
+    },
 ];
 
 /// The built-in gate with this id.

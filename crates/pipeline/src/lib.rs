@@ -19,8 +19,10 @@ mod report;
 
 use std::path::PathBuf;
 
-use signoff_core::report::{GateReport, Severity};
+use signoff_core::report::GateReport;
 use signoff_core::{CommonArgs, GateArgs, Tool};
+
+pub use signoff_core::audit::Level;
 
 pub use audit::Rule;
 pub use load::LoadError;
@@ -31,28 +33,6 @@ pub const DEFAULT_BASELINE: &str = ".signoff/pipeline-baseline.json";
 pub const SARIF_FILE: &str = "pipeline.sarif";
 /// Schema id of this gate's baseline files.
 pub const BASELINE_SCHEMA: &str = "signoff/pipeline-baseline/v1";
-
-/// A severity on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Level {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-impl From<Level> for Severity {
-    fn from(level: Level) -> Severity {
-        match level {
-            Level::Critical => Severity::Critical,
-            Level::High => Severity::High,
-            Level::Medium => Severity::Medium,
-            Level::Low => Severity::Low,
-            Level::Info => Severity::Info,
-        }
-    }
-}
 
 /// Judge a repository's CI/CD workflows and its release path.
 #[derive(Debug, Clone, clap::Parser)]
@@ -94,27 +74,19 @@ impl GateArgs for Args {
 
 /// Runs the gate.
 pub fn run(args: Args) -> GateReport {
-    let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    let (ctx, mut builder) = match signoff_core::Context::start::<Args>(&args.common, &root) {
-        Ok(started) => started,
-        Err(report) => return *report,
-    };
-    if !root.is_dir() {
-        builder.error(format!(
-            "error: {} is not a directory\n  = help: pass the repository to check as PATH",
-            root.display()
-        ));
-        return builder.finish("nothing was checked: the path is not a directory");
-    }
-    let policy = ctx.policy.pipeline();
-    let skip = std::fs::canonicalize(&ctx.out).ok();
-    let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-    let repo = match load::load(&canonical, &policy.exclude, skip.as_deref()) {
+    let opened =
+        match signoff_core::audit::open_repository::<Args>(&args.common, args.path.as_deref()) {
+            Ok(opened) => opened,
+            Err(report) => return *report,
+        };
+    let mut report = opened.report;
+    let policy = opened.ctx.policy.pipeline();
+    let repo = match load::load(&opened.canonical, &policy.exclude, opened.skip.as_deref()) {
         Ok(repo) => repo,
         Err(error) => {
-            builder.error(error.to_string());
-            return builder.finish("the repository could not be read, so nothing was judged");
+            report.error(error.to_string());
+            return report.finish("the repository could not be read, so nothing was judged");
         }
     };
-    report::build(&args, &ctx, builder, &root, repo, &policy)
+    report::build(&args, &opened.ctx, report, &opened.root, repo, &policy)
 }

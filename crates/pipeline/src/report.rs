@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::json;
 use signoff_core::finding::Rule as _;
 use signoff_core::policy::PipelinePolicy;
-use signoff_core::report::{Check, Finding, GateReport, Op, Severity};
+use signoff_core::report::{Finding, GateReport, Severity};
 use signoff_core::text::plural;
 use signoff_core::{Context, ReportBuilder};
 
@@ -67,59 +67,37 @@ pub(crate) fn build(
         report.warn(format!("`disabled_rules` names {} that the pipeline gate does not have; see `signoff-pipeline --help` or the rule list in the report", ids.join(", ")));
     }
     findings.retain(|f| !policy.disabled_rules.contains(&f.rule));
-    findings.sort_by(|a, b| {
-        location(a)
-            .cmp(&location(b))
-            .then_with(|| a.rule.cmp(&b.rule))
-    });
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    signoff_core::audit::sort(&mut findings);
 
-    let baseline_path = args
-        .baseline
-        .clone()
-        .or_else(|| policy.baseline.as_ref().map(|p| root.join(p)));
-    let explicit = baseline_path.is_some();
-    let baseline_path = baseline_path.unwrap_or_else(|| root.join(DEFAULT_BASELINE));
-    const REGENERATE: &str = "signoff-pipeline --write-baseline --baseline FILE";
-    if args.write_baseline {
-        let text = signoff_core::baseline::render(&findings, BASELINE_SCHEMA);
-        match signoff_core::fs::write_atomic(&baseline_path, text.as_bytes()) {
-            Ok(()) => report.detail("baseline_written", baseline_path.display().to_string()),
-            Err(error) => report.error(format!("error: cannot write the baseline {}: {error}\n  = help: check that the directory is writable", baseline_path.display())),
-        };
-        for finding in &mut findings {
-            finding.waived = true;
-            finding.details.insert("baseline".into(), true.into());
-        }
-    } else if explicit || baseline_path.is_file() {
-        match signoff_core::baseline::Baseline::load(&baseline_path, BASELINE_SCHEMA, REGENERATE) {
-            Ok(known) => {
-                let n = known.apply(&mut findings);
-                report.metric("baseline_known", n as u64);
-                report.detail("baseline", baseline_path.display().to_string());
-            }
-            Err(error) => {
-                report.error(error.to_string());
-                return report
-                    .finish("the baseline file is invalid, so the findings were not judged");
-            }
-        }
+    let fail_on: Severity = args
+        .fail_on
+        .map(Into::into)
+        .or(policy.fail_on)
+        .unwrap_or(Severity::High);
+    let settled = signoff_core::audit::settle(
+        &mut report,
+        &mut findings,
+        ctx,
+        "pipeline",
+        signoff_core::audit::Baselining {
+            flag: args.baseline.clone(),
+            policy: policy.baseline.as_deref(),
+            root,
+            default: DEFAULT_BASELINE,
+            write: args.write_baseline,
+            schema: BASELINE_SCHEMA,
+            regenerate: "signoff-pipeline --write-baseline --baseline FILE",
+        },
+        fail_on,
+    );
+    if !settled {
+        return report.finish("the baseline file is invalid, so the findings were not judged");
     }
-    let waived = ctx
-        .policy
-        .apply_waivers("pipeline", &mut findings, signoff_core::policy::today());
-    report.metric("waived", waived as u64);
-    judge(args, policy, &mut report, &findings);
     write_sarif(args, ctx, &mut report, &findings);
     let summary = summary(&repo, &graph, &findings);
     report.detail("deploys", deploys(&repo, &graph));
     report.findings(findings);
     report.finish(summary)
-}
-
-fn location(finding: &Finding) -> (String, u64, u64) {
-    let l = finding.location.clone().unwrap_or_default();
-    (l.path, l.line.unwrap_or(0), l.column.unwrap_or(0))
 }
 
 fn metrics(report: &mut ReportBuilder, repo: &Repo, graph: &Graph<'_>) {
@@ -157,37 +135,6 @@ fn metrics(report: &mut ReportBuilder, repo: &Repo, graph: &Graph<'_>) {
         .metric("bytes_read", repo.bytes_read);
 }
 
-fn judge(args: &Args, policy: &PipelinePolicy, report: &mut ReportBuilder, findings: &[Finding]) {
-    let fail_on: Severity = args
-        .fail_on
-        .map(Into::into)
-        .or(policy.fail_on)
-        .unwrap_or(Severity::High);
-    let open: Vec<&Finding> = findings.iter().filter(|f| !f.waived).collect();
-    let failing = open.iter().filter(|f| f.severity >= fail_on).count();
-    report
-        .metric("findings", findings.len() as u64)
-        .metric("findings_open", open.len() as u64);
-    report.check(
-        Check::new(format!("open-findings-{fail_on}-or-worse"), Op::Le, 0.0, failing as f64)
-            .message(format!("open findings of severity {fail_on} or worse (waive or baseline a finding to accept it)")),
-    );
-    let warning = open
-        .iter()
-        .filter(|f| f.severity < fail_on && f.severity >= Severity::Medium)
-        .count();
-    if warning > 0 {
-        report.warn(format!(
-            "{} below the `{fail_on}` threshold",
-            plural(
-                warning as u64,
-                "open medium-or-worse finding is",
-                "open medium-or-worse findings are"
-            )
-        ));
-    }
-}
-
 fn write_sarif(args: &Args, ctx: &Context, report: &mut ReportBuilder, findings: &[Finding]) {
     let log = signoff_core::sarif::Log {
         tool: "signoff-pipeline",
@@ -201,27 +148,10 @@ fn write_sarif(args: &Args, ctx: &Context, report: &mut ReportBuilder, findings:
             severity: rule.default_severity(),
         })
     });
-    let out = &ctx.out;
-    let written = std::fs::create_dir_all(out)
-        .and_then(|_| signoff_core::fs::write_atomic(&out.join(SARIF_FILE), text.as_bytes()));
-    if let Err(error) =
-        written.and_then(|_| report.artifact(out, SARIF_FILE, "application/sarif+json"))
-    {
-        report.error(format!("error: cannot write {}: {error}\n  = help: check that --out names a writable directory", out.join(SARIF_FILE).display()));
-    }
-    if let Some(extra) = &args.sarif
-        && let Err(error) = signoff_core::fs::write_atomic(extra, text.as_bytes())
-    {
-        report.error(format!(
-            "error: cannot write the SARIF log to {}: {error}\n  = help: check the --sarif path",
-            extra.display()
-        ));
-    }
+    signoff_core::audit::write_sarif(report, &ctx.out, SARIF_FILE, args.sarif.as_deref(), &text);
 }
 
 fn summary(repo: &Repo, graph: &Graph<'_>, findings: &[Finding]) -> String {
-    let open: Vec<&Finding> = findings.iter().filter(|f| !f.waived).collect();
-    let serious = open.iter().filter(|f| f.severity >= Severity::High).count();
     let production = graph
         .jobs
         .iter()
@@ -238,21 +168,7 @@ fn summary(repo: &Repo, graph: &Graph<'_>, findings: &[Finding]) -> String {
         plural(repo.actions.len() as u64, "action", "actions"),
         plural(production as u64, "production deploy", "production deploys")
     );
-    match (open.len(), serious) {
-        (0, _) if findings.is_empty() => format!("no findings in {scope}"),
-        (0, _) => format!(
-            "{} in {scope}, all waived or baselined",
-            plural(findings.len() as u64, "finding", "findings")
-        ),
-        (n, 0) => format!(
-            "{} in {scope}",
-            plural(n as u64, "open finding", "open findings")
-        ),
-        (n, s) => format!(
-            "{} ({s} high or critical) in {scope}",
-            plural(n as u64, "open finding", "open findings")
-        ),
-    }
+    signoff_core::audit::summary(findings, &scope)
 }
 
 /// The deploy jobs found, for the report's release-path part.

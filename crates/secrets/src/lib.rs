@@ -16,6 +16,7 @@ pub mod gitleaksignore;
 pub mod local;
 pub mod paths;
 pub mod range;
+pub mod reported;
 pub mod rules;
 pub mod sarif;
 pub mod scan;

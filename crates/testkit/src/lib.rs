@@ -3,6 +3,7 @@
 //! repositories made at test time.
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
+pub mod gate;
 pub mod http;
 
 use std::ffi::OsString;

@@ -14,6 +14,7 @@ const ACTIONS: &[(&str, &str)] = &[
     ("health-check", "actions/health-check/action.yml"),
     ("vulnerabilities", "actions/vulnerabilities/action.yml"),
     ("pipeline", "actions/pipeline/action.yml"),
+    ("infra", "actions/infra/action.yml"),
 ];
 
 fn cell(text: &str) -> String {

@@ -16,6 +16,7 @@
 mod coverage;
 mod external;
 pub mod health;
+mod infra;
 mod pipeline;
 mod sbom;
 mod secret_scan;
@@ -31,6 +32,7 @@ use serde_saphyr::Spanned;
 pub use coverage::{CoveragePolicy, PathThreshold};
 pub use external::ExternalPolicy;
 pub use health::HealthPolicy;
+pub use infra::InfraPolicy;
 pub use pipeline::PipelinePolicy;
 pub use sbom::{LicenseId, PurlPattern, SbomPolicy};
 pub use secret_scan::{ContextRule, PathContext, ScanMode, SecretKind, SecretScanPolicy};
@@ -114,6 +116,7 @@ gate_sections! {
     "sbom-diff" => sbom_diff: NoSettings,
     "vulnerabilities" => vulnerabilities: VulnerabilitiesPolicy,
     "pipeline" => pipeline: PipelinePolicy,
+    "infra" => infra: InfraPolicy,
 }
 
 /// The section of a gate with no settings of its own (only the shared keys).
@@ -438,6 +441,15 @@ impl Policy {
     pub fn pipeline(&self) -> PipelinePolicy {
         self.gates
             .pipeline
+            .as_ref()
+            .map(|section| section.settings.clone())
+            .unwrap_or_default()
+    }
+
+    /// The `infra` section, or its defaults.
+    pub fn infra(&self) -> InfraPolicy {
+        self.gates
+            .infra
             .as_ref()
             .map(|section| section.settings.clone())
             .unwrap_or_default()

@@ -74,7 +74,7 @@ fn issue_13_item_2_nothing_to_check_is_not_an_approval() {
     let report = report_md(repo.path());
     assert!(!report.contains("passed"), "{report}");
     assert!(
-        report.contains("All 6 gates had nothing to check"),
+        report.contains("All 7 gates had nothing to check"),
         "{report}"
     );
 }

@@ -73,10 +73,10 @@ fn issue_13_item_7_words_icons_and_ticks_follow_what_happened() {
     let run = check(repo.path()).run();
     assert_eq!(verdict(&run), "APPROVED", "{}", run.all_output());
     let report = report_md(repo.path());
-    assert!(!report.contains("All 6 gates passed"), "{report}");
+    assert!(!report.contains("All 7 gates passed"), "{report}");
     assert!(
         report
-            .contains("Of 6 gates, 2 passed and 4 had nothing to check; the release is approved."),
+            .contains("Of 7 gates, 2 passed and 5 had nothing to check; the release is approved."),
         "{report}"
     );
     assert!(
@@ -106,7 +106,7 @@ fn issue_13_item_7_words_icons_and_ticks_follow_what_happened() {
     let report = report_md(repo.path());
     assert!(
         report
-            .contains("Of 6 gates, 2 passed, 1 passed with conditions and 3 had nothing to check"),
+            .contains("Of 7 gates, 2 passed, 1 passed with conditions and 4 had nothing to check"),
         "{}\n{report}",
         run.stdout
     );

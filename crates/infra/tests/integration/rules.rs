@@ -1,0 +1,230 @@
+//! One minimal case per rule family: each fault reported with its rule at its line, and
+//! the good version of the same file reporting nothing.
+
+use crate::common::{check, repo};
+
+const GITIGNORE: (&str, &str) = (".gitignore", ".env\n.env.*\n!.env.example\n");
+
+#[test]
+fn dockerfile_faults_are_reported_at_their_lines() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "Dockerfile",
+            "FROM golang:1.23 AS build\nRUN go build -o /app .\n\nFROM debian\nRUN apt-get update && \\\n    apt-get install -y ca-certificates gcc\nRUN wget -qO- https://get.example.sh | sh\nADD https://example.com/x.tgz /opt/\nENV API_TOKEN=${API_TOKEN}\nCOPY . .\nUSER root\nENTRYPOINT /app\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.status(), "fail");
+    assert_eq!(
+        outcome.found(),
+        [
+            "docker-add-url Dockerfile:8",
+            "docker-apt-recommends Dockerfile:6",
+            "docker-build-tools Dockerfile:6",
+            "docker-copy-context Dockerfile:10",
+            "docker-curl-pipe-shell Dockerfile:7",
+            "docker-no-healthcheck Dockerfile:4",
+            "docker-root-user Dockerfile:11",
+            "docker-secret-in-build Dockerfile:9",
+            "docker-shell-form Dockerfile:12",
+            "docker-unpinned-base Dockerfile:1",
+            "docker-unpinned-base Dockerfile:4",
+        ]
+    );
+    // The column points at the text: `gcc` on the continuation line.
+    let tools = outcome.finding("docker-build-tools", "Dockerfile:6");
+    assert_eq!(tools["location"]["column"], 40);
+    let base = outcome.finding("docker-unpinned-base", "Dockerfile:1");
+    assert_eq!(base["severity"], "low");
+    assert_eq!(base["details"]["pin"], "tag");
+    assert!(base["help"].as_str().unwrap().contains("@sha256:"));
+}
+
+#[test]
+fn a_well_built_dockerfile_passes() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            ".dockerignore",
+            ".git\n.env*\n!.env.example\n*.pem\n*.key\nid_rsa*\n",
+        ),
+        (
+            "Containerfile",
+            "# syntax=docker/dockerfile:1\nFROM rust:1.89@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS build\nRUN apt-get update && apt-get install -y --no-install-recommends gcc\nCOPY . .\nRUN cargo build --release\n\nFROM gcr.io/distroless/cc-debian12@sha256:1111111111111111111111111111111111111111111111111111111111111111\nCOPY --from=build /target/release/app /app\nUSER 10001:10001\nHEALTHCHECK CMD [\"/app\", \"health\"]\nENTRYPOINT [\"/app\"]\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.found(), Vec::<String>::new());
+    assert_eq!(outcome.status(), "pass");
+}
+
+#[test]
+fn compose_faults_are_reported_at_their_lines() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "compose.yaml",
+            "x-base: &base\n  privileged: true\nservices:\n  app:\n    <<: *base\n    image: ghcr.io/acme/app:latest\n    pid: host\n    volumes:\n      - type: bind\n        source: /run/docker.sock\n        target: /var/run/docker.sock\n    depends_on:\n      cache: {condition: service_healthy}\n    mem_limit: 512m\n  cache:\n    image: redis:7.4@sha256:2222222222222222222222222222222222222222222222222222222222222222\n    deploy: {resources: {limits: {memory: 64M}}}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.found(),
+        [
+            "compose-docker-socket compose.yaml:9",
+            "compose-host-namespace compose.yaml:7",
+            "compose-missing-healthcheck compose.yaml:13",
+            "compose-privileged compose.yaml:2",
+            "compose-unpinned-image compose.yaml:6",
+        ]
+    );
+}
+
+#[test]
+fn a_default_credential_the_secret_scan_does_not_report_is_the_infra_gates() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: postgres:16@sha256:3333333333333333333333333333333333333333333333333333333333333333\n    healthcheck: {test: [CMD, pg_isready]}\n    deploy: {resources: {limits: {memory: 1G}}}\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-Zq7uXk2Lp9wVb4Ty}\n      - POSTGRES_USER=${POSTGRES_USER:-postgres}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    let found = outcome.found();
+    let deferred = outcome.report["metrics"]["deferred_to_secret_scan"]
+        .as_u64()
+        .unwrap();
+    // Either the secret scan owns the value (and the infra gate counts it), or the infra
+    // gate reports it: never both, never neither.
+    let reported = found.contains(&"compose-default-credential docker-compose.yml:7".to_owned());
+    assert!(reported ^ (deferred == 1), "{found:?} deferred={deferred}");
+    assert!(!found.iter().any(|f| f.ends_with(":8")), "{found:?}");
+    // The variables it reads are not documented anywhere.
+    assert!(
+        found.contains(&"env-example-missing docker-compose.yml:7".to_owned()),
+        "{found:?}"
+    );
+    let dir2 = repo(&[GITIGNORE, (".env.example", "POSTGRES_PASSWORD=\n")]);
+    crate::common::write(
+        dir2.path(),
+        "docker-compose.yml",
+        std::fs::read(dir.path().join("docker-compose.yml"))
+            .unwrap()
+            .as_slice(),
+    );
+    assert!(
+        !check(dir2.path())
+            .found()
+            .iter()
+            .any(|f| f.starts_with("env-example-missing"))
+    );
+}
+
+#[test]
+fn kubernetes_faults_are_reported_at_their_lines() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "deploy/app.yaml",
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '@daily'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          hostPID: true\n          securityContext: {runAsNonRoot: true}\n          containers:\n            - name: job\n              image: busybox\n              securityContext:\n                allowPrivilegeEscalation: false\n                readOnlyRootFilesystem: true\n                capabilities: {drop: [ALL]}\n              resources:\n                requests: {cpu: 10m, memory: 16Mi}\n                limits: {cpu: 100m, memory: 64Mi}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.found(),
+        [
+            "k8s-host-namespace deploy/app.yaml:10",
+            "k8s-unpinned-image deploy/app.yaml:14",
+        ]
+    );
+}
+
+#[test]
+fn a_hardened_deployment_with_its_policies_passes() {
+    let deployment = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n  labels: {pod-security.kubernetes.io/enforce: restricted}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web, tier: front}}\n    spec:\n      securityContext: {runAsNonRoot: true, runAsUser: 10001}\n      containers:\n        - name: web\n          image: nginx:1.27@sha256:4444444444444444444444444444444444444444444444444444444444444444\n          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}\n          resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {cpu: 1, memory: 64Mi}}\n          readinessProbe: {httpGet: {path: /, port: 8080}}\n          livenessProbe: {httpGet: {path: /, port: 8080}}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec: {minAvailable: 1, selector: {matchLabels: {app: web}}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {}}\n";
+    let dir = repo(&[GITIGNORE, ("k8s/web.yaml", deployment)]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.found(), Vec::<String>::new());
+    // Without the PDB and the policy, both are missed.
+    let bare = deployment
+        .split("---\napiVersion: policy/v1")
+        .next()
+        .unwrap();
+    let dir = repo(&[GITIGNORE, ("k8s/web.yaml", bare)]);
+    assert_eq!(
+        check(dir.path()).found(),
+        [
+            "k8s-no-network-policy k8s/web.yaml:8",
+            "k8s-no-pdb k8s/web.yaml:11"
+        ]
+    );
+}
+
+#[test]
+fn helm_templates_are_counted_not_judged() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "chart/templates/deploy.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  {{- toYaml .Values.spec | nindent 2 }}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.report["metrics"]["helm_templates_not_judged"], 1);
+    assert_eq!(outcome.status(), "skipped", "{}", outcome.report["summary"]);
+    let summary = outcome.report["summary"].as_str().unwrap();
+    assert!(summary.contains("1 Helm template"), "{summary}");
+}
+
+#[test]
+fn terraform_faults_are_reported_at_their_lines() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "infra/main.tf",
+            "terraform {\n  required_version = \">= 1.5\"\n  backend \"local\" {}\n  required_providers {\n    google = { source = \"hashicorp/google\", version = \"~> 6.0\" }\n  }\n}\n\nprovider \"google\" {\n  project = \"acme\"\n}\n\nmodule \"net\" {\n  source = \"git::https://github.com/acme/net.git?ref=main\"\n}\n\nvariable \"api_key\" {\n  sensitive = true\n}\n\nresource \"google_storage_bucket_iam_member\" \"public\" {\n  bucket = \"b\"\n  role   = \"roles/storage.objectViewer\"\n  member = \"allUsers\"\n}\n\nresource \"aws_ebs_volume\" \"data\" {\n  size = 10\n}\n\nlocals {\n  doc = <<-EOT\n    ${var.x} %{ if true }y%{ endif }\n  EOT\n}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.found(),
+        [
+            "tf-no-remote-backend infra/main.tf:3",
+            "tf-public-storage infra/main.tf:24",
+            "tf-unencrypted-storage infra/main.tf:27",
+            "tf-unpinned-module infra/main.tf:14",
+        ]
+    );
+}
+
+#[test]
+fn committed_env_files_and_an_open_gitignore() {
+    let dir = repo(&[
+        (".env", "LOG_LEVEL=debug\n"),
+        ("api/.env.production", "LOG_LEVEL=info\n"),
+        (".env.example", "LOG_LEVEL=\n"),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.found(),
+        [
+            "env-file-committed .env",
+            "env-file-committed api/.env.production",
+            "env-not-ignored .gitignore",
+        ]
+    );
+    // Ignored by git, the files are not committed, and .gitignore keeps them out.
+    let dir = repo(&[
+        GITIGNORE,
+        (".env", "A=1\n"),
+        (
+            "Dockerfile",
+            "FROM scratch\nCOPY app /app\nUSER 1\nHEALTHCHECK NONE\nCMD [\"/app\"]\n",
+        ),
+    ]);
+    assert_eq!(
+        check(dir.path()).found(),
+        ["docker-no-healthcheck Dockerfile:4"]
+    );
+}
