@@ -9,7 +9,8 @@
 //! (a function, a template, a variable without a default, callers that disagree, a cycle)
 //! is judged as before the evaluator existed: a rule that reports a *set* value (`= false`,
 //! `= true`, a public ACL) does not report it; a rule that reports a *missing* setting
-//! counts it as set. Backend settings and variable blocks, where Terraform allows no
+//! counts it as set, except a variable's `sensitive`, which counts only when it is `true`.
+//! Backend settings and variable blocks, where Terraform allows no
 //! references, are evaluated as constants. S3 buckets, Azure storage and Google storage are encrypted at rest by the
 //! provider whatever the code says, so only public access is judged for them.
 
