@@ -3,18 +3,28 @@
 //! encryption at rest and public access for the main AWS, GCP and Azure storage and
 //! database resources.
 //!
-//! Only literals are judged: an attribute set from a variable or a function is decided
-//! elsewhere. S3 buckets, Azure storage and Google storage are encrypted at rest by the
+//! Settings are read through the evaluator (`model::terraform::eval`): a literal, or a
+//! variable, local, `!`, parentheses or agreeing conditional that resolves to one in the
+//! repository (a local module's variable from its callers' arguments). An unknown value
+//! (a function, a template, a variable without a default, callers that disagree, a cycle)
+//! is judged as before the evaluator existed: a rule that reports a *set* value (`= false`,
+//! `= true`, a public ACL) does not report it; a rule that reports a *missing* setting
+//! counts it as set, except a variable's `sensitive`, which counts only when it is `true`.
+//! Backend settings and variable blocks, where Terraform allows no
+//! references, are evaluated as constants. S3 buckets, Azure storage and Google storage are encrypted at rest by the
 //! provider whatever the code says, so only public access is judged for them.
 
 use std::collections::BTreeMap;
 
+use hcl_edit::Span;
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, at, is_secret_name};
 use crate::model::Pos;
-use crate::model::terraform::{TfFile, attr, block, labels, literal_bool, literal_str, strings};
+use crate::model::terraform::eval::{Modules, Scope, dir_of};
+use crate::model::terraform::{TfFile, attr, block, labels, literal_str};
 
 pub(crate) struct Terraform;
 
@@ -35,17 +45,18 @@ impl Audit for Terraform {
     fn run(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let mut dirs: BTreeMap<&str, Vec<&TfFile>> = BTreeMap::new();
         for file in &cx.repo.terraform {
-            let dir = file.path.rsplit_once('/').map_or("", |(d, _)| d);
-            dirs.entry(dir).or_default().push(file);
+            dirs.entry(dir_of(&file.path)).or_default().push(file);
         }
         for (dir, files) in &dirs {
             root_module(dir, files, out);
         }
+        let index = Modules::new(&cx.repo.terraform);
         for file in &cx.repo.terraform {
+            let scope = index.scope(dir_of(&file.path));
             modules(file, out);
             variables(file, out);
-            providers(file, out);
-            resources(file, out);
+            providers(file, &scope, out);
+            resources(file, &scope, out);
         }
     }
 }
@@ -97,11 +108,13 @@ fn root_module(dir: &str, files: &[&TfFile], out: &mut Vec<Finding>) {
                         .build(),
                 );
             } else if kind == "s3" {
+                // Terraform allows no references in a backend block: constants only.
+                let constant = Scope::constant();
                 let locked = attr(&backend.body, "dynamodb_table").is_some()
                     || attr(&backend.body, "use_lockfile")
-                        .is_some_and(|a| literal_bool(&a.value) != Some(false));
+                        .is_some_and(|a| constant.bool(&a.value) != Some(false));
                 let encrypted = attr(&backend.body, "encrypt")
-                    .is_some_and(|a| literal_bool(&a.value) != Some(false));
+                    .is_some_and(|a| constant.bool(&a.value) != Some(false));
                 let mut gaps = Vec::new();
                 if !locked {
                     gaps.push("no locking (`use_lockfile = true` or `dynamodb_table`)");
@@ -170,6 +183,7 @@ fn is_branch(reference: &str) -> bool {
     )
 }
 
+/// A module's `source` must be a literal string in Terraform, so it is read as one.
 fn modules(file: &TfFile, out: &mut Vec<Finding>) {
     for module in file.blocks("module") {
         let name = labels(module).first().copied().unwrap_or("");
@@ -221,15 +235,17 @@ fn modules(file: &TfFile, out: &mut Vec<Finding>) {
 }
 
 fn variables(file: &TfFile, out: &mut Vec<Finding>) {
+    // Terraform allows no references in a variable block: constants only.
+    let constant = Scope::constant();
     for variable in file.blocks("variable") {
         let name = labels(variable).first().copied().unwrap_or("");
         if !is_secret_name(name) {
             continue;
         }
-        let sensitive =
-            attr(&variable.body, "sensitive").is_some_and(|a| literal_bool(&a.value) == Some(true));
+        let sensitive = attr(&variable.body, "sensitive")
+            .is_some_and(|a| constant.bool(&a.value) == Some(true));
         let default = attr(&variable.body, "default")
-            .filter(|a| literal_str(&a.value).is_some_and(|s| !s.is_empty()));
+            .filter(|a| constant.str(&a.value).is_some_and(|s| !s.is_empty()));
         if let Some(default) = default {
             out.push(
                 at(Rule::TfSecretVariable, &file.path, file.pos(default), &[name, "default"])
@@ -249,7 +265,7 @@ fn variables(file: &TfFile, out: &mut Vec<Finding>) {
     }
 }
 
-fn providers(file: &TfFile, out: &mut Vec<Finding>) {
+fn providers(file: &TfFile, scope: &Scope<'_, '_>, out: &mut Vec<Finding>) {
     for provider in file.blocks("provider") {
         let name = labels(provider).first().copied().unwrap_or("");
         for attribute in provider.body.iter().filter_map(|s| s.as_attribute()) {
@@ -259,8 +275,8 @@ fn providers(file: &TfFile, out: &mut Vec<Finding>) {
                     key,
                     "access_key" | "secret_key" | "credentials" | "client_certificate"
                 );
-            let literal = literal_str(&attribute.value).filter(|v| !v.is_empty());
-            let Some(value) = literal else {
+            let known = scope.str(&attribute.value).filter(|v| !v.is_empty());
+            let Some(value) = known else {
                 continue;
             };
             // `credentials = "account.json"` names a file, the value is elsewhere.
@@ -269,7 +285,7 @@ fn providers(file: &TfFile, out: &mut Vec<Finding>) {
             }
             out.push(
                 at(Rule::TfProviderCredentials, &file.path, file.pos(attribute), &[name, key])
-                    .message(format!("provider `{name}` has `{key}` written in the code"))
+                    .message(format!("provider `{name}` has `{key}` written in the code{}", through(file, &attribute.value)))
                     .help("remove it and let the provider read its credentials from the environment (AWS_ACCESS_KEY_ID…, GOOGLE_APPLICATION_CREDENTIALS, ARM_CLIENT_SECRET) or from workload identity (OIDC) in CI; rotate the exposed credential")
                     .build(),
             );
@@ -304,7 +320,23 @@ const ENCRYPTION: &[(&str, &str, &str)] = &[
 /// Canned ACLs that open a bucket to everyone.
 const PUBLIC_ACLS: &[&str] = &["public-read", "public-read-write", "website"];
 
-fn resources(file: &TfFile, out: &mut Vec<Finding>) {
+/// The source text of a value that is not a literal, for a message: "`, from `!var.x``".
+fn through(file: &TfFile, expr: &Expression) -> String {
+    if matches!(expr, Expression::Bool(_) | Expression::String(_)) {
+        return String::new();
+    }
+    let Some(text) = expr.span().and_then(|span| file.source.get(span)) else {
+        return String::new();
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > 80 {
+        format!(", from `{}…`", text.chars().take(80).collect::<String>())
+    } else {
+        format!(", from `{text}`")
+    }
+}
+
+fn resources(file: &TfFile, scope: &Scope<'_, '_>, out: &mut Vec<Finding>) {
     for resource in file.blocks("resource") {
         let labels = labels(resource);
         let (Some(kind), Some(name)) = (labels.first().copied(), labels.get(1).copied()) else {
@@ -314,24 +346,26 @@ fn resources(file: &TfFile, out: &mut Vec<Finding>) {
         let body = &resource.body;
         if let Some((_, key, what)) = ENCRYPTION.iter().find(|(k, _, _)| *k == kind) {
             let serverless = kind == "aws_rds_cluster"
-                && attr(body, "engine_mode").and_then(|a| literal_str(&a.value))
-                    == Some("serverless");
+                && attr(body, "engine_mode")
+                    .and_then(|a| scope.str(&a.value))
+                    .is_some_and(|mode| mode == "serverless");
             let setting = attr(body, key);
             let unencrypted = match setting {
                 None => !serverless,
-                Some(a) => literal_bool(&a.value) == Some(false),
+                // Unknown: not reported, as before the evaluator.
+                Some(a) => scope.bool(&a.value) == Some(false),
             };
             if unencrypted {
                 let pos = setting.map_or_else(|| file.pos(resource), |a| file.pos(a));
                 out.push(
                     at(Rule::TfUnencryptedStorage, &file.path, pos, &[&address])
-                        .message(format!("{what} `{address}` is not encrypted at rest (`{key}` is {})", if setting.is_some() { "false" } else { "not set, and defaults to false" }))
+                        .message(format!("{what} `{address}` is not encrypted at rest (`{key}` is {})", setting.map_or_else(|| "not set, and defaults to false".to_owned(), |a| format!("false{}", through(file, &a.value)))))
                         .help(format!("set `{key} = true` (with `kms_key_id` for a key you control); an existing resource must be re-created or restored from an encrypted snapshot"))
                         .build(),
                 );
             }
         }
-        public_access(file, resource, kind, &address, body, out);
+        public_access(file, scope, resource, kind, &address, body, out);
     }
 }
 
@@ -353,6 +387,7 @@ fn public(
 
 fn public_access(
     file: &TfFile,
+    scope: &Scope<'_, '_>,
     resource: &Block,
     kind: &str,
     address: &str,
@@ -362,15 +397,16 @@ fn public_access(
     match kind {
         "aws_s3_bucket" | "aws_s3_bucket_acl" => {
             if let Some(acl) = attr(body, "acl")
-                && let Some(value) = literal_str(&acl.value)
-                && PUBLIC_ACLS.contains(&value)
+                && let Some(value) = scope.str(&acl.value)
+                && PUBLIC_ACLS.contains(&value.as_str())
             {
                 public(
                     file,
                     file.pos(acl),
                     address,
                     format!(
-                        "`{address}` grants the `{value}` ACL: anyone on the internet can read the bucket"
+                        "`{address}` grants the `{value}` ACL{}: anyone on the internet can read the bucket",
+                        through(file, &acl.value)
                     ),
                     "use `acl = \"private\"` (or no ACL, with object ownership `BucketOwnerEnforced`) and an `aws_s3_bucket_public_access_block` that blocks public ACLs and policies; serve public files through CloudFront",
                     out,
@@ -379,14 +415,15 @@ fn public_access(
         }
         "aws_db_instance" | "aws_rds_cluster_instance" => {
             if let Some(open) = attr(body, "publicly_accessible")
-                && literal_bool(&open.value) == Some(true)
+                && scope.bool(&open.value) == Some(true)
             {
                 public(
                     file,
                     file.pos(open),
                     address,
                     format!(
-                        "`{address}` is `publicly_accessible`: the database gets a public address"
+                        "`{address}` is `publicly_accessible`{}: the database gets a public address",
+                        through(file, &open.value)
                     ),
                     "set `publicly_accessible = false` and reach it through the VPC (a bastion, VPN or private link)",
                     out,
@@ -396,7 +433,8 @@ fn public_access(
         "google_storage_bucket_iam_member" | "google_storage_bucket_iam_binding" => {
             for key in ["member", "members"] {
                 if let Some(members) = attr(body, key)
-                    && strings(&members.value)
+                    && scope
+                        .strings(&members.value)
                         .iter()
                         .any(|m| m == "allUsers" || m == "allAuthenticatedUsers")
                 {
@@ -415,7 +453,10 @@ fn public_access(
         }
         "azurerm_storage_container" => {
             if let Some(access) = attr(body, "container_access_type")
-                && matches!(literal_str(&access.value), Some("blob" | "container"))
+                && matches!(
+                    scope.str(&access.value).as_deref(),
+                    Some("blob" | "container")
+                )
             {
                 public(
                     file,
@@ -437,11 +478,14 @@ fn public_access(
             .into_iter()
             .find_map(|key| attr(body, key).map(|a| (key, a)));
             match set {
-                Some((key, open)) if literal_bool(&open.value) == Some(true) => public(
+                Some((key, open)) if scope.bool(&open.value) == Some(true) => public(
                     file,
                     file.pos(open),
                     address,
-                    format!("`{address}` sets `{key} = true`: its containers may be made public"),
+                    format!(
+                        "`{address}` sets `{key} = true`{}: its containers may be made public",
+                        through(file, &open.value)
+                    ),
                     "set `allow_nested_items_to_be_public = false`",
                     out,
                 ),
@@ -456,6 +500,7 @@ fn public_access(
                     "set `allow_nested_items_to_be_public = false`",
                     out,
                 ),
+                // false, or unknown: not reported, as before the evaluator.
                 Some(_) => {}
             }
         }

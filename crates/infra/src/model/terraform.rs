@@ -1,8 +1,12 @@
 //! Terraform files read with `hcl-edit` (a maintained HCL parser that keeps byte spans and
 //! bounds nesting), with helpers to find blocks and literal values and to place them.
 //!
-//! Only literal values are judged: an attribute set from a variable, a function or a
-//! template (`"${var.x}"`) is not a literal, since what it holds is decided elsewhere.
+//! Attribute values are judged through [`eval`]: literals, and variables, locals, `!`,
+//! parentheses and agreeing conditionals that resolve to one within the repository. A value
+//! set by a function, a template (`"${var.x}"`) or anything decided outside the repository
+//! is unknown.
+
+pub mod eval;
 
 use hcl_edit::Span;
 use hcl_edit::expr::Expression;
@@ -76,26 +80,9 @@ pub fn literal_str(expr: &Expression) -> Option<&str> {
     expr.as_str()
 }
 
-/// The literal boolean of an expression.
-pub fn literal_bool(expr: &Expression) -> Option<bool> {
-    expr.as_bool()
-}
-
 /// The first nested block named `ident`.
 pub fn block<'a>(body: &'a Body, ident: &'a str) -> Option<&'a Block> {
     body.get_blocks(ident).next()
-}
-
-/// The string keys and literal string values of an object expression, or of the items of
-/// an array of strings.
-pub fn strings(expr: &Expression) -> Vec<String> {
-    match expr {
-        Expression::Array(array) => array
-            .iter()
-            .filter_map(|e| e.as_str().map(str::to_owned))
-            .collect(),
-        other => other.as_str().map(str::to_owned).into_iter().collect(),
-    }
 }
 
 #[cfg(test)]
@@ -111,7 +98,7 @@ mod tests {
         assert_eq!(file.pos(db), Pos { line: 7, column: 1 });
         let enc = attr(&db.body, "storage_encrypted").unwrap();
         assert_eq!(file.pos(enc), Pos { line: 8, column: 3 });
-        assert_eq!(literal_bool(&enc.value), Some(false));
+        assert_eq!(enc.value.as_bool(), Some(false));
         assert_eq!(literal_str(&attr(&db.body, "name").unwrap().value), None);
     }
 

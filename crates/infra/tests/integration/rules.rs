@@ -228,3 +228,186 @@ fn committed_env_files_and_an_open_gitignore() {
         ["docker-no-healthcheck Dockerfile:4"]
     );
 }
+
+/// The findings of the gate on a repository of `.tf` files (and a `.gitignore`).
+fn terraform(files: &[(&str, &str)]) -> Vec<String> {
+    let mut all = vec![GITIGNORE];
+    all.extend_from_slice(files);
+    check(repo(&all).path()).found()
+}
+
+const EBS: &str =
+    "resource \"aws_ebs_volume\" \"data\" {\n  size      = 10\n  encrypted = ENC\n}\n";
+
+#[test]
+fn terraform_settings_from_variables_and_locals_are_evaluated() {
+    let ebs = |value: &str, extra: &str| EBS.replace("ENC", value) + extra;
+    // A variable's default, in another file of the same directory.
+    let fs = ebs("var.encrypted", "");
+    let found = terraform(&[
+        ("db/main.tf", &fs),
+        (
+            "db/variables.tf",
+            "variable \"encrypted\" {\n  type    = bool\n  default = false\n}\n",
+        ),
+    ]);
+    assert_eq!(found, ["tf-unencrypted-storage db/main.tf:3"]);
+    let found = terraform(&[
+        ("db/main.tf", &fs),
+        (
+            "db/variables.tf",
+            "variable \"encrypted\" {\n  default = true\n}\n",
+        ),
+    ]);
+    assert_eq!(found, Vec::<String>::new());
+    // Negation.
+    let fs = ebs(
+        "!var.unencrypted",
+        "variable \"unencrypted\" { default = true }\n",
+    );
+    assert_eq!(
+        terraform(&[("main.tf", &fs)]),
+        ["tf-unencrypted-storage main.tf:3"]
+    );
+    let fs = ebs(
+        "!var.unencrypted",
+        "variable \"unencrypted\" { default = false }\n",
+    );
+    assert_eq!(terraform(&[("main.tf", &fs)]), Vec::<String>::new());
+    // A local, through parentheses and an agreeing conditional.
+    let fs = ebs(
+        "local.encrypted",
+        "locals {\n  encrypted = (var.prod ? local.off : false)\n  off = false\n}\n",
+    );
+    assert_eq!(
+        terraform(&[("main.tf", &fs)]),
+        ["tf-unencrypted-storage main.tf:3"]
+    );
+}
+
+#[test]
+fn a_local_module_is_judged_with_its_callers_arguments() {
+    let rds = (
+        "modules/rds/main.tf",
+        "variable \"storage_encrypted\" {\n  default = true\n}\n\nresource \"aws_db_instance\" \"this\" {\n  storage_encrypted = var.storage_encrypted\n}\n",
+    );
+    let dir = repo(&[
+        GITIGNORE,
+        rds,
+        (
+            "main.tf",
+            "module \"db\" {\n  source            = \"./modules/rds\"\n  storage_encrypted = false\n}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(
+        outcome.found(),
+        ["tf-unencrypted-storage modules/rds/main.tf:6"]
+    );
+    let finding = outcome.finding("tf-unencrypted-storage", "modules/rds/main.tf:6");
+    insta::assert_json_snapshot!(finding, {".fingerprint" => "[fingerprint]"});
+    // Without the argument, the default stands.
+    let found = terraform(&[
+        rds,
+        (
+            "main.tf",
+            "module \"db\" {\n  source = \"./modules/rds\"\n}\n",
+        ),
+    ]);
+    assert_eq!(found, Vec::<String>::new());
+    // Two callers that disagree: unknown, and not reported (a set value that is not known
+    // to be false never was).
+    let found = terraform(&[
+        rds,
+        (
+            "prod/main.tf",
+            "module \"db\" {\n  source            = \"../modules/rds\"\n  storage_encrypted = true\n}\n",
+        ),
+        (
+            "dev/main.tf",
+            "module \"db\" {\n  source            = \"../modules/rds\"\n  storage_encrypted = false\n}\n",
+        ),
+    ]);
+    assert_eq!(found, Vec::<String>::new());
+}
+
+#[test]
+fn unknown_terraform_values_keep_the_literal_judgement() {
+    let ebs = |value: &str, extra: &str| EBS.replace("ENC", value) + extra;
+    // Locals that refer to each other, a variable without a default, a function, a
+    // conditional whose sides differ: none is known, none is reported.
+    for (value, extra) in [
+        ("local.a", "locals {\n  a = local.b\n  b = !local.a\n}\n"),
+        ("var.encrypted", "variable \"encrypted\" {}\n"),
+        ("lookup(var.m, \"encrypted\", false)", ""),
+        (
+            "var.prod ? true : false",
+            "variable \"prod\" { default = false }\n",
+        ),
+        ("module.kms.enabled", ""),
+    ] {
+        let fs = ebs(value, extra);
+        assert_eq!(
+            terraform(&[("main.tf", &fs)]),
+            Vec::<String>::new(),
+            "{value}"
+        );
+    }
+    // A missing setting is still reported, whatever the variables say.
+    let found = terraform(&[(
+        "main.tf",
+        "variable \"encrypted\" { default = true }\nresource \"aws_ebs_volume\" \"data\" {\n  size = 10\n}\n",
+    )]);
+    assert_eq!(found, ["tf-unencrypted-storage main.tf:2"]);
+    // An Azure account whose public setting is unknown counts as set, as before.
+    let azure = "resource \"azurerm_storage_account\" \"sa\" {\n  name = \"x\"\n  allow_nested_items_to_be_public = var.public\n}\n";
+    assert_eq!(
+        terraform(&[("main.tf", &format!("{azure}variable \"public\" {{}}\n"))]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        terraform(&[(
+            "main.tf",
+            &format!("{azure}variable \"public\" {{ default = true }}\n")
+        )]),
+        ["tf-public-storage main.tf:3"]
+    );
+}
+
+#[test]
+fn other_terraform_rules_read_evaluated_values() {
+    let found = terraform(&[(
+        "main.tf",
+        "locals {\n  public = true\n  acl    = \"public-read\"\n}\n\nresource \"aws_db_instance\" \"db\" {\n  storage_encrypted   = true\n  publicly_accessible = local.public\n}\n\nresource \"aws_s3_bucket_acl\" \"site\" {\n  acl = local.acl\n}\n\nresource \"google_storage_bucket_iam_member\" \"all\" {\n  member = var.member\n}\n\nvariable \"member\" {\n  default = \"allUsers\"\n}\n",
+    )]);
+    assert_eq!(
+        found,
+        [
+            "tf-public-storage main.tf:12",
+            "tf-public-storage main.tf:16",
+            "tf-public-storage main.tf:8",
+        ]
+    );
+}
+
+#[test]
+fn a_provider_credential_from_a_variable_default_is_in_the_code() {
+    let provider =
+        "provider \"aws\" {\n  region     = \"eu-west-1\"\n  access_key = var.aws_access_key\n}\n";
+    let found = terraform(&[(
+        "modules/app/main.tf",
+        &format!(
+            "{provider}variable \"aws_access_key\" {{\n  sensitive = true\n  default   = \"AKIA1234567890ABCDEF\"\n}}\n"
+        ),
+    )]);
+    assert!(
+        found.contains(&"tf-provider-credentials modules/app/main.tf:3".to_owned()),
+        "{found:?}"
+    );
+    // Without a default the key is given at apply time: nothing is in the code.
+    let found = terraform(&[(
+        "modules/app/main.tf",
+        &format!("{provider}variable \"aws_access_key\" {{\n  sensitive = true\n}}\n"),
+    )]);
+    assert_eq!(found, Vec::<String>::new());
+}
