@@ -186,3 +186,12 @@ fn a_string_escape_ends_the_value() {
     reports("DB_PASSWORD=hunter2hunter\\n\n", "hunter2hunter");
     quiet("ACCESS_TOKEN_SECRET=access_token_secret\\n\n");
 }
+
+#[test]
+fn an_ellipsis_marks_text_left_out() {
+    // Documentation and rule descriptions elide the value; the same line with a real
+    // default is still reported.
+    quiet("A credential falls back to a default value (`${DB_PASSWORD:-…}`)\n");
+    quiet("password = \"s3cr…\"\n");
+    reports("DB_PASSWORD=${DB_PASSWORD:-hunter22}\n", "hunter22");
+}

@@ -145,6 +145,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "xxx",
     "***",
     "...",
+    // An ellipsis: text left out (`${DB_PASSWORD:-…}` in documentation).
+    "\u{2026}",
     "fixme",
     "redacted",
     "insert",
