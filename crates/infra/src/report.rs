@@ -34,7 +34,7 @@ pub(crate) fn build(
                 plural(repo.helm_templates.len() as u64, "Helm template", "Helm templates")
             ));
         }
-        return report.finish("no Dockerfile, compose file, Kubernetes manifest, Terraform or .env file found, so there was nothing to judge");
+        return report.finish("no Dockerfile, compose file, Kubernetes manifest, Terraform or .env file found outside vendored code and test fixtures (node_modules, vendor, third_party, fixtures, testdata), so there was nothing to judge");
     }
     for (path, why) in &repo.unreadable {
         report.error(format!(
