@@ -70,8 +70,8 @@ pub(crate) struct Repo {
     pub env_examples: Vec<String>,
     /// `.dockerignore` files by directory (`""` for the root), as text.
     pub dockerignores: HashMap<String, String>,
-    /// Whether the root `.gitignore` (with `.git/info/exclude`) ignores `.env`.
-    pub env_ignored: bool,
+    /// What the root `.gitignore` (with `.git/info/exclude`) keeps out of git.
+    pub env_ignored: EnvIgnored,
     /// Helm templates that are not plain YAML, left out.
     pub helm_templates: Vec<String>,
     pub invalid: Vec<Invalid>,
@@ -413,22 +413,40 @@ fn walk(
     Ok(files)
 }
 
-/// Whether `.env` at the root is ignored by the root `.gitignore` or `.git/info/exclude`.
-fn env_ignored(root: &Path) -> bool {
+/// Which environment files the root `.gitignore` and `.git/info/exclude` keep out of git.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum EnvIgnored {
+    /// Neither `.env` nor its variants.
+    #[default]
+    None,
+    /// `.env` only: `.env.production`, `.env.local` and the like are not.
+    Plain,
+    /// `.env` and its variants.
+    All,
+}
+
+/// Which of `.env` and a variant (`.env.production`) at the root the root `.gitignore` or
+/// `.git/info/exclude` ignores.
+fn env_ignored(root: &Path) -> EnvIgnored {
     let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
     for file in [root.join(".gitignore"), root.join(".git/info/exclude")] {
         if file.is_file() {
             let _ = builder.add(file);
         }
     }
-    builder.build().is_ok_and(|rules| {
+    let Ok(rules) = builder.build() else {
+        return EnvIgnored::None;
+    };
+    let ignored = |name: &str| {
         rules
-            .matched_path_or_any_parents(root.join(".env"), false)
+            .matched_path_or_any_parents(root.join(name), false)
             .is_ignore()
-            && rules
-                .matched_path_or_any_parents(root.join(".env.production"), false)
-                .is_ignore()
-    })
+    };
+    match (ignored(".env"), ignored(".env.production")) {
+        (true, true) => EnvIgnored::All,
+        (true, false) => EnvIgnored::Plain,
+        _ => EnvIgnored::None,
+    }
 }
 
 /// A file's bytes (at most `MAX_BYTES + 1`) and its size.

@@ -96,7 +96,15 @@ fn service_rules(
             );
         }
     }
-    if let Some(node) = service.get("image")
+    // With `pull_policy: never` or `build`, `image:` names an image that is built here (its
+    // Dockerfile's `FROM` is judged as a Dockerfile) or already local, never pulled. With
+    // `build:` alone compose still tries a pull first, so that is judged like any image.
+    let pulled = !matches!(
+        service.get("pull_policy").and_then(Node::as_str),
+        Some("never" | "build")
+    );
+    if pulled
+        && let Some(node) = service.get("image")
         && let Some(written) = node.as_str()
     {
         let pin = image::pin(&image::substitute(written, &[]));

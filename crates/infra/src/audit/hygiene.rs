@@ -6,6 +6,7 @@ use signoff_core::report::Finding;
 use signoff_core::yaml::tree::Value;
 
 use super::{Audit, Cx, Rule, at};
+use crate::load::EnvIgnored;
 use crate::model::Pos;
 
 pub(crate) struct Hygiene;
@@ -29,10 +30,19 @@ impl Audit for Hygiene {
                     .build(),
             );
         }
-        if !cx.repo.env_ignored {
+        let open = match cx.repo.env_ignored {
+            EnvIgnored::All => None,
+            EnvIgnored::Plain => Some(
+                "`.gitignore` excludes `.env` but not its variants (`.env.production`, `.env.local`), so the next `git add .` can commit one",
+            ),
+            EnvIgnored::None => Some(
+                "`.gitignore` does not exclude `.env` files, so the next `git add .` commits one",
+            ),
+        };
+        if let Some(message) = open {
             out.push(
                 at(Rule::EnvNotIgnored, ".gitignore", Pos::default(), &["env"])
-                    .message("`.gitignore` does not exclude `.env` files, so the next `git add .` commits one")
+                    .message(message)
                     .help("add to .gitignore:\n  .env\n  .env.*\n  !.env.example")
                     .build(),
             );

@@ -81,6 +81,24 @@ fn compose_faults_are_reported_at_their_lines() {
     );
 }
 
+/// With `pull_policy: build` or `never`, `image:` only names what is built or already
+/// local: nothing is pulled, even when the policy comes through a merge key. `build:` alone
+/// is not enough (compose tries a pull first).
+#[test]
+fn an_image_compose_never_pulls_is_not_an_unpinned_pull() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "compose.yaml",
+            "x-app: &app\n  image: acme-local\n  pull_policy: build\n  build: {context: .}\nservices:\n  web:\n    <<: *app\n    mem_limit: 512m\n  worker:\n    <<: *app\n    image: acme-worker\n    pull_policy: never\n    mem_limit: 512m\n  cache:\n    image: redis\n    build: .\n    mem_limit: 64m\n",
+        ),
+    ]);
+    assert_eq!(
+        check(dir.path()).found(),
+        ["compose-unpinned-image compose.yaml:15"]
+    );
+}
+
 #[test]
 fn a_default_credential_the_secret_scan_does_not_report_is_the_infra_gates() {
     let dir = repo(&[
@@ -213,6 +231,25 @@ fn committed_env_files_and_an_open_gitignore() {
             "env-file-committed api/.env.production",
             "env-not-ignored .gitignore",
         ]
+    );
+    // `.env` alone is ignored, its variants are not: said as it is.
+    let dir = repo(&[
+        (".gitignore", ".env\n"),
+        (".env.example", "A=\n"),
+        (
+            "Dockerfile",
+            "FROM scratch\nCOPY app /app\nUSER 1\nHEALTHCHECK CMD [\"/app\", \"-h\"]\nCMD [\"/app\"]\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    assert_eq!(outcome.found(), ["env-not-ignored .gitignore"]);
+    let message = outcome.findings()[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains("excludes `.env` but not its variants"),
+        "{message}"
     );
     // Ignored by git, the files are not committed, and .gitignore keeps them out.
     let dir = repo(&[
