@@ -154,6 +154,9 @@ pub(crate) fn kind_of(rel: &str) -> Option<Kind> {
     if lower.ends_with(".tf") {
         return Some(Kind::Terraform);
     }
+    if env_in_another_format(&lower) {
+        return None;
+    }
     if is_env_file(&lower) {
         return Some(Kind::Env);
     }
@@ -195,6 +198,20 @@ fn is_dockerfile(name: &str, lower: &str) -> bool {
         let extension = s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
         !s.is_empty() && !NOT.contains(&extension.as_str())
     })
+}
+
+/// `.env.patch`, `.env.md`, `.env.ts`: a diff, a document or code about environment files,
+/// not one. (A backup such as `.env.bak` still holds the environment, and still counts.)
+fn env_in_another_format(lower: &str) -> bool {
+    const OTHER: &[&str] = &[
+        "patch", "diff", "md", "rst", "txt", "html", "sh", "bash", "ps1", "py", "js", "mjs", "cjs",
+        "ts", "rs", "go", "rb", "php", "java", "kt", "cs", "snap", "lock", "log",
+    ];
+    lower.starts_with(".env.")
+        && lower
+            .rsplit('.')
+            .next()
+            .is_some_and(|extension| OTHER.contains(&extension))
 }
 
 /// `.env`, `.env.production`, `.env.local`: files that hold a deployment's environment,
@@ -642,5 +659,8 @@ mod tests {
         assert_eq!(kind_of(".env.sample"), Some(Kind::EnvExample));
         assert_eq!(kind_of(".env.local.template"), Some(Kind::EnvExample));
         assert_eq!(kind_of(".envrc"), None);
+        assert_eq!(kind_of("patches/kafka/.env.patch"), None);
+        assert_eq!(kind_of("docs/.env.md"), None);
+        assert_eq!(kind_of(".env.bak"), Some(Kind::Env));
     }
 }
