@@ -340,3 +340,22 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         source,
     })
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses `bytes` as a SARIF log and, when it parses, turns it into a gate report.
+    pub fn sarif(bytes: &[u8]) -> Result<signoff_core::GateReport, String> {
+        let log = crate::sarif::parse_log(bytes)?;
+        let policy = signoff_core::policy::Policy::default_policy();
+        let today = jiff::civil::date(2026, 1, 1);
+        Ok(crate::sarif::to_report(
+            "fuzz",
+            &log,
+            &Default::default(),
+            signoff_core::Subject::default(),
+            today,
+            &policy,
+        ))
+    }
+}

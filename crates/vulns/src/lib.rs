@@ -140,3 +140,57 @@ pub fn main() -> ExitCode {
     signoff_core::gate::init_logging();
     dispatch(Args::parse())
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::ecosystem::Ecosystem;
+    use crate::version::Scheme;
+
+    /// Versions each parsed OSV record is evaluated against.
+    const VERSIONS: &[&str] = &["0", "1.0.0", "1.2.3-rc.1", "2.0", "v1.0.0", "10.0.0.post1"];
+
+    /// Parses an OSV record and evaluates it for a few versions in every ecosystem;
+    /// `false` when the bytes are not a record.
+    pub fn osv_record(bytes: &[u8]) -> bool {
+        let Ok(record) = serde_json::from_slice::<crate::osv::Record>(bytes) else {
+            return false;
+        };
+        let _ = record.ids().count();
+        let _ = record.is_malicious();
+        for affected in &record.affected {
+            for &ecosystem in Ecosystem::ALL {
+                for version in VERSIONS {
+                    let _ = affected.evaluate(ecosystem, version);
+                }
+            }
+        }
+        true
+    }
+
+    /// Parses a CycloneDX JSON SBOM as the gate reads it.
+    pub fn sbom(bytes: &[u8]) -> bool {
+        crate::sbom::parse(bytes, "sbom.json").is_ok()
+    }
+
+    /// Parses a VEX document (OpenVEX or CycloneDX).
+    pub fn vex(bytes: &[u8]) -> bool {
+        crate::vex::parse(bytes, "vex.json").is_ok()
+    }
+
+    /// Parses `text` as a version of every ecosystem's scheme and of semver, and compares
+    /// it with itself; panics when a parsed version does not compare equal to itself.
+    pub fn version(text: &str) {
+        let schemes = Ecosystem::ALL
+            .iter()
+            .map(|&e| Scheme::Ecosystem(e))
+            .chain([Scheme::Semver]);
+        for scheme in schemes {
+            if let Some(version) = scheme.parse(text)
+                && let Some(order) = version.compare(&version)
+            {
+                assert_eq!(order, std::cmp::Ordering::Equal, "{text:?} in {scheme:?}");
+            }
+        }
+    }
+}
