@@ -5,11 +5,14 @@ use std::path::Path;
 use signoff_core::yaml::tree::{self, Limits};
 use signoff_sbom::parse::{ALL_KINDS, Context, Kind};
 
+/// A target's function: feeds one input to the parser.
+pub type Run = Box<dyn Fn(&[u8]) + Send + Sync>;
+
 /// A fuzz target: a parser entry point and the fixtures it starts from.
 pub struct Target {
     pub name: String,
     /// Feeds one input to the parser; panics when a property fails.
-    pub run: Box<dyn Fn(&[u8]) + Send + Sync>,
+    pub run: Run,
     pub seeds: Vec<Seeds>,
 }
 

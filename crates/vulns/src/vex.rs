@@ -132,7 +132,7 @@ pub(crate) fn parse(bytes: &[u8], shown: &str) -> Result<Vec<Statement>, String>
             .statements
             .into_iter()
             .filter(|s| s.status == "not_affected")
-            .map(|s| open_statement(s, &shown))
+            .map(|s| open_statement(s, shown))
             .collect())
     } else if value.get("bomFormat").and_then(|v| v.as_str()) == Some("CycloneDX") {
         let doc: CdxVex = serde_json::from_value(value).map_err(bad)?;
@@ -145,7 +145,7 @@ pub(crate) fn parse(bytes: &[u8], shown: &str) -> Result<Vec<Statement>, String>
                     Some("not_affected" | "false_positive")
                 )
             })
-            .map(|v| cdx_statement(v, &shown))
+            .map(|v| cdx_statement(v, shown))
             .collect())
     } else {
         Err(format!(
