@@ -48,9 +48,19 @@ impl Baseline {
                     .help(format!("create it with `{regenerate}`")),
             )
         })?;
-        let file: File = serde_json::from_str(&text).map_err(|error| {
+        Self::parse(&text, &shown, schema, regenerate)
+    }
+
+    /// Reads the text of a baseline file of `schema`, shown as `shown` in errors.
+    pub fn parse(
+        text: &str,
+        shown: &str,
+        schema: &str,
+        regenerate: &str,
+    ) -> Result<Self, ConfigError> {
+        let file: File = serde_json::from_str(text).map_err(|error| {
             ConfigError::one(
-                &shown,
+                shown,
                 Problem::at(
                     error.line() as u64,
                     error.column() as u64,
@@ -61,7 +71,7 @@ impl Baseline {
         })?;
         if file.schema != schema {
             return Err(ConfigError::one(
-                &shown,
+                shown,
                 Problem::file(format!("unknown baseline schema `{}`", file.schema)).help(format!(
                     "expected `{schema}`; regenerate it with `{regenerate}`"
                 )),

@@ -798,7 +798,14 @@ fn write_badge(ctx: &Context, report: &mut ReportBuilder, percent: Option<f64>) 
 /// Writes the merged per-line coverage beside the report (`coverage.info`, lcov), so the
 /// sign-off can merge matrix shards line by line and judge them as one.
 fn write_line_data(ctx: &Context, report: &mut ReportBuilder, files: &BTreeMap<String, FileCov>) {
-    let (text, _) = crate::merge::to_lcov(files);
+    let (text, left_out) = crate::merge::to_lcov(files);
+    if !left_out.unnamed.is_empty() {
+        report.warn(format!(
+            "{} a name that lcov cannot hold (empty, a control character or line break, or blanks at an end), so {} cannot carry their lines to a merge of shards",
+            signoff_core::text::plural(left_out.unnamed.len() as u64, "file has", "files have"),
+            crate::LINE_DATA
+        ));
+    }
     if text.is_empty() {
         return;
     }
@@ -840,13 +847,7 @@ fn run_merge(args: &MergeArgs, out: &Path) -> Result<(String, Vec<String>), Inpu
     let mapper = mapper_for(&args.root, None, &args.path_maps);
     let loaded = load(&args.reports, &mapper, &args.root)?;
     let (text, skipped) = crate::merge::to_lcov(&loaded.files);
-    let mut warnings = Vec::new();
-    if !skipped.is_empty() {
-        warnings.push(format!(
-            "{} only summary totals (no per-line data) and are not in the merged lcov",
-            plural(skipped.len() as u64, "file has", "files have")
-        ));
-    }
+    let warnings = skipped.describe();
     let output = args
         .output
         .clone()

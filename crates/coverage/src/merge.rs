@@ -8,14 +8,74 @@ use std::fmt::Write as _;
 
 use crate::model::FileCov;
 
-/// The lcov text of `files`, in path order. Files with only summary totals (no per-line
-/// data) cannot be written as lcov and are returned by name.
-pub fn to_lcov(files: &BTreeMap<String, FileCov>) -> (String, Vec<String>) {
+/// Files `to_lcov` could not write, by name.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Files with only summary totals (no per-line data).
+    pub summary_only: Vec<String>,
+    /// Files whose names an lcov `SF:` line cannot carry: empty, with a line break or
+    /// another control character, or with leading or trailing blanks (which readers trim).
+    pub unnamed: Vec<String>,
+}
+
+impl LeftOut {
+    pub fn is_empty(&self) -> bool {
+        self.summary_only.is_empty() && self.unnamed.is_empty()
+    }
+
+    /// Whether `path` is left out.
+    pub fn contains(&self, path: &str) -> bool {
+        self.summary_only
+            .iter()
+            .chain(&self.unnamed)
+            .any(|p| p == path)
+    }
+
+    /// Says what was left out and why, one sentence per reason.
+    pub fn describe(&self) -> Vec<String> {
+        let mut said = Vec::new();
+        if !self.summary_only.is_empty() {
+            said.push(format!(
+                "{} only summary totals (no per-line data) and are not in the merged lcov",
+                signoff_core::text::plural(
+                    self.summary_only.len() as u64,
+                    "file has",
+                    "files have"
+                )
+            ));
+        }
+        if !self.unnamed.is_empty() {
+            said.push(format!(
+                "{} a name that lcov cannot hold (empty, a control character or line break, or blanks at an end) and are not in the merged lcov: {}",
+                signoff_core::text::plural(self.unnamed.len() as u64, "file has", "files have"),
+                self.unnamed
+                    .iter()
+                    .take(3)
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        said
+    }
+}
+
+/// Whether an lcov `SF:` line carries `path` unchanged.
+fn writable(path: &str) -> bool {
+    !path.is_empty() && path.trim() == path && !path.chars().any(char::is_control)
+}
+
+/// The lcov text of `files`, in path order, and the files that cannot be written as lcov.
+pub fn to_lcov(files: &BTreeMap<String, FileCov>) -> (String, LeftOut) {
     let mut out = String::new();
-    let mut skipped = Vec::new();
+    let mut skipped = LeftOut::default();
     for (path, file) in files {
         if !file.has_line_data() {
-            skipped.push(path.clone());
+            skipped.summary_only.push(path.clone());
+            continue;
+        }
+        if !writable(path) {
+            skipped.unnamed.push(path.clone());
             continue;
         }
         let _ = writeln!(out, "TN:\nSF:{path}");
@@ -53,4 +113,43 @@ pub fn to_lcov(files: &BTreeMap<String, FileCov>) -> (String, Vec<String>) {
         let _ = writeln!(out, "LF:{found}\nLH:{covered}\nend_of_record");
     }
     (out, skipped)
+}
+
+#[cfg(test)]
+mod name_tests {
+    use std::collections::BTreeMap;
+
+    use super::to_lcov;
+    use crate::model::{FileCov, Has};
+
+    fn covered(lines: &[u32]) -> FileCov {
+        let mut file = FileCov::new(Has {
+            lines: true,
+            ..Has::default()
+        });
+        for &line in lines {
+            file.lines.set(line, true);
+        }
+        file.finish();
+        file
+    }
+
+    /// Found by the coverage fuzz targets: a name with a line break broke the lcov, and a
+    /// name with a leading tab lost its lines when read back (readers trim the name).
+    #[test]
+    fn names_lcov_cannot_hold_are_left_out_and_said() {
+        let mut files = BTreeMap::new();
+        for name in ["src/ok.rs", "bad\nname.rs", "\ttab.rs", ""] {
+            files.insert(name.to_owned(), covered(&[1, 2]));
+        }
+        let (text, left_out) = to_lcov(&files);
+        assert_eq!(text.matches("SF:").count(), 1, "{text}");
+        assert!(text.contains("SF:src/ok.rs\n"));
+        assert_eq!(left_out.unnamed, ["", "\ttab.rs", "bad\nname.rs"]);
+        let said = left_out.describe().join(" ");
+        assert!(
+            said.contains("3 files have a name that lcov cannot hold"),
+            "{said}"
+        );
+    }
 }

@@ -302,3 +302,82 @@ async fn execute(plan: &config::Plan) -> Result<Outcome, String> {
         elapsed: started.elapsed(),
     })
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::time::Duration;
+
+    use clap::Parser;
+
+    /// A JSON document every parsed path is evaluated on.
+    const DOCUMENT: &str = r#"{"status":"ok","checks":[{"name":"db","ok":true},{"name":"cache","ok":false}],"a b":{"c":[1,2,{"d":null}]}}"#;
+
+    /// Parses a JSON path; one that parses is selected on a document, and its text
+    /// parses again.
+    pub fn jsonpath(text: &str) {
+        let Ok(path) = crate::jsonpath::JsonPath::parse(text) else {
+            return;
+        };
+        let document: serde_json::Value = serde_json::from_str(DOCUMENT).unwrap_or_default();
+        let _ = path.select(&document);
+        assert!(
+            crate::jsonpath::JsonPath::parse(path.as_str()).is_ok(),
+            "a path's own text does not parse"
+        );
+    }
+
+    /// The first line is an expectation, the rest a response body: the expectation is
+    /// parsed and, when it parses, evaluated against the body.
+    pub fn expect(data: &[u8]) {
+        let (line, body) = match data.iter().position(|&b| b == b'\n') {
+            Some(at) => (&data[..at], &data[at + 1..]),
+            None => (data, &b""[..]),
+        };
+        let line = String::from_utf8_lossy(line);
+        let Ok(expect) = crate::expect::Expect::parse(&line) else {
+            return;
+        };
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("application/json"),
+        );
+        let json = std::cell::OnceCell::new();
+        let response = crate::expect::Response {
+            status: 200,
+            latency: Duration::from_millis(12),
+            headers: &headers,
+            body,
+            truncated: false,
+            json: &json,
+        };
+        let _ = expect.evaluate(&response);
+    }
+
+    /// Reads a certificate's expiry from DER.
+    pub fn cert(der: &[u8]) {
+        let _ = crate::cert::not_after(der);
+    }
+
+    /// A body excerpt never shows a secret it was told about.
+    pub fn excerpt(body: &[u8]) {
+        const SECRET: &str = "s3cr3t-V4lue-0f-th3-t0k3n";
+        let shown = crate::excerpt::body(body, &[SECRET.to_owned()], 300);
+        assert!(!shown.contains(SECRET), "the excerpt shows the secret");
+    }
+
+    /// A checks file (the `health` part of signoff.yml), parsed and planned.
+    pub fn config(bytes: &[u8]) {
+        let Ok(policy) = signoff_core::yaml::from_bytes::<signoff_core::policy::HealthPolicy>(
+            bytes,
+            "checks.yml",
+        ) else {
+            return;
+        };
+        let Ok(args) = crate::Args::try_parse_from(["signoff-health"]) else {
+            return;
+        };
+        let _ = crate::config::plan(&args, &policy, std::path::Path::new("/nonexistent"));
+    }
+}

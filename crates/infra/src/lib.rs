@@ -93,3 +93,27 @@ pub fn run(args: Args) -> GateReport {
     };
     report::build(&args, &opened.ctx, report, &opened.root, repo, &policy)
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses Dockerfile text.
+    pub fn dockerfile(text: &str) {
+        let _ = crate::model::dockerfile::parse(text);
+    }
+
+    /// Parses Terraform (HCL) text; `Err` carries the parser's message.
+    pub fn terraform(text: &str) -> Result<(), String> {
+        crate::model::terraform::parse("main.tf", text)
+            .map(|_| ())
+            .map_err(|problem| problem.message)
+    }
+
+    /// Reads `bytes` as the file at repository-relative `rel` is read by the gate (by the
+    /// kind its path gives: Dockerfile, Compose, Kubernetes YAML, Terraform, …).
+    pub fn file(rel: &str, bytes: &[u8]) {
+        if let Some(kind) = crate::load::kind_of(rel) {
+            let _ = crate::load::parse(kind, rel, bytes, bytes.len() as u64);
+        }
+    }
+}

@@ -478,7 +478,7 @@ fn read_bounded(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
 }
 
 /// What parsing one file gave.
-enum Parsed {
+pub(crate) enum Parsed {
     Dockerfile(Dockerfile, String),
     Compose(YamlFile, String),
     Manifest(YamlFile, String),
@@ -533,7 +533,7 @@ fn text<'a>(rel: &str, bytes: &'a [u8], size: u64) -> Result<&'a str, Parsed> {
     })
 }
 
-fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
+pub(crate) fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
     if kind == Kind::Env {
         return Parsed::Env;
     }

@@ -90,3 +90,30 @@ pub fn run(args: Args) -> GateReport {
     };
     report::build(&args, &opened.ctx, report, &opened.root, repo, &policy)
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `bytes` as the file at repository-relative `rel` is read by the gate (a
+    /// workflow under `.github/workflows/`, an `action.yml`, `.gitlab-ci.yml`,
+    /// `.github/dependabot.yml`). Includes of a GitLab file are looked up under a root that
+    /// does not exist. `false` when `rel` names no file the gate reads.
+    pub fn file(rel: &str, bytes: &[u8]) -> bool {
+        let Some(kind) = crate::load::kind_of(rel) else {
+            return false;
+        };
+        let root = std::path::Path::new("/nonexistent/signoff-fuzz");
+        drop(crate::load::parse(kind, rel, bytes, root, &[]));
+        true
+    }
+
+    /// Parses a GitHub Actions expression; `true` when it parses.
+    pub fn expression(text: &str) -> bool {
+        crate::model::expr::Expr::parse(text).is_some()
+    }
+
+    /// Parses a `uses:` value; `true` when it parses.
+    pub fn uses(text: &str) -> bool {
+        crate::model::uses::Uses::parse(text).is_some()
+    }
+}

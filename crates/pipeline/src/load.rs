@@ -70,7 +70,7 @@ pub enum LoadError {
 
 /// Kinds of file the walk collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Workflow,
     Action,
     GitLab,
@@ -180,7 +180,7 @@ fn read_bounded(path: &Path) -> std::io::Result<Read> {
 }
 
 #[derive(Default)]
-struct Outcome {
+pub(crate) struct Outcome {
     workflow: Option<Workflow>,
     action: Option<Action>,
     source: Option<(String, String)>,
@@ -192,7 +192,7 @@ struct Outcome {
     renovate: Option<(String, String)>,
 }
 
-fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path, yaml: &[String]) -> Outcome {
+pub(crate) fn parse(kind: Kind, rel: &str, bytes: &[u8], root: &Path, yaml: &[String]) -> Outcome {
     let mut outcome = Outcome::default();
     if kind == Kind::Renovate {
         outcome.renovate = Some((rel.to_owned(), String::from_utf8_lossy(bytes).into_owned()));
@@ -629,7 +629,7 @@ fn interesting(name: &str) -> bool {
         || (name.starts_with("requirements") && name.ends_with(".txt"))
 }
 
-fn kind_of(rel: &str) -> Option<Kind> {
+pub(crate) fn kind_of(rel: &str) -> Option<Kind> {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
     match (dir, name) {

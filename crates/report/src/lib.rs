@@ -340,3 +340,52 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         source,
     })
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Parses `bytes` as a SARIF log and, when it parses, turns it into a gate report.
+    pub fn sarif(bytes: &[u8]) -> Result<signoff_core::GateReport, String> {
+        let log = crate::sarif::parse_log(bytes)?;
+        let policy = signoff_core::policy::Policy::default_policy();
+        let today = jiff::civil::date(2026, 1, 1);
+        Ok(crate::sarif::to_report(
+            "fuzz",
+            &log,
+            &Default::default(),
+            signoff_core::Subject::default(),
+            today,
+            &policy,
+        ))
+    }
+
+    /// Parses a gate report and renders the whole report of it (markdown, HTML and
+    /// signoff.json); `false` when the bytes are not a gate report.
+    pub fn gate_report(bytes: &[u8]) -> bool {
+        let Ok(report) = crate::load::parse(bytes) else {
+            return false;
+        };
+        let policy = signoff_core::policy::Policy::default_policy();
+        let mut found = crate::load::Found::default();
+        found.reports.push(crate::load::Loaded {
+            path: "fuzz.gate.json".into(),
+            display: "fuzz.gate.json".into(),
+            sha256: String::new(),
+            report,
+            external: false,
+            merged: false,
+        });
+        crate::merge::coverage_shards(&mut found, &policy);
+        let decision = crate::decide::decide(found, &policy, jiff::civil::date(2026, 1, 1));
+        let context = crate::context(&signoff_core::Subject::default(), None, &policy);
+        let templates =
+            crate::template::Templates::load(None).expect("the built-in templates load");
+        for compact in [false, true] {
+            let view = crate::view::build(&decision, &context, Vec::new(), compact);
+            let markdown = templates.render(&view).expect("a report renders");
+            let _ = crate::html::page(&markdown, "fuzz");
+        }
+        let _ = crate::output::signoff_json(&decision, &context, &[]);
+        true
+    }
+}

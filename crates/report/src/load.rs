@@ -13,6 +13,35 @@ const MAX_DEPTH: usize = 16;
 /// Largest gate report read; real ones are far smaller.
 pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// A gate report's bytes, checked: JSON, a known schema, a kebab-case gate id.
+pub(crate) fn parse(bytes: &[u8]) -> Result<GateReport, String> {
+    // Read the schema id first (without building the document), so an unknown version
+    // is reported as such rather than as a shape error.
+    #[derive(serde::Deserialize)]
+    struct Head<'a> {
+        #[serde(borrow, default)]
+        schema: Option<std::borrow::Cow<'a, str>>,
+    }
+    let head: Head = serde_json::from_slice(bytes)
+        .map_err(|e| format!("not valid JSON ({e}); the file is corrupt or truncated"))?;
+    match head.schema.as_deref() {
+        Some(SCHEMA_V1) => {}
+        Some(other) => {
+            return Err(format!(
+                "unknown schema `{}`; this signoff-report reads `{SCHEMA_V1}` (upgrade signoff-report to read newer reports)",
+                signoff_core::text::one_line(&other.chars().take(80).collect::<String>())
+            ));
+        }
+        None => return Err("no `schema` field, so it is not a signoff gate report".into()),
+    }
+    let report: GateReport =
+        serde_json::from_slice(bytes).map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
+    if !signoff_core::report::is_gate_id(&report.gate) {
+        return Err("the `gate` id is not a kebab-case name".into());
+    }
+    Ok(report)
+}
+
 /// A gate report as read from disk.
 #[derive(Debug, Clone)]
 pub struct Loaded {
@@ -154,30 +183,7 @@ fn read(path: &Path, display: &str) -> Result<Loaded, String> {
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     let sha256 = signoff_core::fs::sha256_hex(&bytes);
-    // Read the schema id first (without building the document), so an unknown version
-    // is reported as such rather than as a shape error.
-    #[derive(serde::Deserialize)]
-    struct Head<'a> {
-        #[serde(borrow, default)]
-        schema: Option<std::borrow::Cow<'a, str>>,
-    }
-    let head: Head = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("not valid JSON ({e}); the file is corrupt or truncated"))?;
-    match head.schema.as_deref() {
-        Some(SCHEMA_V1) => {}
-        Some(other) => {
-            return Err(format!(
-                "unknown schema `{}`; this signoff-report reads `{SCHEMA_V1}` (upgrade signoff-report to read newer reports)",
-                signoff_core::text::one_line(&other.chars().take(80).collect::<String>())
-            ));
-        }
-        None => return Err("no `schema` field, so it is not a signoff gate report".into()),
-    }
-    let report: GateReport = serde_json::from_slice(&bytes)
-        .map_err(|e| format!("does not follow `{SCHEMA_V1}`: {e}"))?;
-    if !signoff_core::report::is_gate_id(&report.gate) {
-        return Err("the `gate` id is not a kebab-case name".into());
-    }
+    let report = parse(&bytes)?;
     Ok(Loaded {
         path: path.to_path_buf(),
         display: display.to_owned(),

@@ -22,7 +22,7 @@ use crate::load::Loaded;
 const MAX_BYTES: u64 = 1024 * 1024 * 1024;
 
 #[derive(Deserialize)]
-struct Log {
+pub(crate) struct Log {
     #[serde(default)]
     version: Option<String>,
     #[serde(default)]
@@ -210,6 +210,17 @@ fn read(path: &Path) -> Result<Log, String> {
     }
     let log: Log = serde_json::from_reader(BufReader::new(file))
         .map_err(|e| format!("not a SARIF log: {e}"))?;
+    checked(log)
+}
+
+/// Parses SARIF log text (the fuzz targets' way in; [`read`] streams from the file).
+pub(crate) fn parse_log(bytes: &[u8]) -> Result<Log, String> {
+    let log: Log = serde_json::from_slice(bytes).map_err(|e| format!("not a SARIF log: {e}"))?;
+    checked(log)
+}
+
+/// The log, when its version is one signoff reads.
+fn checked(log: Log) -> Result<Log, String> {
     match log.version.as_deref() {
         Some("2.1.0") | None => Ok(log),
         Some(other) => Err(format!(
@@ -252,7 +263,7 @@ fn severity_of(result: &SarifResult, rule: Option<&RuleDescriptor>) -> Severity 
     }
 }
 
-fn to_report(
+pub(crate) fn to_report(
     name: &str,
     log: &Log,
     policy: &ExternalPolicy,

@@ -629,3 +629,21 @@ fn finish(
     report.findings(findings);
     report.finish(format!("{summary}{skipped_note}"))
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use signoff_core::diag::ConfigError;
+
+    /// Builds the ruleset of a `.gitleaks.toml`'s text.
+    pub fn gitleaks_config(text: &str) -> Result<crate::rules::Ruleset, ConfigError> {
+        crate::rules::from_config_text(text, ".gitleaks.toml")
+    }
+
+    /// Parses `git log --raw -z` output as the history scan does, and maps each blob to
+    /// where it first appeared.
+    pub fn git_log(out: &[u8]) {
+        let log = crate::git::history::fuzzing_parse(out);
+        let _ = log.introductions();
+    }
+}

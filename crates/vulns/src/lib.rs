@@ -140,3 +140,85 @@ pub fn main() -> ExitCode {
     signoff_core::gate::init_logging();
     dispatch(Args::parse())
 }
+
+/// Entry points for the fuzz targets in `fuzz/`; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::ecosystem::Ecosystem;
+    use crate::version::Scheme;
+
+    /// Versions each parsed OSV record is evaluated against.
+    const VERSIONS: &[&str] = &["0", "1.0.0", "1.2.3-rc.1", "2.0", "v1.0.0", "10.0.0.post1"];
+
+    /// Parses an OSV record and evaluates it for a few versions in every ecosystem;
+    /// `false` when the bytes are not a record.
+    pub fn osv_record(bytes: &[u8]) -> bool {
+        let Ok(record) = serde_json::from_slice::<crate::osv::Record>(bytes) else {
+            return false;
+        };
+        let _ = record.ids().count();
+        let _ = record.is_malicious();
+        for affected in &record.affected {
+            for &ecosystem in Ecosystem::ALL {
+                for version in VERSIONS {
+                    let _ = affected.evaluate(ecosystem, version);
+                }
+            }
+        }
+        true
+    }
+
+    /// Parses a CycloneDX JSON SBOM as the gate reads it.
+    pub fn sbom(bytes: &[u8]) -> bool {
+        crate::sbom::parse(bytes, "sbom.json").is_ok()
+    }
+
+    /// Parses a VEX document (OpenVEX or CycloneDX).
+    pub fn vex(bytes: &[u8]) -> bool {
+        crate::vex::parse(bytes, "vex.json").is_ok()
+    }
+
+    /// Parses each line of `text` (up to three) as a version of every ecosystem's scheme
+    /// and of semver, and checks that comparing is an order: each version equals itself,
+    /// `a < b` exactly when `b > a`, and `a <= b <= c` gives `a <= c`. Two orders the gate
+    /// follows are not transitive themselves, so they are not held to the last: Maven's
+    /// ComparableVersion (`1-rc-1 < 1 < 1.pl-1 < 1-rc-1` in Maven 3.8.7) and OSV's PHP
+    /// `version_compare` for versions with a `#`, a part that ranks with every number
+    /// (`1.0.pl.1 < 1.301.0.pl.1 < 1.#.01.0.pl.1 < 1.0.pl.1`).
+    pub fn version(text: &str) {
+        use std::cmp::Ordering::{Equal, Greater};
+        let lines: Vec<&str> = text.lines().take(3).collect();
+        let schemes = Ecosystem::ALL
+            .iter()
+            .map(|&e| Scheme::Ecosystem(e))
+            .chain([Scheme::Semver]);
+        for scheme in schemes {
+            let versions: Vec<_> = lines.iter().filter_map(|l| scheme.parse(l)).collect();
+            for a in &versions {
+                if let Some(order) = a.compare(a) {
+                    assert_eq!(order, Equal, "{a:?} in {scheme:?}");
+                }
+                for b in &versions {
+                    if let (Some(ab), Some(ba)) = (a.compare(b), b.compare(a)) {
+                        assert_eq!(ab, ba.reverse(), "{a:?} and {b:?} in {scheme:?}");
+                    }
+                    let ordered = match scheme {
+                        Scheme::Ecosystem(Ecosystem::Maven) => false,
+                        Scheme::Ecosystem(Ecosystem::Packagist) => {
+                            !lines.iter().any(|l| l.contains('#'))
+                        }
+                        _ => true,
+                    };
+                    for c in versions.iter().filter(|_| ordered) {
+                        if a.compare(b).is_some_and(|o| o != Greater)
+                            && b.compare(c).is_some_and(|o| o != Greater)
+                            && let Some(ac) = a.compare(c)
+                        {
+                            assert_ne!(ac, Greater, "{a:?} <= {b:?} <= {c:?} in {scheme:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

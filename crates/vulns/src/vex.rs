@@ -113,7 +113,12 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Statement>, String> {
     let bytes = std::fs::read(path).map_err(|e| {
         format!("error: cannot read the VEX document {shown}: {e}\n  = help: check the --vex path or the `vex:` list in signoff.yml")
     })?;
-    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+    parse(&bytes, &shown)
+}
+
+/// Reads the `not_affected` statements of VEX document text read from `shown`.
+pub(crate) fn parse(bytes: &[u8], shown: &str) -> Result<Vec<Statement>, String> {
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         format!("error: {shown}:{}:{}: not JSON: {e}\n  = help: give an OpenVEX or CycloneDX VEX JSON document", e.line(), e.column())
     })?;
     let bad = |e: serde_json::Error| {
@@ -127,7 +132,7 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Statement>, String> {
             .statements
             .into_iter()
             .filter(|s| s.status == "not_affected")
-            .map(|s| open_statement(s, &shown))
+            .map(|s| open_statement(s, shown))
             .collect())
     } else if value.get("bomFormat").and_then(|v| v.as_str()) == Some("CycloneDX") {
         let doc: CdxVex = serde_json::from_value(value).map_err(bad)?;
@@ -140,7 +145,7 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Statement>, String> {
                     Some("not_affected" | "false_positive")
                 )
             })
-            .map(|v| cdx_statement(v, &shown))
+            .map(|v| cdx_statement(v, shown))
             .collect())
     } else {
         Err(format!(

@@ -92,6 +92,46 @@ const HEAD: usize = 64 * 1024;
 /// the streamed formats (lcov, Cobertura and JaCoCo XML, Go coverprofile) have no limit.
 pub const WHOLE_FILE_LIMIT: u64 = 1 << 30;
 
+/// Entry points for the fuzz targets in `fuzz/`, one per format; not part of the API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::{Parsed, cobertura, coveragepy, gcovr, go, istanbul, jacoco, lcov, llvm};
+    use crate::error::InputError;
+
+    const FILE: &str = "fuzz-input";
+
+    pub fn lcov(bytes: &[u8]) -> Result<Parsed, InputError> {
+        lcov::parse(std::io::empty(), bytes.to_vec(), FILE)
+    }
+    pub fn cobertura(bytes: &[u8]) -> Result<Parsed, InputError> {
+        cobertura::parse(std::io::empty(), bytes.to_vec(), FILE)
+    }
+    pub fn go(bytes: &[u8]) -> Result<Parsed, InputError> {
+        go::parse(std::io::empty(), bytes.to_vec(), FILE)
+    }
+    pub fn jacoco(bytes: &[u8]) -> Result<Parsed, InputError> {
+        jacoco::parse(std::io::empty(), bytes.to_vec(), FILE)
+    }
+    pub fn coveragepy(bytes: &[u8]) -> Result<Parsed, InputError> {
+        coveragepy::parse(bytes, FILE)
+    }
+    pub fn gcovr(bytes: &[u8]) -> Result<Parsed, InputError> {
+        gcovr::parse(bytes, FILE)
+    }
+    pub fn gcovr_summary(bytes: &[u8]) -> Result<Parsed, InputError> {
+        gcovr::parse_summary(bytes, FILE)
+    }
+    pub fn llvm(bytes: &[u8]) -> Result<Parsed, InputError> {
+        llvm::parse(bytes, FILE)
+    }
+    pub fn istanbul(bytes: &[u8]) -> Result<Parsed, InputError> {
+        istanbul::parse_final(bytes, FILE)
+    }
+    pub fn istanbul_summary(bytes: &[u8]) -> Result<Parsed, InputError> {
+        istanbul::parse_summary(bytes, FILE)
+    }
+}
+
 /// Reads and parses the report at `path`.
 pub fn parse_file(path: &Path) -> Result<Parsed, InputError> {
     let shown = path.display().to_string();

@@ -35,7 +35,7 @@ struct FlakeNode {
     locked: Option<BTreeMap<String, Value>>,
 }
 
-/// Deepest `follows` path followed.
+/// Most steps taken to resolve one input, through every `follows` on the way.
 const MAX_FOLLOWS: usize = 32;
 
 pub fn parse(text: &str) -> Result<Graph, ParseError> {
@@ -82,19 +82,24 @@ pub fn parse(text: &str) -> Result<Graph, ParseError> {
 
 /// The node an input names: directly, or by following a path of inputs from the root.
 fn resolve<'a>(lock: &'a Lock, target: &'a Value) -> Option<&'a str> {
+    let mut budget = MAX_FOLLOWS;
+    resolve_within(lock, target, &mut budget)
+}
+
+/// Resolves `target` taking at most `budget` steps in all, counting the steps of the
+/// follows it passes through, so a cycle of follows (`a` follows `["a"]`) ends.
+fn resolve_within<'a>(lock: &'a Lock, target: &'a Value, budget: &mut usize) -> Option<&'a str> {
     match target {
         Value::String(name) => Some(name),
         Value::Array(path) => {
             let mut at: &str = &lock.root;
-            for (depth, step) in path.iter().enumerate() {
-                if depth >= MAX_FOLLOWS {
-                    return None;
-                }
+            for step in path {
+                *budget = budget.checked_sub(1)?;
                 let next = lock.nodes.get(at)?.inputs.get(step.as_str()?)?;
                 at = match next {
                     Value::String(name) => name,
                     // A follows that itself follows: resolve it from the root again.
-                    Value::Array(_) if depth < MAX_FOLLOWS => resolve(lock, next)?,
+                    Value::Array(_) => resolve_within(lock, next, budget)?,
                     _ => return None,
                 };
             }
@@ -187,5 +192,19 @@ mod tests {
         );
         assert_eq!(graph.nodes[2].deps, [0, 1]);
         assert_eq!(graph.nodes[0].package.as_ref().unwrap().hashes.len(), 1);
+    }
+
+    #[test]
+    fn a_cycle_of_follows_ends() {
+        // Found by the sbom_flake_lock fuzz target: `a` follows `["a"]`, which recursed
+        // until the stack overflowed.
+        let graph = parse(
+            r#"{"nodes": {
+              "a": {"inputs": {"b": ["a", "b"]}, "locked": {"type": "github", "owner": "o", "repo": "a", "rev": "1"}},
+              "root": {"inputs": {"a": ["a"]}}
+            }, "root": "root", "version": 7}"#,
+        )
+        .unwrap();
+        assert!(graph.nodes.iter().all(|n| n.deps.is_empty()));
     }
 }

@@ -89,6 +89,12 @@ impl Log {
     }
 }
 
+/// [`parse`], for the fuzz targets.
+#[doc(hidden)]
+pub fn fuzzing_parse(out: &[u8]) -> Log {
+    parse(out)
+}
+
 fn parse(out: &[u8]) -> Log {
     let mut log = Log::default();
     let mut path_ids: HashMap<Vec<u8>, u32> = HashMap::new();

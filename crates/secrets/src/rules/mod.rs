@@ -386,6 +386,14 @@ impl Ruleset {
     }
 }
 
+/// Builds the ruleset of gitleaks config text alone, as [`Ruleset::load`] does for a config
+/// file without `useDefault` (the fuzz targets' way in).
+pub(crate) fn from_config_text(text: &str, file: &str) -> Result<Ruleset, ConfigError> {
+    let user = parse_config(text, file)?;
+    let allowlists = global_allowlists(user.allowlist, user.allowlists);
+    compile(user.rules, allowlists, file)
+}
+
 fn parse_config(text: &str, file: &str) -> Result<RawConfig, ConfigError> {
     config::parse(text).map_err(|error| {
         let (line, column) = error
