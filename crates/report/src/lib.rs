@@ -12,6 +12,7 @@ pub mod html;
 pub mod load;
 pub mod merge;
 pub mod output;
+pub mod review;
 mod sample;
 pub mod sarif;
 pub mod score;

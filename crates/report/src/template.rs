@@ -19,6 +19,10 @@ use serde_json::Value;
 const DEFAULT_TEMPLATE: &str = include_str!("../../../templates/report.md.hbs");
 const PARTIALS: &[(&str, &str)] = &[
     (
+        "review",
+        include_str!("../../../templates/partials/review.md.hbs"),
+    ),
+    (
         "header",
         include_str!("../../../templates/partials/header.md.hbs"),
     ),
@@ -183,6 +187,7 @@ fn register_helpers(registry: &mut Handlebars<'static>) {
     registry.register_helper("link", Box::new(link));
     registry.register_helper("code", Box::new(code));
     registry.register_helper("md", Box::new(md));
+    registry.register_helper("indent", Box::new(indent));
 }
 
 /// `{{md text}}`: a sentence whose `backticked` parts are code, the rest escaped.
@@ -195,6 +200,21 @@ fn md(
 ) -> HelperResult {
     let text = param_text(helper, 0)?;
     out.write(&signoff_core::markdown::inline(&text))?;
+    Ok(())
+}
+
+/// `{{{indent text}}}`: each line of `text` indented by three spaces, to sit in a list
+/// item (for code blocks; the text is not escaped, so only use it inside a code fence).
+fn indent(
+    helper: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = param_text(helper, 0)?;
+    let indented: Vec<String> = text.lines().map(|line| format!("   {line}")).collect();
+    out.write(&indented.join("\n"))?;
     Ok(())
 }
 

@@ -62,6 +62,9 @@ pub struct View {
     pub problems: Vec<ProblemView>,
     pub integrity: Vec<FileDigest>,
     pub rubric: Vec<RubricRow>,
+    /// The sign-off as a reviewer reads it: areas, maturity, strengths, risks and
+    /// recommendations.
+    pub review: crate::review::Review,
     pub compact: bool,
     /// Name of the artifact the full report is in.
     pub artifact_name: String,
@@ -290,6 +293,7 @@ pub fn build(
             .collect(),
         integrity,
         rubric: rubric(),
+        review: crate::review::build(decision),
         compact,
         artifact_name: context.artifact_name.clone(),
         gates,
