@@ -2,6 +2,8 @@
 //! one-line call of `signoff_fuzz::run_named`. `SIGNOFF_FUZZ_WRITE=1 cargo test -p
 //! signoff-fuzz --test libfuzzer` writes the files when a target is added or renamed.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -2,6 +2,8 @@
 //! holds them, one test per target, named after it. A new crash goes in the folder of its
 //! target, and the test of that name (added here when the folder is new) runs it.
 
+#![allow(clippy::unwrap_used)]
+
 use std::time::Duration;
 
 fn replay(name: &str) {

@@ -232,7 +232,7 @@ fn write_report(
         Some(repository) => format!("Sign-off: {} — {repository}", decision.verdict),
         None => format!("Sign-off: {}", decision.verdict),
     };
-    let html = html::page(&markdown, &title);
+    let html = html::page(&markdown, &title, Some(&full));
     write(&staged.join("report.html"), html.as_bytes())?;
     let signoff = output::signoff_json(&decision, &context, &integrity);
     let signoff_text = output::pretty(&signoff);
@@ -384,7 +384,7 @@ pub mod fuzzing {
         for compact in [false, true] {
             let view = crate::view::build(&decision, &context, Vec::new(), compact);
             let markdown = templates.render(&view).expect("a report renders");
-            let _ = crate::html::page(&markdown, "fuzz");
+            let _ = crate::html::page(&markdown, "fuzz", Some(&view));
         }
         let _ = crate::output::signoff_json(&decision, &context, &[]);
         true

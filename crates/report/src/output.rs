@@ -130,6 +130,43 @@ pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDig
             "file": p.display, "message": p.message, "duplicate": p.duplicate,
         })).collect::<Vec<_>>(),
         "files": integrity.iter().map(|d| json!({"path": d.path, "sha256": d.sha256})).collect::<Vec<_>>(),
+        "review": review_json(&crate::review::build(decision)),
+    })
+}
+
+/// The review's numbers: each area's grade, the maturity level, and the open risks by
+/// cause, so a later sign-off can say what changed since this one.
+fn review_json(review: &crate::review::Review) -> Value {
+    let risks: Vec<Value> = review
+        .risks_high
+        .iter()
+        .chain(&review.risks_medium)
+        .chain(&review.risks_low)
+        .map(|r| {
+            json!({
+                "gate": r.gate,
+                "rule": r.rule,
+                "area": r.area,
+                "severity": r.severity,
+                "count": r.count,
+            })
+        })
+        .collect();
+    json!({
+        "maturity": review.maturity.level,
+        "areas": review.areas.iter().map(|a| json!({
+            "area": a.id,
+            "assessed": a.assessed,
+            "score": a.score,
+            "grade": a.assessed.then_some(a.grade),
+            "open": {
+                "critical": a.open_critical,
+                "high": a.open_high,
+                "medium": a.open_medium,
+                "low": a.open_low,
+            },
+        })).collect::<Vec<_>>(),
+        "risks": risks,
     })
 }
 

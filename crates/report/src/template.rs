@@ -366,7 +366,7 @@ mod tests {
             format!("{escaped}\n[{escaped}](https://e/x)\n{escaped}\n`<b>[a](b)</b>\\|@team`");
         assert_eq!(text, expected);
         // Rendered, none of it is markup: no tag, no link but the safe one.
-        let html = crate::html::page(&text, "t");
+        let html = crate::html::page(&text, "t", None);
         let body = html.split("<main>").nth(1).unwrap();
         assert!(!body.contains("<b>"), "{body}");
         assert_eq!(body.matches("<a href").count(), 1, "{body}");

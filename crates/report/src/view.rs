@@ -182,6 +182,8 @@ pub struct FindingView {
     pub help: Option<String>,
     /// The redacted value, when the message does not already show it.
     pub preview: Option<String>,
+    /// The review area it speaks to (`secrets`, `supply-chain`, …).
+    pub area: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -643,6 +645,7 @@ fn finding_view(report: &GateReport, finding: &Finding, context: &Context) -> Fi
             .and_then(|v| v.as_str())
             .filter(|preview| !finding.message.contains(preview))
             .map(str::to_owned),
+        area: crate::review::areas::of_finding(&report.gate, finding).id(),
     }
 }
 

@@ -46,7 +46,7 @@ const LEVELS: [(&str, &str); 5] = [
     ),
     (
         "Repeatable",
-        "The release is not rejected: every required gate reported, ran and passed its bar.",
+        "The release is not rejected: every required gate reported, ran and met its bar.",
     ),
     (
         "Defined",

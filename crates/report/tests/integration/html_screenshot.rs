@@ -1,6 +1,7 @@
-//! report.html in a real browser: headless Chromium loads the page (scripts would be
-//! blocked by its CSP, and there are none), the DOM holds the rendered tables, and a
-//! screenshot shows a laid-out page rather than a blank or raw-text one.
+//! report.html in a real browser: headless Chromium loads the page, its one inline script
+//! runs (allowed by its hash in the CSP, which blocks any other), the DOM holds the banner,
+//! the area cards and the rendered tables, and screenshots at a desktop and a phone width
+//! show a laid-out page rather than a blank or raw-text one.
 //!
 //! Needs Chromium (`apt-get install chromium`; `.ci/run` installs it and sets
 //! `SIGNOFF_REQUIRE_CHROMIUM=1` so the test cannot pass by skipping there).
@@ -72,20 +73,48 @@ fn report_html_renders_in_headless_chromium() {
 
     let dom = browser(&chromium, &profile, &["--dump-dom"], &page);
     let dom = String::from_utf8_lossy(&dom.stdout);
-    assert!(dom.contains("<h1>"), "{dom}");
-    assert!(dom.matches("<table>").count() >= 5, "{dom}");
-    assert!(dom.contains("Sign-off: REJECTED"), "{dom}");
-    assert!(!dom.contains("<script"), "{dom}");
+    assert!(dom.contains("class=\"banner rejected\""), "{dom}");
+    assert!(dom.contains("class=\"area\""), "{dom}");
+    assert!(dom.matches("<table").count() >= 5, "{dom}");
+    assert!(dom.contains("REJECTED"), "{dom}");
+    // The filter script ran (the CSP let it): it wrote how many rows it shows.
+    assert!(
+        dom.contains(" shown</span>"),
+        "the filter script did not run: {dom}"
+    );
+    assert_eq!(dom.matches("<script").count(), 1, "{dom}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let script = html
+        .split("<script>")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let hash = {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script))
+    };
+    assert!(
+        html.contains(&format!("script-src 'sha256-{hash}'")),
+        "the CSP does not allow exactly the page's script"
+    );
 
-    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-screenshot.png");
+    for width in [1280, 390] {
+        screenshot(&chromium, &profile, &page, width);
+    }
+}
+
+/// A screenshot `width` pixels wide shows a laid-out page.
+fn screenshot(chromium: &Path, profile: &Path, page: &Path, width: u32) {
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{width}.png"));
     let output = browser(
-        &chromium,
-        &profile,
+        chromium,
+        profile,
         &[
-            "--window-size=1200,1600",
+            &format!("--window-size={width},1600"),
             &format!("--screenshot={}", shot.display()),
         ],
-        &page,
+        page,
     );
     assert!(
         shot.is_file(),
@@ -96,7 +125,7 @@ fn report_html_renders_in_headless_chromium() {
     let mut reader = decoder.read_info().unwrap();
     let mut buffer = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buffer).unwrap();
-    assert_eq!((info.width, info.height), (1200, 1600));
+    assert_eq!((info.width, info.height), (width, 1600));
     let channels = info.color_type.samples();
     let pixels = &buffer[..info.buffer_size()];
     let background = &pixels[..channels];

@@ -355,10 +355,22 @@ fn hostile_strings() {
         }
     }
     let html = std::fs::read_to_string(s.out().join("report.html")).unwrap();
-    let body = html.split("<main>").nth(1).unwrap();
-    for bad in ["<script", "href=\"javascript", "<!--", "<img"] {
+    let body = html
+        .split("<main>")
+        .nth(1)
+        .and_then(|rest| rest.split("</main>").next())
+        .unwrap();
+    for bad in [
+        "<script",
+        "href=\"javascript",
+        "<!--",
+        "<img",
+        "<svg onload",
+    ] {
         assert!(!body.contains(bad), "report.html contains `{bad}`");
     }
+    // The page's own filter script, after the content, is its only script.
+    assert_eq!(html.matches("<script").count(), 1, "{html}");
     // Console output stays on one line per item.
     assert!(!run.stdout.contains("\n<!--"), "{}", run.stdout);
     insta::assert_snapshot!(md);
