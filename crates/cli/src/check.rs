@@ -43,6 +43,10 @@ pub struct CheckArgs {
     /// What to print: `text` for people, `json` (signoff.json) for machines
     #[arg(long, value_name = "FORMAT", default_value = "text")]
     pub format: signoff_report::console::Format,
+
+    /// The signoff.json of an earlier sign-off (the base branch's), to show what changed since
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// A usage error: the message (what, where, how to fix it), exit 2.
@@ -125,6 +129,7 @@ pub fn run(args: &CheckArgs, out_given: bool) -> ExitCode {
         comment: false,
         comment_key: "signoff".into(),
         format: args.format,
+        baseline: args.baseline.clone(),
         command: None,
     };
     // The template and the SARIF files are checked before any gate runs.

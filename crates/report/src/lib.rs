@@ -18,6 +18,7 @@ pub mod sarif;
 pub mod score;
 pub mod staging;
 pub mod template;
+pub mod trend;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -65,6 +66,10 @@ pub struct Args {
     /// Tells sticky comments of several sign-offs in one pull request apart
     #[arg(long, value_name = "KEY", default_value = "signoff")]
     pub comment_key: String,
+
+    /// The signoff.json of an earlier sign-off (the base branch's), to show what changed since
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -158,6 +163,9 @@ pub fn preflight(args: &Args) -> Result<template::Templates, Error> {
             )));
         }
     }
+    if let Some(path) = &args.baseline {
+        trend::load(path).map_err(Error::Usage)?;
+    }
     Ok(templates)
 }
 
@@ -225,7 +233,14 @@ fn write_report(
         })?;
 
     let context = context(&subject, github.as_ref(), policy);
-    let full = view::build(&decision, &context, integrity.clone(), false);
+    let baseline = match &args.baseline {
+        Some(path) => Some(trend::load(path).map_err(Error::Usage)?),
+        None => None,
+    };
+    let mut full = view::build(&decision, &context, integrity.clone(), false);
+    full.trend = baseline
+        .as_ref()
+        .map(|b| trend::compare(b, decision.score, &full.review));
     let markdown = templates.render(&full)?;
     write(&staged.join("report.md"), markdown.as_bytes())?;
     let title = match &context.repository {
@@ -260,7 +275,9 @@ fn write_report(
     // The compact rendering serves the job summary and the comment when the full one is
     // too large for them.
     let compact = || -> Result<String, Error> {
-        Ok(templates.render(&view::build(&decision, &context, integrity.clone(), true))?)
+        let mut compact = view::build(&decision, &context, integrity.clone(), true);
+        compact.trend = full.trend.clone();
+        Ok(templates.render(&compact)?)
     };
     let mut comment_error = None;
     if github.is_some() {

@@ -125,5 +125,26 @@ pub fn view(compact: bool) -> View {
         path: "gates/secret-scan.gate.json".into(),
         sha256: "0".repeat(64),
     }];
-    view::build(&decision, &context, integrity, compact)
+    let mut view = view::build(&decision, &context, integrity, compact);
+    // A trend with one of everything, so the template's trend part is checked too.
+    let baseline = crate::trend::Baseline {
+        score: 50,
+        verdict: "REJECTED".into(),
+        commit: Some("fedcba9876543210".into()),
+        areas: Some(vec![("secrets".into(), Some(40)), ("operability".into(), Some(90))]),
+        risks: Some(vec![
+            ("secret-scan".into(), Some("sample".into()), 3),
+            ("secret-scan".into(), Some("gone".into()), 1),
+        ]),
+    };
+    let mut trend = crate::trend::compare(&baseline, view.score, &view.review);
+    trend.new.push(crate::trend::RiskTrend {
+        gate: "pipeline".into(),
+        rule: Some("sample-new".into()),
+        before: 0,
+        after: 1,
+    });
+    // The full sample has a trend and the compact one none, so both shapes are checked.
+    view.trend = (!compact).then_some(trend);
+    view
 }

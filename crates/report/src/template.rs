@@ -19,6 +19,10 @@ use serde_json::Value;
 const DEFAULT_TEMPLATE: &str = include_str!("../../../templates/report.md.hbs");
 const PARTIALS: &[(&str, &str)] = &[
     (
+        "trend",
+        include_str!("../../../templates/partials/trend.md.hbs"),
+    ),
+    (
         "review",
         include_str!("../../../templates/partials/review.md.hbs"),
     ),

@@ -65,6 +65,8 @@ pub struct View {
     /// The sign-off as a reviewer reads it: areas, maturity, strengths, risks and
     /// recommendations.
     pub review: crate::review::Review,
+    /// What changed since the `--baseline` sign-off, when one was given.
+    pub trend: Option<crate::trend::Trend>,
     pub compact: bool,
     /// Name of the artifact the full report is in.
     pub artifact_name: String,
@@ -296,6 +298,7 @@ pub fn build(
         integrity,
         rubric: rubric(),
         review: crate::review::build(decision),
+        trend: None,
         compact,
         artifact_name: context.artifact_name.clone(),
         gates,

@@ -29,6 +29,8 @@ use crate::score::{FAILED_CHECK, FINDINGS_CAP, WARNING, finding_cost};
 pub const LOCATIONS: usize = 10;
 /// Files listed for one recommendation; the rest are counted.
 pub const FILES: usize = 5;
+/// Recommendations named next to the reasons for a rejection.
+pub const FIX_FIRST: usize = 3;
 /// Days a condition of approval is given, from the day of the sign-off.
 pub const CONDITION_DAYS: i64 = 14;
 /// Highest score an area keeps with an open critical finding, and with an open high one.
@@ -49,6 +51,8 @@ pub struct Review {
     pub recommendations: Vec<Recommendation>,
     /// The recommendations by priority, only the priorities that have some.
     pub priorities: Vec<Priority>,
+    /// The first few immediate recommendations: what to fix first.
+    pub fix_first: Vec<Recommendation>,
     pub conditions: Vec<Condition>,
     /// No risk at all: no open finding, no failing check, no gate that could not run.
     pub no_risks: bool,
@@ -304,7 +308,14 @@ pub fn build(decision: &Decision) -> Review {
         })
         .filter(|p| !p.items.is_empty())
         .collect();
+    let fix_first = recommendations
+        .iter()
+        .filter(|r| r.priority == "immediate")
+        .take(FIX_FIRST)
+        .cloned()
+        .collect();
     Review {
+        fix_first,
         no_risks: high.is_empty() && medium.is_empty() && low.is_empty(),
         priorities,
         assessed: areas.iter().filter(|a| a.assessed).count(),

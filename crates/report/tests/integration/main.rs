@@ -6,7 +6,9 @@
 mod comment;
 mod files;
 mod html_screenshot;
+mod review;
 mod scenarios;
+mod trend;
 mod waivers;
 
 use std::path::{Path, PathBuf};
