@@ -11,6 +11,7 @@
 //! - [`registry`]: the gates signoff ships, in one list.
 
 pub mod audit;
+pub mod badge;
 pub mod baseline;
 pub mod console;
 pub mod diag;

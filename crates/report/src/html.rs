@@ -91,6 +91,7 @@ ul.contains-task-list, ul:has(> li > input[type=checkbox]) { list-style: none; p
 input[type=checkbox] { margin-right: .5em; }
 footer { margin-top: 48px; color: var(--muted); font-size: .85em; }
 td code, li code { overflow-wrap: break-word; }
+pre:has(> code.language-mermaid) { display: none; }
 .tick { font-weight: 700; margin-right: .4em; } .tick.yes { color: var(--ok); } .tick.no { color: var(--bad); }
 .banner { display: flex; gap: 24px; align-items: center; padding: 20px 24px; border-radius: 12px;
   border: 2px solid var(--border); margin-bottom: 20px; }

@@ -128,6 +128,7 @@ pub const FILES: &[&str] = &[
     "report.md",
     "report.html",
     "signoff.json",
+    "signoff-badge.svg",
     "signoff.intoto.json",
 ];
 
@@ -266,6 +267,12 @@ fn write_report(
             sha256: signoff_core::fs::sha256_hex(signoff_text.as_bytes()),
         },
     ];
+    let badge = badge(&decision);
+    write(&staged.join("signoff-badge.svg"), badge.as_bytes())?;
+    files.push(view::FileDigest {
+        path: "signoff-badge.svg".into(),
+        sha256: signoff_core::fs::sha256_hex(badge.as_bytes()),
+    });
     files.extend(integrity.iter().cloned());
     write(
         &staged.join("signoff.intoto.json"),
@@ -318,6 +325,16 @@ fn write_report(
         comment_error,
         signoff,
     })
+}
+
+/// The sign-off badge: `sign-off | APPROVED 96`, colored by the verdict.
+fn badge(decision: &Decision) -> String {
+    let (word, color) = match decision.verdict {
+        Verdict::Approved => ("APPROVED", "#2da44e"),
+        Verdict::ApprovedWithConditions => ("CONDITIONS", "#bf8700"),
+        Verdict::Rejected => ("REJECTED", "#cf222e"),
+    };
+    signoff_core::badge::svg("sign-off", &format!("{word} {}", decision.score), color)
 }
 
 fn context(

@@ -131,7 +131,10 @@ pub fn view(compact: bool) -> View {
         score: 50,
         verdict: "REJECTED".into(),
         commit: Some("fedcba9876543210".into()),
-        areas: Some(vec![("secrets".into(), Some(40)), ("operability".into(), Some(90))]),
+        areas: Some(vec![
+            ("secrets".into(), Some(40)),
+            ("operability".into(), Some(90)),
+        ]),
         risks: Some(vec![
             ("secret-scan".into(), Some("sample".into()), 3),
             ("secret-scan".into(), Some("gone".into()), 1),

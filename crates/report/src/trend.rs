@@ -30,9 +30,12 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
         .map_err(|e| format!("--baseline {shown}: cannot read it: {e}\n  = help: give the signoff.json of an earlier sign-off (the base branch's report artifact)"))?
         .len();
     if size > MAX_BYTES {
-        return Err(format!("--baseline {shown}: {size} bytes, over the {MAX_BYTES} byte limit for a signoff.json"));
+        return Err(format!(
+            "--baseline {shown}: {size} bytes, over the {MAX_BYTES} byte limit for a signoff.json"
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("--baseline {shown}: cannot read it: {e}"))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("--baseline {shown}: cannot read it: {e}"))?;
     let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
         format!("--baseline {shown}: not valid JSON ({e})\n  = help: give the signoff.json a sign-off wrote, not the report or a gate report")
     })?;
@@ -42,23 +45,42 @@ pub fn load(path: &Path) -> Result<Baseline, String> {
             crate::output::SIGNOFF_SCHEMA
         ));
     }
-    let score = value.get("score").and_then(serde_json::Value::as_i64).ok_or_else(|| format!("--baseline {shown}: it has no `score`"))?;
-    let text = |v: &serde_json::Value, key: &str| v.get(key).and_then(|s| s.as_str()).map(str::to_owned);
+    let score = value
+        .get("score")
+        .and_then(serde_json::Value::as_i64)
+        .ok_or_else(|| format!("--baseline {shown}: it has no `score`"))?;
+    let text =
+        |v: &serde_json::Value, key: &str| v.get(key).and_then(|s| s.as_str()).map(str::to_owned);
     let review = value.get("review");
-    let areas = review.and_then(|r| r.get("areas")).and_then(|a| a.as_array()).map(|areas| {
-        areas
-            .iter()
-            .filter_map(|a| Some((text(a, "area")?, a.get("score").and_then(serde_json::Value::as_i64))))
-            .collect()
-    });
-    let risks = review.and_then(|r| r.get("risks")).and_then(|a| a.as_array()).map(|risks| {
-        risks
-            .iter()
-            .filter_map(|r| {
-                Some((text(r, "gate")?, text(r, "rule"), r.get("count").and_then(serde_json::Value::as_u64)?))
-            })
-            .collect()
-    });
+    let areas = review
+        .and_then(|r| r.get("areas"))
+        .and_then(|a| a.as_array())
+        .map(|areas| {
+            areas
+                .iter()
+                .filter_map(|a| {
+                    Some((
+                        text(a, "area")?,
+                        a.get("score").and_then(serde_json::Value::as_i64),
+                    ))
+                })
+                .collect()
+        });
+    let risks = review
+        .and_then(|r| r.get("risks"))
+        .and_then(|a| a.as_array())
+        .map(|risks| {
+            risks
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        text(r, "gate")?,
+                        text(r, "rule"),
+                        r.get("count").and_then(serde_json::Value::as_u64)?,
+                    ))
+                })
+                .collect()
+        });
     Ok(Baseline {
         score,
         verdict: text(&value, "verdict").unwrap_or_default(),
@@ -113,9 +135,13 @@ pub fn compare(baseline: &Baseline, score: u32, review: &Review) -> Trend {
     let mut areas = Vec::new();
     if let Some(before) = &baseline.areas {
         for area in &review.areas {
-            let then = before.iter().find(|(id, _)| id == area.id).and_then(|(_, s)| *s);
+            let then = before
+                .iter()
+                .find(|(id, _)| id == area.id)
+                .and_then(|(_, s)| *s);
             let now = area.score.map(i64::from);
-            let show = |s: Option<i64>| s.map_or_else(|| "not assessed".to_owned(), |s| s.to_string());
+            let show =
+                |s: Option<i64>| s.map_or_else(|| "not assessed".to_owned(), |s| s.to_string());
             let delta = match (then, now) {
                 (Some(a), Some(b)) => signed(b - a),
                 (None, Some(_)) => "newly assessed".into(),
@@ -141,7 +167,12 @@ pub fn compare(baseline: &Baseline, score: u32, review: &Review) -> Trend {
             .collect();
         for (gate, rule, count) in before {
             match now.iter().find(|(g, r, _)| g == gate && r == rule) {
-                None => resolved.push(RiskTrend { gate: gate.clone(), rule: rule.clone(), before: *count, after: 0 }),
+                None => resolved.push(RiskTrend {
+                    gate: gate.clone(),
+                    rule: rule.clone(),
+                    before: *count,
+                    after: 0,
+                }),
                 Some((_, _, after)) if after != count => changed.push(RiskTrend {
                     gate: gate.clone(),
                     rule: rule.clone(),
@@ -153,12 +184,20 @@ pub fn compare(baseline: &Baseline, score: u32, review: &Review) -> Trend {
         }
         for (gate, rule, count) in &now {
             if !before.iter().any(|(g, r, _)| g == gate && r == rule) {
-                new.push(RiskTrend { gate: gate.clone(), rule: rule.clone(), before: 0, after: *count });
+                new.push(RiskTrend {
+                    gate: gate.clone(),
+                    rule: rule.clone(),
+                    before: 0,
+                    after: *count,
+                });
             }
         }
     }
     Trend {
-        baseline_commit: baseline.commit.as_ref().map(|c| c.chars().take(12).collect()),
+        baseline_commit: baseline
+            .commit
+            .as_ref()
+            .map(|c| c.chars().take(12).collect()),
         baseline_score: baseline.score,
         baseline_verdict: baseline.verdict.clone(),
         score_delta: signed(i64::from(score) - baseline.score),

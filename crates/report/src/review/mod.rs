@@ -56,6 +56,9 @@ pub struct Review {
     pub conditions: Vec<Condition>,
     /// No risk at all: no open finding, no failing check, no gate that could not run.
     pub no_risks: bool,
+    /// A mermaid bar chart of open findings by area (bars: all; line: high or critical),
+    /// when any is open.
+    pub chart: Option<String>,
 }
 
 /// The recommendations of one priority.
@@ -314,7 +317,9 @@ pub fn build(decision: &Decision) -> Review {
         .take(FIX_FIRST)
         .cloned()
         .collect();
+    let chart = chart(&areas);
     Review {
+        chart,
         fix_first,
         no_risks: high.is_empty() && medium.is_empty() && low.is_empty(),
         priorities,
@@ -505,6 +510,37 @@ fn area_view(area: Area, tally: &Tally) -> AreaView {
         },
         notes,
     }
+}
+
+/// The mermaid `xychart-beta` of open findings per area, or `None` when none is open.
+fn chart(areas: &[AreaView]) -> Option<String> {
+    let all: Vec<usize> = areas
+        .iter()
+        .map(|a| a.open_critical + a.open_high + a.open_medium + a.open_low)
+        .collect();
+    let serious: Vec<usize> = areas
+        .iter()
+        .map(|a| a.open_critical + a.open_high)
+        .collect();
+    let max = all.iter().copied().max().unwrap_or(0);
+    if max == 0 {
+        return None;
+    }
+    let list = |values: &[usize]| {
+        values
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let labels: Vec<String> = areas.iter().map(|a| format!("\"{}\"", a.title)).collect();
+    Some(format!(
+        "xychart-beta\n    title \"Open findings by area (bars: all; line: high or critical)\"\n    x-axis [{}]\n    y-axis \"open findings\" 0 --> {}\n    bar [{}]\n    line [{}]",
+        labels.join(", "),
+        max,
+        list(&all),
+        list(&serious)
+    ))
 }
 
 /// The letter grade of an area score.

@@ -19,6 +19,7 @@ fn output_folder_is_self_contained_and_verifiable() {
         "report.md",
         "report.html",
         "signoff.json",
+        "signoff-badge.svg",
         "signoff.intoto.json",
         "gates/secret-scan.gate.json",
         "gates/nested/deeper/sbom.gate.json",
@@ -33,7 +34,9 @@ fn output_folder_is_self_contained_and_verifiable() {
     };
     let run = verify(&out);
     assert_eq!(run.code, 0, "{}", run.all_output());
-    assert!(run.stdout.contains("verified: 5 files"), "{}", run.stdout);
+    assert!(run.stdout.contains("verified: 6 files"), "{}", run.stdout);
+    let badge = std::fs::read_to_string(out.join("signoff-badge.svg")).unwrap();
+    assert!(badge.contains(">APPROVED 100<"), "{badge}");
 
     // A copied folder verifies on its own.
     let copy = tempfile::tempdir().unwrap();
@@ -136,6 +139,7 @@ fn signoff_json_and_statement_follow_their_contracts() {
             "report.md",
             "report.html",
             "signoff.json",
+            "signoff-badge.svg",
             "gates/nested/deeper/sbom.gate.json",
             "gates/secret-scan.gate.json"
         ]

@@ -37,7 +37,11 @@ fn the_release_path_is_assessed_only_when_a_deploy_job_was_found() {
         let s = Scenario::new().gate("pipeline.gate.json", &pipeline(deploys, &[]));
         s.run();
         let json = s.signoff_json();
-        assert_eq!(area(&json, "release-path")["assessed"], assessed, "{deploys} deploys");
+        assert_eq!(
+            area(&json, "release-path")["assessed"],
+            assessed,
+            "{deploys} deploys"
+        );
         assert_eq!(area(&json, "supply-chain")["grade"], "A");
     }
 }
@@ -59,18 +63,32 @@ fn findings_land_in_the_area_of_their_rule_and_grades_follow_the_caps() {
     let json = s.signoff_json();
     // One critical: 100 - 25 = 75, held at 50 by the critical cap.
     let supply = area(&json, "supply-chain");
-    assert_eq!((supply["score"].as_u64(), supply["grade"].as_str()), (Some(50), Some("F")));
+    assert_eq!(
+        (supply["score"].as_u64(), supply["grade"].as_str()),
+        (Some(50), Some("F"))
+    );
     // One high: 90, held at 75 (C).
     let release = area(&json, "release-path");
-    assert_eq!((release["score"].as_u64(), release["grade"].as_str()), (Some(75), Some("C")));
+    assert_eq!(
+        (release["score"].as_u64(), release["grade"].as_str()),
+        (Some(75), Some("C"))
+    );
     // One low: 99 (A).
     let quality = area(&json, "build-and-test-quality");
-    assert_eq!((quality["score"].as_u64(), quality["grade"].as_str()), (Some(99), Some("A")));
+    assert_eq!(
+        (quality["score"].as_u64(), quality["grade"].as_str()),
+        (Some(99), Some("A"))
+    );
     // One risk per cause (the default policy's missing required gates are risks too).
     let risks = json["review"]["risks"].as_array().unwrap();
     let pipeline: Vec<_> = risks.iter().filter(|r| r["gate"] == "pipeline").collect();
     assert_eq!(pipeline.len(), 3, "{risks:?}");
-    assert!(risks.iter().any(|r| r["gate"] == "sbom" && r["rule"].is_null()), "{risks:?}");
+    assert!(
+        risks
+            .iter()
+            .any(|r| r["gate"] == "sbom" && r["rule"].is_null()),
+        "{risks:?}"
+    );
 }
 
 #[test]

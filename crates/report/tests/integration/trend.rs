@@ -19,7 +19,11 @@ fn the_report_says_what_changed_since_the_baseline() {
         .gate(
             "secret-scan.gate.json",
             &secrets(&[
-                (TestRule::GithubPat, "src/a.rs", "ghp_16C7e42F292c6912E7710c838347Ae178B4a"),
+                (
+                    TestRule::GithubPat,
+                    "src/a.rs",
+                    "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+                ),
                 (TestRule::AwsKey, "deploy/a.tfvars", "AKIAZ3MSJV4WWNKWW5FR"),
             ]),
         )
@@ -44,9 +48,18 @@ fn the_report_says_what_changed_since_the_baseline() {
         .and_then(|rest| rest.split("\n## ").next())
         .unwrap_or_else(|| panic!("no trend section:\n{md}"));
     // The PAT was fixed, coverage is no longer assessed, dependencies newly are.
-    assert!(section.contains("**Resolved since then:** `github-pat` of `secret-scan` (1)"), "{section}");
-    assert!(section.contains("| Build and test quality | 100 | not assessed | no longer assessed |"), "{section}");
-    assert!(section.contains("| Dependencies | not assessed | 100 | newly assessed |"), "{section}");
+    assert!(
+        section.contains("**Resolved since then:** `github-pat` of `secret-scan` (1)"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| Build and test quality | 100 | not assessed | no longer assessed |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("| Dependencies | not assessed | 100 | newly assessed |"),
+        "{section}"
+    );
     insta::assert_snapshot!(section);
 }
 
@@ -54,7 +67,10 @@ fn the_report_says_what_changed_since_the_baseline() {
 fn a_baseline_that_is_not_a_signoff_json_is_a_usage_error() {
     let s = Scenario::new().gate("sbom.gate.json", &sbom_pass());
     for (bytes, says) in [
-        (&b"{\"schema\": \"signoff/gate/v1\"}"[..], "not a signoff.json"),
+        (
+            &b"{\"schema\": \"signoff/gate/v1\"}"[..],
+            "not a signoff.json",
+        ),
         (&b"{\"schema\": "[..], "not valid JSON"),
     ] {
         let file = s.dir.path().join("baseline.json");
@@ -64,7 +80,15 @@ fn a_baseline_that_is_not_a_signoff_json_is_a_usage_error() {
         assert!(run.stderr.contains(says), "{}", run.stderr);
         assert!(!s.out().join("report.md").exists(), "a report was written");
     }
-    let run = s.command().arg("--baseline").arg("/does/not/exist.json").run();
+    let run = s
+        .command()
+        .arg("--baseline")
+        .arg("/does/not/exist.json")
+        .run();
     assert_eq!(run.code, 2, "{}", run.all_output());
-    assert!(run.stderr.contains("/does/not/exist.json"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/does/not/exist.json"),
+        "{}",
+        run.stderr
+    );
 }
