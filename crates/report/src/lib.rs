@@ -309,11 +309,12 @@ fn write_report(
         }
     }
     if args.comment {
-        let body = if markdown.chars().count() > comment::MAX_BODY_CHARS {
-            compact()?
-        } else {
-            markdown.clone()
-        };
+        // The comment is short (verdict, changes, areas, what to fix first, a link); the
+        // report itself is in the job summary and the artifact.
+        let mut body = templates.render_comment(&full)?;
+        if body.chars().count() > comment::MAX_BODY_CHARS {
+            body = compact()?;
+        }
         match comment::post(github.as_ref(), &args.comment_key, &body) {
             Ok(posted) => tracing::info!("pull-request comment: {posted:?}"),
             Err(error) => comment_error = Some(error.to_string()),

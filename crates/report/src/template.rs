@@ -17,6 +17,8 @@ use serde_json::Value;
 
 /// The embedded default template and its partials: (name, text).
 const DEFAULT_TEMPLATE: &str = include_str!("../../../templates/report.md.hbs");
+/// The pull-request comment: short, whatever the report's template.
+const COMMENT_TEMPLATE: &str = include_str!("../../../templates/comment.md.hbs");
 const PARTIALS: &[(&str, &str)] = &[
     (
         "trend",
@@ -50,6 +52,8 @@ const PARTIALS: &[(&str, &str)] = &[
 
 /// Name under which the report template is registered.
 pub const REPORT: &str = "report";
+/// Name of the comment template in the registry.
+pub const COMMENT: &str = "comment";
 
 /// Why a template could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +110,12 @@ impl Templates {
             ),
         };
         registry
+            .register_template_string(COMMENT, COMMENT_TEMPLATE)
+            .map_err(|e| TemplateError::Parse {
+                path: "templates/comment.md.hbs".into(),
+                message: e.to_string(),
+            })?;
+        registry
             .register_template_string(REPORT, text)
             .map_err(|e| TemplateError::Parse {
                 path: name.clone(),
@@ -118,9 +128,21 @@ impl Templates {
     /// compact), so a template error shows before any gate runs.
     pub fn validate(&self) -> Result<(), TemplateError> {
         for compact in [false, true] {
-            self.render(&crate::sample::view(compact))?;
+            let view = crate::sample::view(compact);
+            self.render(&view)?;
+            self.render_comment(&view)?;
         }
         Ok(())
+    }
+
+    /// Renders the pull-request comment with `data`.
+    pub fn render_comment<T: serde::Serialize>(&self, data: &T) -> Result<String, TemplateError> {
+        self.registry
+            .render(COMMENT, data)
+            .map_err(|e| TemplateError::Render {
+                path: "templates/comment.md.hbs".into(),
+                message: render_message(&e),
+            })
     }
 
     /// Renders the report template with `data`.

@@ -133,6 +133,10 @@ fn creates_the_comment_once_then_updates_it() {
             body.starts_with(MARKER) && body.contains("Sign-off: APPROVED"),
             "{body}"
         );
+        // Short: the verdict, the areas, a pointer to the report; not the report itself.
+        assert!(body.contains("**Areas:** Secrets **A**"), "{body}");
+        assert!(!body.contains("## Gate details"), "{body}");
+        assert!(body.len() < 2_000, "{} bytes: {body}", body.len());
     }
     // The second run finds the marker on the second page and edits in place.
     let run = run_in_pull_request(&s, &server.url);
