@@ -100,6 +100,7 @@ pre:has(> code.language-mermaid) { display: none; }
 .banner.rejected { border-color: var(--bad); background: color-mix(in srgb, var(--bad) 10%, var(--bg)); }
 .banner .verdict { font-size: 1.9em; font-weight: 700; margin: 0; line-height: 1.2; }
 .banner p { margin: 6px 0 0; }
+.banner a { color: var(--fg); text-decoration: underline; }
 .gauge { flex: none; }
 .gauge .track { stroke: var(--border); } .gauge .value { stroke: currentColor; }
 .approved .gauge { color: var(--ok); } .conditions .gauge { color: var(--warn); } .rejected .gauge { color: var(--bad); }
@@ -211,16 +212,18 @@ fn without_title<'a>(parser: impl Iterator<Item = Event<'a>>) -> impl Iterator<I
     })
 }
 
-/// Task-list boxes as marks that look different when ticked.
+/// Task-list boxes as marks that look different when ticked; tables, which scroll
+/// sideways when wide, reachable from the keyboard.
 fn ticks(body: &str) -> String {
-    body.replace(
-        "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
-        "<span class=\"tick yes\" role=\"img\" aria-label=\"done\">✔</span>",
-    )
-    .replace(
-        "<input disabled=\"\" type=\"checkbox\"/>",
-        "<span class=\"tick no\" role=\"img\" aria-label=\"not done\">✘</span>",
-    )
+    body.replace("<table>", "<table tabindex=\"0\">")
+        .replace(
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",
+            "<span class=\"tick yes\" role=\"img\" aria-label=\"done\">✔</span>",
+        )
+        .replace(
+            "<input disabled=\"\" type=\"checkbox\"/>",
+            "<span class=\"tick no\" role=\"img\" aria-label=\"not done\">✘</span>",
+        )
 }
 
 /// The banner, the area cards and the findings table.
@@ -324,7 +327,7 @@ fn findings_table(view: &View, out: &mut String) {
             String::new()
         }
     );
-    out.push_str("<table id=\"findings-table\">\n<thead><tr>");
+    out.push_str("<table id=\"findings-table\" tabindex=\"0\">\n<thead><tr>");
     for column in ["Severity", "Area", "Gate", "Rule", "Where", "Finding"] {
         let _ = write!(
             out,
@@ -426,7 +429,7 @@ mod tests {
             "t",
             None,
         );
-        assert!(page.contains("<table>"), "{page}");
+        assert!(page.contains("<table"), "{page}");
         assert!(page.contains("markdown-alert-tip"), "{page}");
     }
 }

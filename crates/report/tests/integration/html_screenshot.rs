@@ -102,6 +102,78 @@ fn report_html_renders_in_headless_chromium() {
     for width in [1280, 390] {
         screenshot(&chromium, &profile, &page, width);
     }
+    accessibility(&chromium, &profile, &page, s.dir.path());
+}
+
+/// axe-core (from npm; `.ci/run` installs it under target/ci-tools and sets
+/// `SIGNOFF_REQUIRE_AXE=1`) finds no serious or critical accessibility violation. It runs
+/// on a copy of the page without the CSP, which would block axe's own script.
+fn accessibility(chromium: &Path, profile: &Path, page: &Path, dir: &Path) {
+    let axe = std::env::var_os("SIGNOFF_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            signoff_testkit::workspace_root()
+                .join("target/ci-tools/node_modules/axe-core/axe.min.js")
+        });
+    if !axe.is_file() {
+        assert!(
+            std::env::var("SIGNOFF_REQUIRE_AXE").is_err(),
+            "SIGNOFF_REQUIRE_AXE is set but {} does not exist",
+            axe.display()
+        );
+        eprintln!(
+            "accessibility check skipped: no axe-core at {}",
+            axe.display()
+        );
+        return;
+    }
+    let html = std::fs::read_to_string(page).unwrap();
+    let start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let end = start + html[start..].find('>').unwrap() + 1;
+    let runner = format!(
+        "<script src=\"file://{}\"></script>\n<script>axe.run(document, {{resultTypes: ['violations']}}).then(function (r) {{ \
+         var pre = document.createElement('pre'); pre.id = 'axe-result'; \
+         pre.textContent = JSON.stringify(r.violations.map(function (v) {{ return {{id: v.id, impact: v.impact, help: v.help, \
+         targets: v.nodes.slice(0, 3).map(function (n) {{ return n.target.join(' '); }})}}; }})); \
+         document.body.appendChild(pre); }}, function (e) {{ var pre = document.createElement('pre'); pre.id = 'axe-result'; \
+         pre.textContent = 'axe failed: ' + e; document.body.appendChild(pre); }});</script>\n</body>",
+        axe.display()
+    );
+    let checked = format!("{}{}", &html[..start], &html[end..]).replace("</body>", &runner);
+    let copy = dir.join("axe.html");
+    std::fs::write(&copy, checked).unwrap();
+    let dom = browser(
+        chromium,
+        profile,
+        &[
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+        ],
+        &copy,
+    );
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    let result = dom
+        .split("<pre id=\"axe-result\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap_or_else(|| panic!("axe did not report: {dom}"));
+    let result = result
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let violations: serde_json::Value =
+        serde_json::from_str(&result).unwrap_or_else(|e| panic!("{e}: {result}"));
+    let serious: Vec<&serde_json::Value> = violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(serious.is_empty(), "accessibility violations: {serious:#?}");
 }
 
 /// A screenshot `width` pixels wide shows a laid-out page.
