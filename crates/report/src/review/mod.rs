@@ -192,6 +192,9 @@ pub fn build(decision: &Decision) -> Review {
     let mut tallies: BTreeMap<Area, Tally> =
         Area::ALL.iter().map(|&a| (a, Tally::default())).collect();
     let mut groups: Vec<Group> = Vec::new();
+    // (gate, rule) → index in `groups`.
+    let mut group_of: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     let mut gate_risks: Vec<Risk> = Vec::new();
     for gate in &decision.gates {
         if gate.status != Status::Skipped {
@@ -217,12 +220,13 @@ pub fn build(decision: &Decision) -> Review {
             let tally = tallies.get_mut(&area).expect("every area");
             tally.findings_cost += u64::from(finding_cost(finding.severity));
             tally.open[finding.severity as usize] += 1;
-            match groups
-                .iter_mut()
-                .find(|g| g.gate == gate.id && g.rule == finding.rule)
-            {
-                Some(group) => group.add(finding),
-                None => groups.push(Group::new(&gate.id, area, finding)),
+            let key = (gate.id.clone(), finding.rule.clone());
+            match group_of.get(&key) {
+                Some(&index) => groups[index].add(finding),
+                None => {
+                    group_of.insert(key, groups.len());
+                    groups.push(Group::new(&gate.id, area, finding));
+                }
             }
         }
     }
@@ -565,6 +569,8 @@ struct Group {
     count: usize,
     locations: Vec<String>,
     files: Vec<String>,
+    /// The files already listed, for a constant-time check.
+    seen_files: HashSet<String>,
 }
 
 impl Group {
@@ -579,6 +585,7 @@ impl Group {
             count: 0,
             locations: Vec::new(),
             files: Vec::new(),
+            seen_files: HashSet::new(),
         };
         group.add(finding);
         group
@@ -594,7 +601,9 @@ impl Group {
             self.help = finding.help.clone();
         }
         if let Some(location) = &finding.location {
-            push_unique(&mut self.files, location.path.clone());
+            if self.seen_files.insert(location.path.clone()) {
+                self.files.push(location.path.clone());
+            }
             if self.locations.len() < LOCATIONS {
                 self.locations.push(match location.line {
                     Some(line) => format!("{}:{line}", location.path),
