@@ -227,7 +227,7 @@ pub fn all() -> Vec<Target> {
         ]),
         Target::new("health_cert", signoff_health::fuzzing::cert, vec![Seeds::File("fuzz/seeds/cert.der"), Seeds::File("fuzz/seeds/cert-rsa.der")]),
         Target::new("health_excerpt", signoff_health::fuzzing::excerpt, vec![
-            Seeds::Inline(b"{\"token\":\"s3cr3t-V4lue-0f-th3-t0k3n\",\"ok\":true}"),
+            Seeds::Inline(b"{\"token\":\"example-S3cr3t-V4lue-0f-th3-t0k3n\",\"ok\":true}"),
             Seeds::Inline(b"Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl\r\n\x1b[31m"),
         ]),
         Target::new("health_config", signoff_health::fuzzing::config, vec![Seeds::File("fuzz/seeds/health.yml")]),

@@ -436,6 +436,11 @@ impl Line<'_> {
         {
             return None;
         }
+        // `Area::Secrets => "secrets"`: a match arm giving an enum variant its label, not
+        // a setting.
+        if op_text == b"=>" && key.kind == Kind::Word && i > 0 && self.punct(i - 1, "::") {
+            return None;
+        }
         match op_text {
             b"=" | b":=" | b"=>" | b"?=" | b"||=" | b"??=" | b"==" | b"===" | b":" => {}
             b"," if in_arguments => return self.argument_pair(i, j, class),

@@ -188,6 +188,17 @@ fn a_string_escape_ends_the_value() {
 }
 
 #[test]
+fn markdown_emphasis_and_match_arms_are_not_values() {
+    // Found on signoff's own report snapshots and source: a bold `false` in a rendered
+    // report, and a Rust match arm mapping an enum variant to its label.
+    quiet("1. **does not set persist-credentials: false**<br>`artipacked`\n");
+    quiet("            Area::Secrets => \"secrets\",\n");
+    // The same words as real settings are still judged.
+    reports("$config = ['password' => 'hunter22'];\n", "hunter22");
+    reports("persist-password: s3cr3tpw**\n", "s3cr3tpw**");
+}
+
+#[test]
 fn an_ellipsis_marks_text_left_out() {
     // Documentation and rule descriptions elide the value; the same line with a real
     // default is still reported.

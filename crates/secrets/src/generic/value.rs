@@ -643,10 +643,20 @@ fn is_placeholder(lower: &[u8]) -> bool {
     }
     // A typed run (`Aa12345678`) can be a weak password; a generated key holds none
     // (`is_random`).
+    // Markdown around a word (`**false**`, `` `none` ``) is emphasis, not part of it.
+    let bare = lower.trim_ascii_start().strip_prefix(b"`").unwrap_or(lower);
+    let bare = bare
+        .iter()
+        .position(|b| !matches!(b, b'*' | b'_' | b'`'))
+        .map_or(&bare[..0], |start| &bare[start..]);
+    let bare = bare
+        .iter()
+        .rposition(|b| !matches!(b, b'*' | b'_' | b'`'))
+        .map_or(&bare[..0], |end| &bare[..=end]);
     if NOT_VALUES
         .iter()
         .chain(STANDARD_EXAMPLES)
-        .any(|w| w.as_bytes() == lower)
+        .any(|w| w.as_bytes() == lower || w.as_bytes() == bare)
         || one_character(lower)
     {
         return true;
