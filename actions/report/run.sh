@@ -17,6 +17,7 @@ fi
 args=(--out "$INPUT_OUT")
 [ -z "$INPUT_POLICY" ] || args+=(--policy "$INPUT_POLICY")
 [ -z "$INPUT_TEMPLATE" ] || args+=(--template "$INPUT_TEMPLATE")
+[ -z "${INPUT_BASELINE:-}" ] || args+=(--baseline "$INPUT_BASELINE")
 signoff_lines args --sarif "$INPUT_SARIF"
 if [ "$INPUT_COMMENT" = true ]; then args+=(--comment --comment-key "$INPUT_COMMENT_KEY"); fi
 
