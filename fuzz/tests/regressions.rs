@@ -59,5 +59,6 @@ regressions!(
     coverage_jacoco,
     sbom_flake_lock,
     sbom_spdx,
+    secrets_git_pack,
     vulns_version,
 );

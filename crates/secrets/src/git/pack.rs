@@ -361,6 +361,17 @@ impl Pack {
                                     &self.path,
                                     format!("delta base at offset {base_offset} is not an object"),
                                 ));
+                                // Keep positions aligned with `order` (found by the
+                                // secrets_git_pack fuzz target: skipping shifted every later
+                                // base and indexed past the end).
+                                entries.push(Entry {
+                                    offset,
+                                    data: offset,
+                                    end,
+                                    kind: 0,
+                                    base: NO_BASE,
+                                    index,
+                                });
                                 continue;
                             }
                         },
@@ -403,8 +414,9 @@ impl Pack {
         // Children lists (CSR).
         let n = entries.len();
         let mut counts = vec![0u32; n + 1];
+        debug_assert_eq!(n, order.len());
         for entry in &entries {
-            if entry.base != NO_BASE {
+            if entry.base != NO_BASE && (entry.base as usize) < n {
                 counts[entry.base as usize + 1] += 1;
             }
         }
@@ -414,7 +426,7 @@ impl Pack {
         let mut fill = counts.clone();
         let mut children = vec![0u32; counts[n] as usize];
         for (i, entry) in entries.iter().enumerate() {
-            if entry.base != NO_BASE {
+            if entry.base != NO_BASE && (entry.base as usize) < n {
                 let slot = &mut fill[entry.base as usize];
                 children[*slot as usize] = i as u32;
                 *slot += 1;
