@@ -29,18 +29,21 @@ pub struct Crash {
 }
 
 impl Crash {
-    /// Short hash of the input, to name its file.
-    pub fn hash(&self) -> String {
-        hex::encode(&Sha256::digest(&self.input)[..8])
-    }
-
     /// Writes the input to `dir/<target>-<hash>` and returns the path.
     pub fn write(&self, dir: &Path, target: &str) -> std::io::Result<PathBuf> {
-        std::fs::create_dir_all(dir)?;
-        let path = dir.join(format!("{target}-{}", self.hash()));
-        std::fs::write(&path, &self.input)?;
-        Ok(path)
+        write_input(dir, target, &self.input)
     }
+}
+
+/// Writes `input` to `dir/<prefix>-<hash>` (a short hash of the input) and returns the path.
+pub fn write_input(dir: &Path, prefix: &str, input: &[u8]) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!(
+        "{prefix}-{}",
+        hex::encode(&Sha256::digest(input)[..8])
+    ));
+    std::fs::write(&path, input)?;
+    Ok(path)
 }
 
 /// What a run of one target did.

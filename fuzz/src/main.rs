@@ -131,11 +131,7 @@ fn export_seeds(targets: &[signoff_fuzz::Target], dir: &std::path::Path) -> Exit
     for t in targets {
         let corpus = t.corpus();
         for input in &corpus {
-            let seed = signoff_fuzz::Crash {
-                input: input.clone(),
-                message: String::new(),
-            };
-            if let Err(e) = seed.write(&dir.join(&t.name), "seed") {
+            if let Err(e) = signoff_fuzz::driver::write_input(&dir.join(&t.name), "seed", input) {
                 eprintln!(
                     "error: cannot write to {}: {e}",
                     dir.join(&t.name).display()

@@ -801,8 +801,9 @@ fn write_line_data(ctx: &Context, report: &mut ReportBuilder, files: &BTreeMap<S
     let (text, left_out) = crate::merge::to_lcov(files);
     if !left_out.unnamed.is_empty() {
         report.warn(format!(
-            "{} a name that lcov cannot hold (empty, a control character or line break, or blanks at an end), so {} cannot carry their lines to a merge of shards",
+            "{} {}, so {} cannot carry their lines to a merge of shards",
             signoff_core::text::plural(left_out.unnamed.len() as u64, "file has", "files have"),
+            crate::merge::UNNAMED,
             crate::LINE_DATA
         ));
     }

@@ -8,6 +8,10 @@ use std::fmt::Write as _;
 
 use crate::model::FileCov;
 
+/// Why a file name cannot be an lcov `SF:` line, in the words of warnings.
+pub const UNNAMED: &str =
+    "a name that lcov cannot hold (empty, a control character or line break, or blanks at an end)";
+
 /// Files `to_lcov` could not write, by name.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LeftOut {
@@ -46,7 +50,7 @@ impl LeftOut {
         }
         if !self.unnamed.is_empty() {
             said.push(format!(
-                "{} a name that lcov cannot hold (empty, a control character or line break, or blanks at an end) and are not in the merged lcov: {}",
+                "{} {UNNAMED} and are not in the merged lcov: {}",
                 signoff_core::text::plural(self.unnamed.len() as u64, "file has", "files have"),
                 self.unnamed
                     .iter()

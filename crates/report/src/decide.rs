@@ -93,6 +93,24 @@ pub struct WaiverUse {
     pub line: u64,
 }
 
+impl WaiverUse {
+    /// What to do about it once it expired.
+    pub fn renew_or_remove(&self) -> String {
+        format!(
+            "Renew or remove the waiver for {} of `{}` (signoff.yml line {}): it expired on {}.",
+            self.target, self.gate, self.line, self.expires
+        )
+    }
+
+    /// What to do about it when it waives nothing.
+    pub fn remove_unused(&self) -> String {
+        format!(
+            "Remove the unused waiver for {} of `{}` (signoff.yml line {}).",
+            self.target, self.gate, self.line
+        )
+    }
+}
+
 /// Everything the rendered report needs.
 #[derive(Debug, Clone)]
 pub struct Decision {

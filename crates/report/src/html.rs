@@ -136,7 +136,7 @@ pub fn page(markdown: &str, title: &str, view: Option<&View>) -> String {
         Some(_) => html::push_html(&mut body, without_title(parser)),
         None => html::push_html(&mut body, parser),
     }
-    let body = ticks(&body);
+    let body = touch_up(&body);
     let dashboard = view.map(dashboard).unwrap_or_default();
     let mut explorer = String::new();
     if let Some(view) = view {
@@ -214,7 +214,7 @@ fn without_title<'a>(parser: impl Iterator<Item = Event<'a>>) -> impl Iterator<I
 
 /// Task-list boxes as marks that look different when ticked; tables, which scroll
 /// sideways when wide, reachable from the keyboard.
-fn ticks(body: &str) -> String {
+fn touch_up(body: &str) -> String {
     body.replace("<table>", "<table tabindex=\"0\">")
         .replace(
             "<input disabled=\"\" type=\"checkbox\" checked=\"\"/>",

@@ -134,7 +134,7 @@ pub const FILES: &[&str] = &[
 
 /// Checks what the user named before any work: the template renders, every directory to
 /// read exists, every SARIF file exists. Each is a usage error (exit 2), never a verdict.
-pub fn preflight(args: &Args) -> Result<template::Templates, Error> {
+pub fn preflight(args: &Args) -> Result<Prepared, Error> {
     let templates = template::Templates::load(args.template.as_deref())?;
     templates.validate()?;
     for dir in &args.dirs {
@@ -164,21 +164,31 @@ pub fn preflight(args: &Args) -> Result<template::Templates, Error> {
             )));
         }
     }
-    if let Some(path) = &args.baseline {
-        trend::load(path).map_err(Error::Usage)?;
-    }
-    Ok(templates)
+    let baseline = match &args.baseline {
+        Some(path) => Some(trend::load(path).map_err(Error::Usage)?),
+        None => None,
+    };
+    Ok(Prepared {
+        templates,
+        baseline,
+    })
+}
+
+/// What [`preflight`] checked and read: the templates, and the `--baseline` sign-off.
+pub struct Prepared {
+    pub templates: template::Templates,
+    pub baseline: Option<trend::Baseline>,
 }
 
 /// Like [`run`], with the policy already loaded.
 pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
-    let templates = preflight(args)?;
+    let prepared = preflight(args)?;
     let out = &args.common.out;
     let staging = staging::Staging::beside(out).map_err(|source| Error::Write {
         path: out.clone(),
         source,
     })?;
-    let outcome = write_report(args, policy, &templates, staging.path())?;
+    let outcome = write_report(args, policy, &prepared, staging.path())?;
     staging.merge().map_err(|source| Error::Write {
         path: out.clone(),
         source,
@@ -193,9 +203,10 @@ pub fn run_with_policy(args: &Args, policy: &Policy) -> Result<Outcome, Error> {
 fn write_report(
     args: &Args,
     policy: &Policy,
-    templates: &template::Templates,
+    prepared: &Prepared,
     staged: &Path,
 ) -> Result<Outcome, Error> {
+    let templates = &prepared.templates;
     let out = &args.common.out;
     let github = github::Context::from_env();
     let today = signoff_core::policy::today();
@@ -234,12 +245,16 @@ fn write_report(
         })?;
 
     let context = context(&subject, github.as_ref(), policy);
-    let baseline = match &args.baseline {
-        Some(path) => Some(trend::load(path).map_err(Error::Usage)?),
-        None => None,
-    };
-    let mut full = view::build(&decision, &context, integrity.clone(), false);
-    full.trend = baseline
+    let review = review::build(&decision);
+    let mut full = view::build(
+        &decision,
+        review.clone(),
+        &context,
+        integrity.clone(),
+        false,
+    );
+    full.trend = prepared
+        .baseline
         .as_ref()
         .map(|b| trend::compare(b, decision.score, &full.review));
     let markdown = templates.render(&full)?;
@@ -250,7 +265,7 @@ fn write_report(
     };
     let html = html::page(&markdown, &title, Some(&full));
     write(&staged.join("report.html"), html.as_bytes())?;
-    let signoff = output::signoff_json(&decision, &context, &integrity);
+    let signoff = output::signoff_json(&decision, &review, &context, &integrity);
     let signoff_text = output::pretty(&signoff);
     write(&staged.join("signoff.json"), signoff_text.as_bytes())?;
     let mut files = vec![
@@ -282,7 +297,7 @@ fn write_report(
     // The compact rendering serves the job summary and the comment when the full one is
     // too large for them.
     let compact = || -> Result<String, Error> {
-        let mut compact = view::build(&decision, &context, integrity.clone(), true);
+        let mut compact = view::build(&decision, review.clone(), &context, integrity.clone(), true);
         compact.trend = full.trend.clone();
         Ok(templates.render(&compact)?)
     };
@@ -416,12 +431,13 @@ pub mod fuzzing {
         let context = crate::context(&signoff_core::Subject::default(), None, &policy);
         let templates =
             crate::template::Templates::load(None).expect("the built-in templates load");
+        let review = crate::review::build(&decision);
         for compact in [false, true] {
-            let view = crate::view::build(&decision, &context, Vec::new(), compact);
+            let view = crate::view::build(&decision, review.clone(), &context, Vec::new(), compact);
             let markdown = templates.render(&view).expect("a report renders");
             let _ = crate::html::page(&markdown, "fuzz", Some(&view));
         }
-        let _ = crate::output::signoff_json(&decision, &context, &[]);
+        let _ = crate::output::signoff_json(&decision, &review, &context, &[]);
         true
     }
 }

@@ -83,7 +83,12 @@ struct Digest<'a> {
 }
 
 /// `signoff.json`: the machine-readable sign-off (schema `schemas/signoff.v1.json`).
-pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDigest]) -> Value {
+pub fn signoff_json(
+    decision: &Decision,
+    review: &crate::review::Review,
+    context: &Context,
+    integrity: &[FileDigest],
+) -> Value {
     let gates: Vec<Value> = decision
         .gates
         .iter()
@@ -130,7 +135,7 @@ pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDig
             "file": p.display, "message": p.message, "duplicate": p.duplicate,
         })).collect::<Vec<_>>(),
         "files": integrity.iter().map(|d| json!({"path": d.path, "sha256": d.sha256})).collect::<Vec<_>>(),
-        "review": review_json(&crate::review::build(decision)),
+        "review": review_json(review),
     })
 }
 
@@ -138,10 +143,7 @@ pub fn signoff_json(decision: &Decision, context: &Context, integrity: &[FileDig
 /// cause, so a later sign-off can say what changed since this one.
 fn review_json(review: &crate::review::Review) -> Value {
     let risks: Vec<Value> = review
-        .risks_high
-        .iter()
-        .chain(&review.risks_medium)
-        .chain(&review.risks_low)
+        .risks()
         .map(|r| {
             json!({
                 "gate": r.gate,

@@ -125,7 +125,8 @@ pub fn view(compact: bool) -> View {
         path: "gates/secret-scan.gate.json".into(),
         sha256: "0".repeat(64),
     }];
-    let mut view = view::build(&decision, &context, integrity, compact);
+    let review = crate::review::build(&decision);
+    let mut view = view::build(&decision, review, &context, integrity, compact);
     // A trend with one of everything, so the template's trend part is checked too.
     let baseline = crate::trend::Baseline {
         score: 50,

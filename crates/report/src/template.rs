@@ -137,20 +137,25 @@ impl Templates {
 
     /// Renders the pull-request comment with `data`.
     pub fn render_comment<T: serde::Serialize>(&self, data: &T) -> Result<String, TemplateError> {
-        self.registry
-            .render(COMMENT, data)
-            .map_err(|e| TemplateError::Render {
-                path: "templates/comment.md.hbs".into(),
-                message: render_message(&e),
-            })
+        self.render_as(COMMENT, "templates/comment.md.hbs", data)
     }
 
     /// Renders the report template with `data`.
     pub fn render<T: serde::Serialize>(&self, data: &T) -> Result<String, TemplateError> {
+        self.render_as(REPORT, &self.name, data)
+    }
+
+    /// Renders the template registered as `name`, shown as `path` in errors.
+    fn render_as<T: serde::Serialize>(
+        &self,
+        name: &str,
+        path: &str,
+        data: &T,
+    ) -> Result<String, TemplateError> {
         self.registry
-            .render(REPORT, data)
+            .render(name, data)
             .map_err(|e| TemplateError::Render {
-                path: self.name.clone(),
+                path: path.to_owned(),
                 message: render_message(&e),
             })
     }

@@ -159,10 +159,7 @@ pub fn compare(baseline: &Baseline, score: u32, review: &Review) -> Trend {
     let (mut resolved, mut new, mut changed) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(before) = &baseline.risks {
         let now: Vec<(String, Option<String>, u64)> = review
-            .risks_high
-            .iter()
-            .chain(&review.risks_medium)
-            .chain(&review.risks_low)
+            .risks()
             .map(|r| (r.gate.clone(), r.rule.clone(), r.count as u64))
             .collect();
         for (gate, rule, count) in before {

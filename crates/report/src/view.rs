@@ -229,6 +229,7 @@ pub fn title(id: &str) -> String {
 /// Builds the view. `integrity` lists the gate-report copies with their digests.
 pub fn build(
     decision: &Decision,
+    review: crate::review::Review,
     context: &Context,
     integrity: Vec<FileDigest>,
     compact: bool,
@@ -297,7 +298,7 @@ pub fn build(
             .collect(),
         integrity,
         rubric: rubric(),
-        review: crate::review::build(decision),
+        review,
         trend: None,
         compact,
         artifact_name: context.artifact_name.clone(),
@@ -814,16 +815,10 @@ fn recommendations(decision: &Decision) -> Vec<String> {
         }
     }
     for waiver in &decision.waivers_expired {
-        out.push(format!(
-            "Renew or remove the waiver for {} of `{}` (signoff.yml line {}): it expired on {}.",
-            waiver.target, waiver.gate, waiver.line, waiver.expires
-        ));
+        out.push(waiver.renew_or_remove());
     }
     for waiver in decision.waivers_in_force.iter().filter(|w| w.findings == 0) {
-        out.push(format!(
-            "Remove the unused waiver for {} of `{}` (signoff.yml line {}).",
-            waiver.target, waiver.gate, waiver.line
-        ));
+        out.push(waiver.remove_unused());
     }
     out
 }

@@ -24,6 +24,14 @@ pub use maturity::{Level, Maturity};
 
 use crate::decide::{Decision, Gate, Verdict};
 use crate::score::{FAILED_CHECK, FINDINGS_CAP, WARNING, finding_cost};
+use crate::view::title;
+
+/// The priorities of recommendations, most urgent first: (id, title).
+const PRIORITIES: [(&str, &str); 3] = [
+    ("immediate", "Immediate"),
+    ("before the next release", "Before the next release"),
+    ("soon", "Soon"),
+];
 
 /// Locations listed for one group of findings; the rest are counted.
 pub const LOCATIONS: usize = 10;
@@ -59,6 +67,16 @@ pub struct Review {
     /// A mermaid bar chart of open findings by area (bars: all; line: high or critical),
     /// when any is open.
     pub chart: Option<String>,
+}
+
+impl Review {
+    /// Every open cause of risk, highest first.
+    pub fn risks(&self) -> impl Iterator<Item = &Risk> {
+        self.risks_high
+            .iter()
+            .chain(&self.risks_medium)
+            .chain(&self.risks_low)
+    }
 }
 
 /// The recommendations of one priority.
@@ -299,17 +317,13 @@ pub fn build(decision: &Decision) -> Review {
             _ => low.push(risk),
         }
     }
-    let priorities = ["immediate", "before the next release", "soon"]
+    let priorities = PRIORITIES
         .into_iter()
-        .map(|p| Priority {
-            title: match p {
-                "immediate" => "Immediate",
-                "before the next release" => "Before the next release",
-                _ => "Soon",
-            },
+        .map(|(id, title)| Priority {
+            title,
             items: recommendations
                 .iter()
-                .filter(|r| r.priority == p)
+                .filter(|r| r.priority == id)
                 .cloned()
                 .collect(),
         })
@@ -337,10 +351,6 @@ pub fn build(decision: &Decision) -> Review {
         recommendations,
         conditions,
     }
-}
-
-fn title(gate: &str) -> String {
-    crate::view::title(gate)
 }
 
 fn push_unique(list: &mut Vec<String>, item: String) {
@@ -450,20 +460,25 @@ fn area_view(area: Area, tally: &Tally) -> AreaView {
     let any_open = tally.open.iter().any(|&n| n > 0);
     let assessed = !tally.gates.is_empty();
     let mut notes = tally.notes.clone();
+    let counts: Vec<String> = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ]
+    .into_iter()
+    .filter(|&s| open(s) > 0)
+    .map(|s| format!("{} {s}", open(s)))
+    .collect();
+    let open_text = if counts.is_empty() {
+        "none".to_owned()
+    } else {
+        counts.join(", ")
+    };
     let score = assessed.then(|| {
         let findings = tally.findings_cost.min(u64::from(FINDINGS_CAP)) as u32;
         if findings > 0 {
-            let counts: Vec<String> = [
-                Severity::Critical,
-                Severity::High,
-                Severity::Medium,
-                Severity::Low,
-            ]
-            .into_iter()
-            .filter(|&s| open(s) > 0)
-            .map(|s| format!("{} {s}", open(s)))
-            .collect();
-            notes.push(format!("open findings: {}", counts.join(", ")));
+            notes.push(format!("open findings: {open_text}"));
         }
         let mut score = 100u32.saturating_sub(tally.lost + findings);
         if open(Severity::Critical) > 0 && score > CRITICAL_CAP {
@@ -495,23 +510,7 @@ fn area_view(area: Area, tally: &Tally) -> AreaView {
         open_high: open(Severity::High),
         open_medium: open(Severity::Medium),
         open_low: open(Severity::Low),
-        open_text: {
-            let parts: Vec<String> = [
-                Severity::Critical,
-                Severity::High,
-                Severity::Medium,
-                Severity::Low,
-            ]
-            .into_iter()
-            .filter(|&s| open(s) > 0)
-            .map(|s| format!("{} {s}", open(s)))
-            .collect();
-            if parts.is_empty() {
-                "none".into()
-            } else {
-                parts.join(", ")
-            }
-        },
+        open_text,
         notes,
     }
 }
@@ -674,29 +673,18 @@ fn recommendations(risks: &[Risk], decision: &Decision) -> Vec<Recommendation> {
     for waiver in &decision.waivers_expired {
         out.push(waiver_recommendation(
             "immediate",
-            format!(
-                "Renew or remove the waiver for {} of `{}` (signoff.yml line {}): it expired on {}.",
-                waiver.target, waiver.gate, waiver.line, waiver.expires
-            ),
+            waiver.renew_or_remove(),
             &waiver.gate,
         ));
     }
     for waiver in decision.waivers_in_force.iter().filter(|w| w.findings == 0) {
         out.push(waiver_recommendation(
             "soon",
-            format!(
-                "Remove the unused waiver for {} of `{}` (signoff.yml line {}).",
-                waiver.target, waiver.gate, waiver.line
-            ),
+            waiver.remove_unused(),
             &waiver.gate,
         ));
     }
-    let rank = |p: &str| match p {
-        "immediate" => 0,
-        "before the next release" => 1,
-        _ => 2,
-    };
-    out.sort_by_key(|r| rank(r.priority));
+    out.sort_by_key(|r| PRIORITIES.iter().position(|(id, _)| *id == r.priority));
     out
 }
 

@@ -641,22 +641,23 @@ fn is_placeholder(lower: &[u8]) -> bool {
     if blanked(lower) {
         return true;
     }
+    // Markdown around a word (`**false**`, `` `none` ``) is emphasis, not part of it.
+    let emphasis = |b: &u8| matches!(b, b'*' | b'_' | b'`');
+    let start = lower
+        .iter()
+        .position(|b| !emphasis(b))
+        .unwrap_or(lower.len());
+    let end = lower
+        .iter()
+        .rposition(|b| !emphasis(b))
+        .map_or(start, |last| last + 1);
+    let bare = &lower[start..end];
     // A typed run (`Aa12345678`) can be a weak password; a generated key holds none
     // (`is_random`).
-    // Markdown around a word (`**false**`, `` `none` ``) is emphasis, not part of it.
-    let bare = lower.trim_ascii_start().strip_prefix(b"`").unwrap_or(lower);
-    let bare = bare
-        .iter()
-        .position(|b| !matches!(b, b'*' | b'_' | b'`'))
-        .map_or(&bare[..0], |start| &bare[start..]);
-    let bare = bare
-        .iter()
-        .rposition(|b| !matches!(b, b'*' | b'_' | b'`'))
-        .map_or(&bare[..0], |end| &bare[..=end]);
     if NOT_VALUES
         .iter()
         .chain(STANDARD_EXAMPLES)
-        .any(|w| w.as_bytes() == lower || w.as_bytes() == bare)
+        .any(|w| w.as_bytes() == bare)
         || one_character(lower)
     {
         return true;

@@ -348,75 +348,52 @@ impl Pack {
             let end = order
                 .get(position + 1)
                 .map_or(data_end, |&next| self.offsets[next as usize]);
-            match header {
-                Ok((kind, data, base)) => {
-                    let base = match base {
-                        Base::None => NO_BASE,
-                        Base::Offset(base_offset) => match order
-                            .binary_search_by_key(&base_offset, |&i| self.offsets[i as usize])
-                        {
-                            Ok(at) => at as u32,
-                            Err(_) => {
-                                problems.push(corrupt(
-                                    &self.path,
-                                    format!("delta base at offset {base_offset} is not an object"),
-                                ));
-                                // Keep positions aligned with `order` (found by the
-                                // secrets_git_pack fuzz target: skipping shifted every later
-                                // base and indexed past the end).
-                                entries.push(Entry {
-                                    offset,
-                                    data: offset,
-                                    end,
-                                    kind: 0,
-                                    base: NO_BASE,
-                                    index,
-                                });
-                                continue;
-                            }
-                        },
-                        Base::Id(oid) => match self.oids.binary_search(&oid) {
-                            Ok(at) => match order.binary_search_by_key(&self.offsets[at], |&i| {
-                                self.offsets[i as usize]
-                            }) {
-                                Ok(position) => position as u32,
-                                Err(_) => NO_BASE,
-                            },
-                            Err(_) => {
-                                external.push((entries.len() as u32, oid));
-                                NO_BASE
-                            }
-                        },
-                    };
-                    entries.push(Entry {
-                        offset,
-                        data,
-                        end,
-                        kind,
-                        base,
-                        index,
-                    });
-                }
-                Err(problem) => {
-                    problems.push(problem);
-                    // Keep positions aligned with `order` so offsets still map to entries.
-                    entries.push(Entry {
-                        offset,
-                        data: offset,
-                        end,
-                        kind: 0,
-                        base: NO_BASE,
-                        index,
-                    });
-                }
-            }
+            // The base as a position in `order`; a delta whose base offset is no object
+            // is as unreadable as a bad header.
+            let resolved = header.and_then(|(kind, data, base)| {
+                let base = match base {
+                    Base::None => NO_BASE,
+                    Base::Offset(base_offset) => order
+                        .binary_search_by_key(&base_offset, |&i| self.offsets[i as usize])
+                        .map_err(|_| {
+                            corrupt(
+                                &self.path,
+                                format!("delta base at offset {base_offset} is not an object"),
+                            )
+                        })? as u32,
+                    Base::Id(oid) => match self.oids.binary_search(&oid) {
+                        Ok(at) => order
+                            .binary_search_by_key(&self.offsets[at], |&i| self.offsets[i as usize])
+                            .map_or(NO_BASE, |position| position as u32),
+                        Err(_) => {
+                            external.push((position as u32, oid));
+                            NO_BASE
+                        }
+                    },
+                };
+                Ok((kind, data, base))
+            });
+            // An unreadable object keeps its place, so entries stay aligned with `order`
+            // and every base (a position in `order`) names one.
+            let (kind, data, base) = resolved.unwrap_or_else(|problem| {
+                problems.push(problem);
+                (0, offset, NO_BASE)
+            });
+            entries.push(Entry {
+                offset,
+                data,
+                end,
+                kind,
+                base,
+                index,
+            });
         }
         // Children lists (CSR).
         let n = entries.len();
         let mut counts = vec![0u32; n + 1];
         debug_assert_eq!(n, order.len());
         for entry in &entries {
-            if entry.base != NO_BASE && (entry.base as usize) < n {
+            if entry.base != NO_BASE {
                 counts[entry.base as usize + 1] += 1;
             }
         }
@@ -426,7 +403,7 @@ impl Pack {
         let mut fill = counts.clone();
         let mut children = vec![0u32; counts[n] as usize];
         for (i, entry) in entries.iter().enumerate() {
-            if entry.base != NO_BASE && (entry.base as usize) < n {
+            if entry.base != NO_BASE {
                 let slot = &mut fill[entry.base as usize];
                 children[*slot as usize] = i as u32;
                 *slot += 1;
