@@ -215,14 +215,15 @@ pub fn build(decision: &Decision) -> Review {
         std::collections::HashMap::new();
     let mut gate_risks: Vec<Risk> = Vec::new();
     for gate in &decision.gates {
-        if gate.status != Status::Skipped {
-            for shard in gate.judging() {
-                for area in areas::assessed_by(&gate.id, &shard.report) {
-                    push_unique(
-                        &mut tallies.get_mut(&area).expect("every area").gates,
-                        title(&gate.id),
-                    );
-                }
+        for shard in gate.judging() {
+            for area in areas::assessed_by(&gate.id, &shard.report) {
+                let tally = tallies.get_mut(&area).expect("every area");
+                let list = if gate.status == Status::Skipped {
+                    &mut tally.skipped
+                } else {
+                    &mut tally.gates
+                };
+                push_unique(list, title(&gate.id));
             }
         }
         gate_level(gate, &mut tallies, &mut gate_risks);
@@ -363,6 +364,8 @@ fn push_unique(list: &mut Vec<String>, item: String) {
 #[derive(Debug, Default)]
 struct Tally {
     gates: Vec<String>,
+    /// Gates that would have assessed it but had nothing to check.
+    skipped: Vec<String>,
     /// Points lost to gate-level problems.
     lost: u32,
     findings_cost: u64,
@@ -492,6 +495,17 @@ fn area_view(area: Area, tally: &Tally) -> AreaView {
         }
         score
     });
+    if assessed && !tally.skipped.is_empty() {
+        notes.push(format!(
+            "the grade leaves out what {} would judge: {} nothing to check",
+            tally.skipped.join(" and "),
+            if tally.skipped.len() == 1 {
+                "it had"
+            } else {
+                "they had"
+            }
+        ));
+    }
     if !assessed {
         notes.push(format!("not assessed: {}", area.how_to_assess()));
         if any_open {
@@ -733,8 +747,8 @@ fn strengths(areas: &[AreaView], decision: &Decision) -> Vec<String> {
     for area in areas.iter().filter(|a| a.grade == "A") {
         let text = match Area::from_id(area.id) {
             Some(Area::Secrets) => summary("secret-scan")
-                .map(|s| format!("No committed credentials: the secret scan found none to act on ({s})."))
-                .unwrap_or_else(|| "No committed credentials were found.".into()),
+                .map(|s| format!("No credential is left open in the code or its history ({s})."))
+                .unwrap_or_else(|| "No credential is left open.".into()),
             Some(Area::SupplyChain) => "What CI runs is pinned and its tokens are least-privilege: actions by commit, images by digest, no untrusted input in scripts.".into(),
             Some(Area::BuildQuality) => {
                 let mut parts = Vec::new();
