@@ -90,7 +90,9 @@ impl Area {
             Area::BuildQuality => {
                 "upload a coverage report (`--coverage FILE`) and let the pipeline gate read the workflows"
             }
-            Area::ReleasePath => "the pipeline gate found no deploy job in the workflows to judge",
+            Area::ReleasePath => {
+                "the pipeline gate found no production deploy in the workflows to judge"
+            }
             Area::Runtime => {
                 "no Dockerfile, compose file, Kubernetes manifest or Terraform was found for the infra gate"
             }
@@ -183,14 +185,16 @@ pub fn of_finding(gate: &str, finding: &Finding) -> Area {
 }
 
 /// The areas a gate that ran (not skipped) assesses: where its silence means "looked, found
-/// nothing". The pipeline gate judges the release path only when it found a deploy job.
+/// nothing". The pipeline gate judges the release path only when it found a production
+/// deploy: its release rules are about what production waits for, so a repository that only
+/// deploys previews has a release path nobody looked at.
 pub fn assessed_by(gate: &str, report: &GateReport) -> Vec<Area> {
     match gate {
         "pipeline" => {
             let mut areas = vec![Area::SupplyChain, Area::BuildQuality];
             let deploys = report
                 .metrics
-                .get("deploy_jobs")
+                .get("production_deploys")
                 .and_then(serde_json::Number::as_u64)
                 .unwrap_or(0);
             if deploys > 0 {

@@ -18,7 +18,7 @@ fn area(json: &serde_json::Value, area: &str) -> serde_json::Value {
 /// A pipeline gate report with `deploys` deploy jobs and findings of the given rules.
 fn pipeline(deploys: u64, rules: &[(&str, Severity)]) -> signoff_core::GateReport {
     gate("pipeline", "pipeline", 10, |b| {
-        b.metric("deploy_jobs", deploys);
+        b.metric("production_deploys", deploys);
         for (i, (rule, severity)) in rules.iter().enumerate() {
             let mut finding = Finding::new(TestRule::Unpinned)
                 .at(".github/workflows/ci.yml", 10 + i as u64)
@@ -32,7 +32,7 @@ fn pipeline(deploys: u64, rules: &[(&str, Severity)]) -> signoff_core::GateRepor
 }
 
 #[test]
-fn the_release_path_is_assessed_only_when_a_deploy_job_was_found() {
+fn the_release_path_is_assessed_only_when_a_production_deploy_was_found() {
     for (deploys, assessed) in [(0, false), (2, true)] {
         let s = Scenario::new().gate("pipeline.gate.json", &pipeline(deploys, &[]));
         s.run();
