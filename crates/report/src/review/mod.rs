@@ -727,8 +727,8 @@ fn sentence(parts: &[String]) -> String {
     format!("{text}.")
 }
 
-/// What passed and matters: an area graded A, in a reviewer's words, with the evidence
-/// of the gates that assessed it.
+/// What passed and matters: an area graded A with nothing above low open, in a reviewer's
+/// words, with the evidence of the gates that assessed it.
 fn strengths(areas: &[AreaView], decision: &Decision) -> Vec<String> {
     let summary = |id: &str| -> Option<String> {
         decision
@@ -744,7 +744,10 @@ fn strengths(areas: &[AreaView], decision: &Decision) -> Vec<String> {
             })
     };
     let mut out = Vec::new();
-    for area in areas.iter().filter(|a| a.grade == "A") {
+    for area in areas
+        .iter()
+        .filter(|a| a.grade == "A" && a.open_critical + a.open_high + a.open_medium == 0)
+    {
         let text = match Area::from_id(area.id) {
             Some(Area::Secrets) => summary("secret-scan")
                 .map(|s| format!("No credential is left open in the code or its history ({s})."))
@@ -756,7 +759,7 @@ fn strengths(areas: &[AreaView], decision: &Decision) -> Vec<String> {
                     parts.push(format!("tests meet the coverage bar ({s})"));
                 }
                 if summary("pipeline").is_some() {
-                    parts.push("lint, test and security steps run and can fail the run".to_owned());
+                    parts.push("every check the workflows run can fail the run".to_owned());
                 }
                 match parts.is_empty() {
                     true => continue,

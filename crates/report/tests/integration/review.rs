@@ -132,3 +132,29 @@ fn maturity_follows_the_written_criteria() {
     assert!(md.contains("**To reach level 5, Optimizing:**"), "{md}");
     assert!(md.contains("get assessed: Runtime configuration"), "{md}");
 }
+
+#[test]
+fn a_strength_is_claimed_only_for_an_area_with_nothing_above_low_open() {
+    // Found on OWASP/crAPI: build and test quality is an A with `missing-sast` (medium)
+    // open, and the report still praised its security steps.
+    let with_medium = Scenario::new().gate(
+        "pipeline.gate.json",
+        &pipeline(0, &[("missing-sast", Severity::Medium)]),
+    );
+    with_medium.run();
+    let json = with_medium.signoff_json();
+    assert_eq!(area(&json, "build-and-test-quality")["grade"], "A");
+    let md = with_medium.report_md();
+    assert!(
+        !md.contains("every check the workflows run can fail the run"),
+        "{md}"
+    );
+
+    let clean = Scenario::new().gate("pipeline.gate.json", &pipeline(0, &[]));
+    clean.run();
+    let md = clean.report_md();
+    assert!(
+        md.contains("Every check the workflows run can fail the run."),
+        "{md}"
+    );
+}
