@@ -138,6 +138,12 @@ pub fn all() -> Vec<Target> {
             ],
         ),
         Target::new("core_diff", core_diff, diff_seeds()),
+        Target::new("core_gitignore", core_gitignore, vec![
+            Seeds::File(".gitignore"),
+            Seeds::File("crates/pipeline/tests/fixtures/.gitignore"),
+            Seeds::Inline(b"node_modules\n/build\ndist/\n*.log\n!keep.log\napps/**/out\ngen/**\n!gen/k\n---\nweb/node_modules/\nbuild/\nx/build/\na.log\nkeep.log\napps/w/out/\ngen/\ngen/k\n"),
+            Seeds::Inline(b"[a-c]?x\n*.py[cod]\n\\#x\na\\ \n---\nbzx\nm.pyc\n#x\na \n"),
+        ]),
         Target::new("coverage_diff", coverage_diff, diff_seeds()),
     ];
     targets.extend(coverage());
@@ -288,6 +294,74 @@ fn core_diff(data: &[u8]) {
     if let Ok(changes) = signoff_core::diff::parse(data) {
         assert_eq!(signoff_core::diff::parse(data).ok(), Some(changes));
     }
+}
+
+/// `.gitignore` rules (the part before a `---` line) asked about paths (one per line after
+/// it; a trailing `/` marks a directory): never a panic, and, for rules and paths in the
+/// plain subset both read alike, the answer of the `ignore` crate (git's semantics,
+/// implemented by compiling glob sets).
+fn core_gitignore(data: &[u8]) {
+    use signoff_core::gitignore::{Gitignore, Matched};
+    let text = text(data);
+    let (rules, paths) = text.split_once("\n---\n").unwrap_or((&text, ""));
+    let ours = Gitignore::parse(rules.as_bytes());
+    let plain_rules = rules.lines().all(plain_rule);
+    let mut reference = ignore::gitignore::GitignoreBuilder::new("/r");
+    if plain_rules {
+        for line in rules.lines() {
+            reference
+                .add_line(None, line)
+                .expect("a plain rule is a valid glob");
+        }
+    }
+    let reference = reference.build().expect("plain rules build");
+    for line in paths.lines() {
+        let is_dir = line.ends_with('/');
+        let path = line.trim_end_matches('/');
+        let answer = ours.matched(path, is_dir);
+        if !plain_rules || !plain_path(path) {
+            continue;
+        }
+        let expected = match reference.matched(format!("/r/{path}"), is_dir) {
+            m if m.is_ignore() => Matched::Ignore,
+            m if m.is_whitelist() => Matched::Whitelist,
+            _ => Matched::None,
+        };
+        assert_eq!(
+            answer, expected,
+            "rules {rules:?}, path {path:?} (dir: {is_dir})"
+        );
+    }
+}
+
+/// A rule both implementations read the same way: names, `*`, `?`, `**` as a whole
+/// segment, a leading `!` or `/`, a trailing `/`; no classes, escapes, spaces or comments.
+fn plain_rule(line: &str) -> bool {
+    let body = line.strip_prefix('!').unwrap_or(line);
+    let body = body.strip_prefix('/').unwrap_or(body);
+    let body = body.strip_suffix('/').unwrap_or(body);
+    !body.is_empty()
+        && body.split('/').all(|segment| {
+            !segment.is_empty()
+                && segment != "."
+                && segment != ".."
+                && (segment == "**" || !segment.contains("**"))
+                && segment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-*?".contains(&b))
+        })
+}
+
+fn plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|part| {
+            !part.is_empty()
+                && part != "."
+                && part != ".."
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
 }
 
 fn coverage_diff(data: &[u8]) {

@@ -21,6 +21,7 @@ pub mod fingerprint;
 pub mod fs;
 pub mod gate;
 pub mod github;
+pub mod gitignore;
 pub mod markdown;
 pub mod policy;
 pub mod progress;

@@ -10,9 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use ignore::gitignore::Gitignore;
-
 use rayon::prelude::*;
+use signoff_core::gitignore::{Gitignore, Matched};
 use signoff_core::policy::PathGlob;
 use signoff_core::yaml::tree::{self, Limits, Node, Pos};
 
@@ -424,9 +423,12 @@ const NOT_OWN: &[&str] = &[
     "bower_components",
 ];
 
+/// The rules of one `.gitignore`, with the repository-relative directory they apply in.
+type Rules = Arc<(String, Gitignore)>;
+
 /// A directory still to list: its path, its repository-relative name, the `.gitignore`
 /// rules that apply in it.
-type Pending = (PathBuf, String, Vec<Arc<Gitignore>>);
+type Pending = (PathBuf, String, Vec<Rules>);
 
 /// Walks the tree once, in this thread: every directory is listed once, its `.gitignore`
 /// (seen in that listing, so no extra lookups) applies below it as git applies it, ignored
@@ -440,10 +442,10 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
         yaml: Vec::new(),
         invalid: Vec::new(),
     };
-    let mut base: Vec<Arc<Gitignore>> = Vec::new();
-    if let Some(exclude_file) = Some(root.join(".git/info/exclude")).filter(|p| p.is_file()) {
-        let (ignore, _) = Gitignore::new(exclude_file);
-        base.push(Arc::new(ignore));
+    let mut base: Vec<Rules> = Vec::new();
+    // Rules that cannot be read ignore nothing, as git reads them.
+    if let Ok(ignore) = Gitignore::from_file(&root.join(".git/info/exclude")) {
+        base.push(Arc::new((String::new(), ignore)));
     }
     let mut stack: Vec<Pending> = vec![(root.to_path_buf(), String::new(), base)];
     let mut linked = std::collections::HashSet::new();
@@ -460,9 +462,9 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
             .and_then(|listing| listing.collect::<std::io::Result<Vec<_>>>())
             .map_err(|source| unreadable(&rel_dir, source))?;
         if entries.iter().any(|e| e.file_name() == ".gitignore") {
-            let (ignore, _) = Gitignore::new(dir.join(".gitignore"));
-            if !ignore.is_empty() {
-                rules.push(Arc::new(ignore));
+            match Gitignore::from_file(&dir.join(".gitignore")) {
+                Ok(ignore) if !ignore.is_empty() => rules.push(Arc::new((rel_dir.clone(), ignore))),
+                _ => {}
             }
         }
         for entry in entries {
@@ -471,7 +473,11 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
             let rel = if rel_dir.is_empty() {
                 name.clone().into_owned()
             } else {
-                format!("{rel_dir}/{name}")
+                let mut rel = String::with_capacity(rel_dir.len() + 1 + name.len());
+                rel.push_str(&rel_dir);
+                rel.push('/');
+                rel.push_str(&name);
+                rel
             };
             let path = entry.path();
             let mut kind = entry
@@ -500,12 +506,12 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
             if kind.is_dir() {
                 if matches!(&*name, ".git" | "node_modules")
                     || skip.is_some_and(|s| path == s)
-                    || ignored(&rules, &path, true)
+                    || ignored(&rules, &rel, true)
                 {
                     continue;
                 }
                 stack.push((path, rel, rules.clone()));
-            } else if !interesting(&name) || ignored(&rules, &path, false) {
+            } else if !interesting(&name) || ignored(&rules, &rel, false) {
                 continue;
             } else if !kind.is_file() {
                 if kind_of(&rel).is_some() && !kind.is_symlink() {
@@ -570,15 +576,26 @@ fn not_a_file(rel: &str, why: String) -> Invalid {
     }
 }
 
-/// Whether the nearest `.gitignore` rule that speaks about `path` ignores it.
-fn ignored(rules: &[Arc<Gitignore>], path: &Path, is_dir: bool) -> bool {
+/// Whether the nearest `.gitignore` rule that speaks about `rel` (repository-relative)
+/// ignores it.
+fn ignored(rules: &[Rules], rel: &str, is_dir: bool) -> bool {
     for rule in rules.iter().rev() {
-        let matched = rule.matched(path, is_dir);
-        if matched.is_ignore() {
-            return true;
-        }
-        if matched.is_whitelist() {
-            return false;
+        let (dir, ignore) = &**rule;
+        let below = if dir.is_empty() {
+            rel
+        } else {
+            match rel
+                .strip_prefix(dir.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+            {
+                Some(below) => below,
+                None => continue,
+            }
+        };
+        match ignore.matched(below, is_dir) {
+            Matched::Ignore => return true,
+            Matched::Whitelist => return false,
+            Matched::None => {}
         }
     }
     false

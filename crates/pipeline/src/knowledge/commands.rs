@@ -4,6 +4,7 @@
 //! automaton over a script finds the patterns that may match; only those are compiled
 //! (once) and run.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use aho_corasick::AhoCorasick;
@@ -112,6 +113,50 @@ pub(crate) fn matcher(pattern: &str) -> meta::Regex {
         .expect("valid regex")
 }
 
+/// One pattern of the tables, built the cheap way first. A `regex-lite` pattern builds in
+/// microseconds but matches slowly; `regex`'s lazy DFA matches fast but costs about a
+/// million instructions to build, most of a short run when a repository needs a dozen
+/// patterns. So each pattern matches with `regex-lite` until it has read [`Lazy::BUDGET`]
+/// bytes of scripts in this run, and then builds the DFA (the ski-rental rule: at most
+/// twice the cost of knowing the answer in advance). Both read the same syntax the same
+/// way (ASCII classes and `\b`); a test holds them to the same answers.
+pub(crate) struct Lazy {
+    source: &'static str,
+    lite: OnceLock<regex_lite::Regex>,
+    full: OnceLock<meta::Regex>,
+    read: AtomicUsize,
+}
+
+impl Lazy {
+    /// Bytes read with `regex-lite` after which the DFA pays for itself.
+    const BUDGET: usize = 2048;
+
+    const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+            read: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        if let Some(full) = self.full.get() {
+            return full.is_match(text.as_bytes());
+        }
+        let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+        if read > Self::BUDGET {
+            return self
+                .full
+                .get_or_init(|| matcher(self.source))
+                .is_match(text.as_bytes());
+        }
+        self.lite
+            .get_or_init(|| super::pattern(self.source))
+            .is_match(text)
+    }
+}
+
 const API: &[&str] = &[
     "gh api",
     "api.github.com",
@@ -145,8 +190,12 @@ static WORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
 
 /// Each pattern compiled the first time a script holds one of its words: a run of the gate
 /// compiles only the few it needs.
-static COMPILED: LazyLock<Vec<OnceLock<meta::Regex>>> =
-    LazyLock::new(|| PATTERNS.iter().map(|_| OnceLock::new()).collect());
+static COMPILED: LazyLock<Vec<Lazy>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|(_, source, ..)| Lazy::new(source))
+        .collect()
+});
 
 /// A JavaScript package manager running a script: `npm run test:ci`, `yarn e2e`,
 /// `pnpm --filter web lint`.
@@ -167,18 +216,15 @@ static TASK: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
     let mut acts = Acts::NONE;
     let mut scopes = Scopes::NONE;
-    let script = script.as_bytes();
     let (words, owners) = &*WORDS;
     let mut candidates = [false; 64];
     for found in words.find_overlapping_iter(script) {
         candidates[owners[found.pattern().as_usize()]] = true;
     }
-    for (index, (_, pattern, a, s)) in PATTERNS.iter().enumerate() {
-        if candidates[index]
-            && COMPILED[index]
-                .get_or_init(|| matcher(pattern))
-                .is_match(script)
-        {
+    let source = script;
+    let script = script.as_bytes();
+    for (index, (_, _, a, s)) in PATTERNS.iter().enumerate() {
+        if candidates[index] && COMPILED[index].is_match(source) {
             acts |= *a;
             scopes = scopes.union(Scopes::of(s));
         }
@@ -307,8 +353,12 @@ const NAMES: &[(&[&str], &str, Acts)] = &[
     (&["sast", "codeql", "semgrep", "static"], r"\b(?:sast|codeql|semgrep|static (?:application )?security)\b", Acts::SAST),
 ];
 
-static NAME_REGEXES: LazyLock<Vec<OnceLock<meta::Regex>>> =
-    LazyLock::new(|| NAMES.iter().map(|_| OnceLock::new()).collect());
+static NAME_REGEXES: LazyLock<Vec<Lazy>> = LazyLock::new(|| {
+    NAMES
+        .iter()
+        .map(|(_, source, _)| Lazy::new(source))
+        .collect()
+});
 
 /// Phrases that place a step relative to a deploy without being one.
 static AROUND_DEPLOY: LazyLock<Regex> =
@@ -320,17 +370,13 @@ pub(crate) fn by_name(label: &str) -> Acts {
         return Acts::NONE;
     }
     let label = AROUND_DEPLOY.replace_all(label.as_bytes(), &b" "[..]);
-    let label = label.as_ref();
-    let lower = String::from_utf8_lossy(label).to_ascii_lowercase();
+    let label = String::from_utf8_lossy(&label);
+    let lower = label.to_ascii_lowercase();
     NAMES
         .iter()
         .enumerate()
         .filter(|(_, (words, ..))| words.iter().any(|w| lower.contains(w)))
-        .filter(|(i, (_, pattern, _))| {
-            NAME_REGEXES[*i]
-                .get_or_init(|| matcher(pattern))
-                .is_match(label)
-        })
+        .filter(|(i, _)| NAME_REGEXES[*i].is_match(&label))
         .fold(Acts::NONE, |acts, (_, (.., a))| acts | *a)
 }
 
@@ -409,5 +455,61 @@ mod words {
     fn every_pattern_fits_the_candidate_set_and_has_words() {
         assert!(PATTERNS.len() <= 64);
         assert!(PATTERNS.iter().all(|(words, ..)| !words.is_empty()));
+    }
+
+    /// Scripts and names from real workflows (and the tests above): each pattern, read by
+    /// either engine, gives the same answer on each.
+    #[test]
+    fn both_engines_agree_on_every_pattern() {
+        let texts = [
+            "npm ci\nnpm test -- --coverage",
+            "cargo nextest run --workspace",
+            "python -m pytest -q tests/",
+            "kubectl -n prod set image deployment/web web=ghcr.io/acme/web:${{ github.sha }}",
+            "helm upgrade --install web ./chart --atomic --wait",
+            "gcloud run deploy web --image gcr.io/p/web:1.2.3 --region europe-west1",
+            "aws ecs update-service --cluster c --service s --force-new-deployment",
+            "curl -fsS --retry 5 https://example.com/healthz",
+            "docker buildx build --push -t ghcr.io/acme/web:latest .",
+            "gh release create v1.0.0 dist/* --generate-notes",
+            "ruff check . && ruff format --check .",
+            "Smoke Tests (production)",
+            "Roll back the deployment",
+            "Run CodeQL analysis",
+            "Deploy to STAGING",
+            "terraform -chdir=infra apply -auto-approve tfplan",
+            "echo 'nothing to see' | tee out.txt",
+            "\u{e9}t\u{e9} d\u{e9}ploiement: smoke",
+        ];
+        for source in PATTERNS
+            .iter()
+            .map(|p| p.1)
+            .chain(NAMES.iter().map(|n| n.1))
+        {
+            let lite = crate::knowledge::pattern(source);
+            let full = matcher(source);
+            for text in texts {
+                assert_eq!(
+                    lite.is_match(text),
+                    full.is_match(text.as_bytes()),
+                    "{source} on {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_pattern_gives_the_same_answers_after_it_switches_engines() {
+        let lazy = Lazy::new(PATTERNS[0].1);
+        let script = "pytest -q\n".repeat(50);
+        let answers: Vec<bool> = (0..(Lazy::BUDGET / script.len() + 3))
+            .map(|_| lazy.is_match(&script))
+            .collect();
+        assert!(
+            lazy.full.get().is_some(),
+            "the DFA is built once the budget is spent"
+        );
+        assert!(answers.iter().all(|&answer| answer));
+        assert!(!lazy.is_match("echo hi"));
     }
 }

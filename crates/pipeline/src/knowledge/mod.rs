@@ -13,8 +13,8 @@ use crate::model::uses::Uses;
 /// `regex-lite`: its `\w`, `\b`, `\d`, `\s` and `(?i)` are ASCII, which is what workflow
 /// syntax and command lines need, and it builds a pattern in microseconds, where `regex`
 /// spent a few million instructions on each (a third of a whole run on a small
-/// repository). The command tables, matched over every script, stay on `regex`'s lazy DFA
-/// ([`commands`]).
+/// repository). The command tables, matched over every script, switch to `regex`'s lazy
+/// DFA once a pattern has read enough script to pay for building it ([`commands::Lazy`]).
 pub(crate) fn pattern(source: &str) -> regex_lite::Regex {
     regex_lite::Regex::new(source).expect("valid regex")
 }
