@@ -37,3 +37,49 @@ signoff_exec() {
   fi
   return "$code"
 }
+
+# The latest sign-off of the same workflow on BRANCH, downloaded with the GitHub CLI from
+# the newest successful `push` or `schedule` run that kept the report artifact:
+#   signoff_base_signoff ARTIFACT WORKFLOW_FILE BRANCH INTO_DIR
+# Prints the directory holding signoff.json (and gates/), or nothing with a notice that
+# says why. Only runs on the branch itself count: a fork's pull request can run on a
+# branch of the same name, and its artifacts are not the base branch's.
+signoff_base_signoff() {
+  local artifact=$1 workflow=$2 branch=$3 into=$4 ids id tried=0
+  if ! command -v gh >/dev/null 2>&1; then
+    echo "::notice title=signoff::no baseline: the GitHub CLI (gh) is not installed on this runner" >&2
+    return 0
+  fi
+  if [ -z "$workflow" ] || [ -z "$branch" ] || [ -z "${GITHUB_REPOSITORY:-}" ]; then
+    echo "::notice title=signoff::no baseline: cannot tell this workflow's file or the base branch" >&2
+    return 0
+  fi
+  for event in push schedule; do
+    if ! ids=$(gh run list --repo "$GITHUB_REPOSITORY" --workflow "$workflow" --branch "$branch" \
+      --event "$event" --status success --limit 5 --json databaseId --jq '.[].databaseId' 2>&1); then
+      echo "::notice title=signoff::no baseline: listing the runs of $workflow on $branch failed (the job needs \`actions: read\`): ${ids//$'\n'/ }" >&2
+      return 0
+    fi
+    for id in $ids; do
+      [ "$id" != "${GITHUB_RUN_ID:-}" ] || continue
+      tried=$((tried + 1))
+      rm -rf "$into"
+      mkdir -p "$into"
+      if gh run download "$id" --repo "$GITHUB_REPOSITORY" --name "$artifact" --dir "$into" >/dev/null 2>&1 \
+        && [ -f "$into/signoff.json" ]; then
+        echo "::notice title=signoff::baseline: the sign-off of run $id of $workflow on $branch" >&2
+        printf '%s' "$into"
+        return 0
+      fi
+    done
+  done
+  echo "::notice title=signoff::no baseline: none of the $tried latest successful runs of $workflow on $branch kept a '$artifact' artifact with signoff.json" >&2
+}
+
+# The file name of the running workflow (`ci.yml`), from GITHUB_WORKFLOW_REF
+# (`owner/repo/.github/workflows/ci.yml@refs/heads/main`).
+signoff_workflow_file() {
+  local ref=${GITHUB_WORKFLOW_REF:-}
+  ref=${ref%%@*}
+  printf '%s' "${ref##*/}"
+}

@@ -18,6 +18,18 @@ for pattern in "${reports[@]}"; do
   if [ ${#matches[@]} -eq 0 ]; then args+=(--report "$pattern"); fi
   for file in "${matches[@]}"; do args+=(--report "$file"); done
 done
+if [ "${INPUT_BASELINE:-}" = auto ]; then
+  INPUT_BASELINE=""
+  if [ -z "${ACT:-}" ]; then
+    dir=$(signoff_base_signoff "${INPUT_REPORT_ARTIFACT:-signoff-report}" "$(signoff_workflow_file)" \
+      "${GITHUB_BASE_REF:-${GITHUB_REF_NAME:-}}" "${RUNNER_TEMP:-/tmp}/signoff-coverage-baseline")
+    if [ -n "$dir" ] && [ -f "$dir/gates/coverage.gate.json" ]; then
+      INPUT_BASELINE="$dir/gates/coverage.gate.json"
+    elif [ -n "$dir" ]; then
+      echo "::notice title=signoff::no coverage baseline: the base branch's sign-off has no coverage gate report"
+    fi
+  fi
+fi
 for name in lines branches functions patch patch-min-lines base diff baseline; do
   var="INPUT_${name^^}"
   var="${var//-/_}"

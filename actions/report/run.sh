@@ -19,7 +19,10 @@ args=(--out "$INPUT_OUT")
 [ -z "$INPUT_TEMPLATE" ] || args+=(--template "$INPUT_TEMPLATE")
 [ -z "${INPUT_BASELINE:-}" ] || args+=(--baseline "$INPUT_BASELINE")
 signoff_lines args --sarif "$INPUT_SARIF"
-if [ "$INPUT_COMMENT" = true ]; then args+=(--comment --comment-key "$INPUT_COMMENT_KEY"); fi
+if [ "$INPUT_COMMENT" = true ]; then
+  args+=(--comment --comment-key "$INPUT_COMMENT_KEY")
+  [ -z "${INPUT_PULL_REQUEST:-}" ] || args+=(--pull-request "$INPUT_PULL_REQUEST")
+fi
 
 # Keep a copy of what this step adds to the job summary (an output for other steps).
 summary=${GITHUB_STEP_SUMMARY:-/dev/null}

@@ -128,6 +128,7 @@ pub fn run(args: &CheckArgs, out_given: bool) -> ExitCode {
         sarif: args.sarif.clone(),
         comment: false,
         comment_key: "signoff".into(),
+        pull_request: None,
         format: args.format,
         baseline: args.baseline.clone(),
         command: None,

@@ -30,7 +30,7 @@ pub enum CommentError {
     #[error("--comment works inside GitHub Actions only")]
     NotInActions,
     #[error(
-        "the `{0}` event has no pull request to comment on; run the report on `pull_request` events"
+        "the `{0}` event has no pull request to comment on; run the report on `pull_request` events, or name one with --pull-request"
     )]
     NotAPullRequest(String),
     #[error("no token: set `GITHUB_TOKEN: ${{{{ github.token }}}}` in the step's `env:`")]
@@ -117,12 +117,15 @@ pub fn body(key: &str, markdown: &str) -> String {
 }
 
 /// Posts `markdown` as the sticky comment of the current pull request.
-pub fn post(github: Option<&Context>, key: &str, markdown: &str) -> Result<Posted, CommentError> {
+pub fn post(
+    github: Option<&Context>,
+    pull_request: Option<u64>,
+    key: &str,
+    markdown: &str,
+) -> Result<Posted, CommentError> {
     let context = github.ok_or(CommentError::NotInActions)?;
-    let number = context
-        .pull_request
-        .as_ref()
-        .and_then(|pr| pr.number)
+    let number = pull_request
+        .or_else(|| context.pull_request.as_ref().and_then(|pr| pr.number))
         .ok_or_else(|| CommentError::NotAPullRequest(context.event_name.clone()))?;
     let token = std::env::var("GITHUB_TOKEN")
         .ok()

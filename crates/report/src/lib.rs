@@ -67,6 +67,11 @@ pub struct Args {
     #[arg(long, value_name = "KEY", default_value = "signoff")]
     pub comment_key: String,
 
+    /// The pull request to comment on, when the event does not name it (a `workflow_run`
+    /// reporting on a fork's pull request, whose number the report action looked up)
+    #[arg(long, value_name = "NUMBER", requires = "comment")]
+    pub pull_request: Option<u64>,
+
     /// The signoff.json of an earlier sign-off (the base branch's), to show what changed since
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -330,7 +335,7 @@ fn write_report(
         if body.chars().count() > comment::MAX_BODY_CHARS {
             body = compact()?;
         }
-        match comment::post(github.as_ref(), &args.comment_key, &body) {
+        match comment::post(github.as_ref(), args.pull_request, &args.comment_key, &body) {
             Ok(posted) => tracing::info!("pull-request comment: {posted:?}"),
             Err(error) => comment_error = Some(error.to_string()),
         }

@@ -7,6 +7,7 @@ mod action_docs;
 mod check;
 mod install;
 mod policy_errors;
+mod report_action;
 mod runner;
 mod seed_fault;
 mod trust;

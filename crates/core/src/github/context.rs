@@ -79,6 +79,18 @@ impl Context {
                 head_ref: text(&event, "/pull_request/head/ref")
                     .or_else(|| lookup("GITHUB_HEAD_REF")),
             }),
+            // A workflow run that follows a pull request's run names it only when the pull
+            // request comes from this repository (GitHub leaves `pull_requests` empty for
+            // forks; the report action then looks the number up by the head commit).
+            "workflow_run" => event
+                .pointer("/workflow_run/pull_requests/0")
+                .map(|pr| PullRequest {
+                    number: pr.pointer("/number").and_then(Value::as_u64),
+                    base_sha: text(pr, "/base/sha"),
+                    head_sha: text(&event, "/workflow_run/head_sha").or_else(|| text(pr, "/head/sha")),
+                    base_ref: text(pr, "/base/ref"),
+                    head_ref: text(pr, "/head/ref"),
+                }),
             "merge_group" => Some(PullRequest {
                 number: None,
                 base_sha: text(&event, "/merge_group/base_sha"),
@@ -176,6 +188,20 @@ mod tests {
             Some("https://github.com/acme/app/actions/runs/42/attempts/2")
         );
         assert_eq!(context.actor.as_deref(), Some("octocat"));
+    }
+
+    #[test]
+    fn workflow_run_names_a_same_repository_pull_request_and_not_a_fork() {
+        let same = r#"{"workflow_run":{"id":9,"head_sha":"h34d","pull_requests":[
+            {"number":12,"base":{"sha":"b4s3","ref":"main"},"head":{"sha":"h34d","ref":"topic"}}]}}"#;
+        let context = Context::from_parts(env(&[("GITHUB_EVENT_NAME", "workflow_run")]), same);
+        let pr = context.pull_request.clone().unwrap();
+        assert_eq!(pr.number, Some(12));
+        assert_eq!(pr.base_ref.as_deref(), Some("main"));
+        assert_eq!(context.head_sha(), Some("h34d"));
+        let fork = r#"{"workflow_run":{"id":9,"head_sha":"f0rk","pull_requests":[]}}"#;
+        let context = Context::from_parts(env(&[("GITHUB_EVENT_NAME", "workflow_run")]), fork);
+        assert!(context.pull_request.is_none());
     }
 
     #[test]
