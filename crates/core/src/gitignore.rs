@@ -59,6 +59,13 @@ struct Rule {
     /// the last component only.
     anchored: bool,
     segments: Vec<Segment>,
+    /// Cheap conditions every match meets, tested before the segments: the first and
+    /// last byte of what is matched (the name, or the whole path for an anchored rule),
+    /// and an anchored rule's number of components when it has no `**`. Most rules of a
+    /// real file fail one of these on most paths.
+    first: Option<u8>,
+    last: Option<u8>,
+    depth: Option<usize>,
 }
 
 /// One `/`-separated part of a pattern.
@@ -165,12 +172,20 @@ impl Gitignore {
                 .copied()
         };
         let mut last = latest(&self.by_name, name).max(latest(&self.by_path, path));
+        let depth = 1 + path.bytes().filter(|&b| b == b'/').count();
+        let ends = |text: &str| (text.bytes().next(), text.bytes().next_back());
+        let (name_ends, path_ends) = (ends(name), ends(path));
         for &index in self.others.iter().rev() {
             if last.is_some_and(|last| last > index) {
                 break;
             }
             let rule = &self.rules[index];
-            if !applies(&&index) {
+            let (first, end) = if rule.anchored { path_ends } else { name_ends };
+            if !applies(&&index)
+                || rule.first.is_some_and(|b| Some(b) != first)
+                || rule.last.is_some_and(|b| Some(b) != end)
+                || rule.depth.is_some_and(|d| d != depth)
+            {
                 continue;
             }
             let hit = if rule.anchored {
@@ -240,11 +255,17 @@ impl Rule {
             // `dir/**` matches what is inside `dir`, not `dir`: one component at least.
             segments.insert(segments.len() - 1, Segment::Glob(Box::new([Token::Star])));
         }
+        let first = segments.first().and_then(Segment::first_byte);
+        let last = segments.last().and_then(Segment::last_byte);
+        let depth = (anchored && !segments.contains(&Segment::AnyDepth)).then_some(segments.len());
         Some(Self {
             whitelist,
             dir_only,
             anchored,
             segments,
+            first,
+            last,
+            depth,
         })
     }
 }
@@ -289,6 +310,30 @@ impl Segment {
             return Self::Prefix(bytes);
         }
         Self::Glob(tokens.into())
+    }
+
+    /// The byte every component this segment matches starts with, when there is one.
+    fn first_byte(&self) -> Option<u8> {
+        match self {
+            Self::Literal(bytes) | Self::Prefix(bytes) => bytes.first().copied(),
+            Self::Glob(tokens) => match tokens.first() {
+                Some(Token::Byte(byte)) => Some(*byte),
+                _ => None,
+            },
+            Self::AnyDepth | Self::Suffix(_) => None,
+        }
+    }
+
+    /// The byte every component this segment matches ends with, when there is one.
+    fn last_byte(&self) -> Option<u8> {
+        match self {
+            Self::Literal(bytes) | Self::Suffix(bytes) => bytes.last().copied(),
+            Self::Glob(tokens) => match tokens.last() {
+                Some(Token::Byte(byte)) => Some(*byte),
+                _ => None,
+            },
+            Self::AnyDepth | Self::Prefix(_) => None,
+        }
     }
 
     /// Whether one path component matches.
@@ -463,35 +508,40 @@ fn components(path: &str) -> impl Iterator<Item = &str> {
 /// scheme, with `**` as the star and a component as the character.
 fn match_path(segments: &[Segment], path: &str) -> bool {
     if !segments.contains(&Segment::AnyDepth) {
-        // One segment per component: no backtracking, and nothing to allocate.
+        // One segment per component: no backtracking.
         let mut parts = components(path);
         return segments
             .iter()
             .all(|segment| parts.next().is_some_and(|part| segment.matches(part)))
             && parts.next().is_none();
     }
-    let parts: Vec<&str> = components(path).collect();
-    let (mut s, mut p) = (0, 0);
+    // Components are addressed by their byte offset, so nothing is allocated per question.
+    let (mut s, mut at) = (0, Some(0));
     let mut star: Option<(usize, usize)> = None;
-    while p < parts.len() {
+    while let Some(start) = at {
+        let (part, next) = component(path, start);
         match segments.get(s) {
             Some(Segment::AnyDepth) => {
-                star = Some((s, p));
+                star = Some((s, start));
                 s += 1;
                 continue;
             }
-            Some(segment) if segment.matches(parts[p]) => {
+            Some(segment) if segment.matches(part) => {
                 s += 1;
-                p += 1;
+                at = next;
                 continue;
             }
             _ => {}
         }
         match star {
-            Some((star_s, star_p)) => {
-                star = Some((star_s, star_p + 1));
+            Some((star_s, star_at)) => {
+                // Let the `**` take one more component and try again after it.
+                let after = component(path, star_at).1;
+                if let Some(after) = after {
+                    star = Some((star_s, after));
+                }
                 s = star_s + 1;
-                p = star_p + 1;
+                at = after;
             }
             None => return false,
         }
@@ -499,6 +549,15 @@ fn match_path(segments: &[Segment], path: &str) -> bool {
     segments[s..]
         .iter()
         .all(|segment| *segment == Segment::AnyDepth)
+}
+
+/// The component of `path` that starts at byte `start`, and where the next one starts.
+fn component(path: &str, start: usize) -> (&str, Option<usize>) {
+    let rest = &path[start..];
+    match rest.bytes().position(|b| b == b'/') {
+        Some(slash) => (&rest[..slash], Some(start + slash + 1)),
+        None => (rest, None),
+    }
 }
 
 #[cfg(test)]
@@ -538,6 +597,15 @@ mod tests {
         assert_eq!(check("a/**", "a", true), Matched::None);
         assert_eq!(check("a/**", "a/x/y", false), Matched::Ignore);
         assert_eq!(check("a/*", "a/x/y", false), Matched::None);
+        // The `**` gives back what it took when a later segment needs it.
+        assert_eq!(check("a/**/b/c", "a/b/x/b/c", false), Matched::Ignore);
+        assert_eq!(check("a/**/b/c", "a/b/x/b/d", false), Matched::None);
+        assert_eq!(
+            check("src/**/*.d.ts", "src/x/y/t.d.ts", false),
+            Matched::Ignore
+        );
+        assert_eq!(check("**/a/**", "x/a", true), Matched::None);
+        assert_eq!(check("**/a/**", "x/a/y", false), Matched::Ignore);
     }
 
     #[test]

@@ -67,6 +67,10 @@ pub(crate) struct Graph<'r> {
     /// What each step of each action does (local actions followed).
     pub action_steps: Vec<Vec<Acts>>,
     production: Vec<globset::GlobMatcher>,
+    /// What each step does by itself (its script or action), by the step's address: a
+    /// reusable workflow or composite action is followed from every caller, and its steps
+    /// were classified again for each (a third of a monorepo's run).
+    leaf: std::sync::Mutex<HashMap<usize, (Acts, Scopes)>>,
 }
 
 impl<'r> Graph<'r> {
@@ -96,6 +100,7 @@ impl<'r> Graph<'r> {
             callers: HashMap::new(),
             action_steps: Vec::new(),
             production,
+            leaf: std::sync::Mutex::default(),
         };
         graph.jobs = repo
             .workflows
@@ -151,7 +156,19 @@ impl<'r> Graph<'r> {
         depth: usize,
         seen: &mut HashSet<String>,
     ) -> (Acts, Scopes) {
-        let (mut acts, mut scopes) = knowledge::step(step);
+        let key = std::ptr::from_ref(step) as usize;
+        let known = self
+            .leaf
+            .lock()
+            .ok()
+            .and_then(|leaf| leaf.get(&key).copied());
+        let (mut acts, mut scopes) = known.unwrap_or_else(|| {
+            let effect = knowledge::step(step);
+            if let Ok(mut leaf) = self.leaf.lock() {
+                leaf.insert(key, effect);
+            }
+            effect
+        });
         if let Some(Uses::Local(path)) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
             let dir = local(path);
             // The directory's name says what the action is for (`post-deploy-smoke-test`),

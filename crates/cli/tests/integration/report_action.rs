@@ -60,7 +60,13 @@ impl Fake {
     fn script(&self, script: &str) -> Cmd {
         Cmd::new("bash")
             .arg(signoff_testkit::workspace_root().join(script))
-            .env("PATH", format!("{}:/usr/local/bin:/usr/bin:/bin", self.path("bin").display()))
+            .env(
+                "PATH",
+                format!(
+                    "{}:/usr/local/bin:/usr/bin:/bin",
+                    self.path("bin").display()
+                ),
+            )
             .env("FAKE_LOG", self.path("gh.log"))
             .env("FAKE_GATE_ARGS", self.path("gate-args"))
             .env("GITHUB_OUTPUT", self.path("output"))
@@ -109,8 +115,14 @@ fn auto_baseline_is_the_base_branchs_newest_push_run_that_kept_the_sign_off() {
         .run();
     ok(&run);
     let baseline = fake.output("baseline");
-    assert!(baseline.ends_with("signoff-baseline/signoff.json"), "{baseline}");
-    assert_eq!(std::fs::read_to_string(&baseline).unwrap().trim(), r#"{"run": 98}"#);
+    assert!(
+        baseline.ends_with("signoff-baseline/signoff.json"),
+        "{baseline}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&baseline).unwrap().trim(),
+        r#"{"run": 98}"#
+    );
     let log = fake.log();
     assert!(
         log.contains("run list --repo acme/app --workflow ci.yml --branch main --event push"),
@@ -118,9 +130,16 @@ fn auto_baseline_is_the_base_branchs_newest_push_run_that_kept_the_sign_off() {
     );
     // This run is never its own baseline, and the search stops at the first kept sign-off.
     assert!(!log.contains("run download 100"), "{log}");
-    assert!(log.contains("run download 99") && log.contains("run download 98"), "{log}");
+    assert!(
+        log.contains("run download 99") && log.contains("run download 98"),
+        "{log}"
+    );
     assert!(!log.contains("run download 97"), "{log}");
-    assert!(run.stderr.contains("baseline: the sign-off of run 98"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("baseline: the sign-off of run 98"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(fake.output("run-id"), "");
     assert_eq!(fake.output("pull-request"), "");
 }
@@ -137,7 +156,11 @@ fn no_baseline_is_a_notice_that_says_why() {
         .run();
     ok(&denied);
     assert_eq!(fake.output("baseline"), "");
-    assert!(denied.stderr.contains("needs `actions: read`"), "{}", denied.stderr);
+    assert!(
+        denied.stderr.contains("needs `actions: read`"),
+        "{}",
+        denied.stderr
+    );
     assert!(denied.stderr.contains("HTTP 403"), "{}", denied.stderr);
 
     let fake = Fake::new();
@@ -177,7 +200,11 @@ fn a_named_baseline_passes_through_and_a_missing_one_is_an_error() {
         .env("INPUT_BASELINE", fake.path("nope.json"))
         .run();
     assert_eq!(missing.code, 2, "{}", missing.all_output());
-    assert!(missing.stderr.contains("is not a file"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("is not a file"),
+        "{}",
+        missing.stderr
+    );
 }
 
 fn workflow_run_event(dir: &Path, pull_requests: &str) -> std::path::PathBuf {
@@ -211,9 +238,15 @@ fn workflow_run_reads_the_triggering_run_and_finds_a_forks_pull_request_by_its_h
     assert_eq!(fake.output("run-id"), "555");
     assert_eq!(fake.output("pull-request"), "42");
     let log = fake.log();
-    assert!(log.contains("pr list --repo acme/app --state open --search abc123"), "{log}");
+    assert!(
+        log.contains("pr list --repo acme/app --state open --search abc123"),
+        "{log}"
+    );
     // The baseline is the pull request's base branch, found with it.
-    assert!(log.contains("--workflow ci.yml --branch develop --event push"), "{log}");
+    assert!(
+        log.contains("--workflow ci.yml --branch develop --event push"),
+        "{log}"
+    );
 
     // A run that belongs to no open pull request: gate reports still come from it, and
     // the notice says no comment will be posted.
@@ -255,13 +288,26 @@ fn coverage_baseline_auto_reads_the_coverage_report_of_the_base_sign_off() {
     let mut cmd = fake.script("actions/coverage/run.sh");
     // Every input the action passes, empty unless the test sets it below.
     for name in [
-        "LINES", "BRANCHES", "FUNCTIONS", "PATCH", "PATCH_MIN_LINES", "BASE", "DIFF",
-        "PATH_MAP", "POLICY", "ARGS", "FAIL", "ARTIFACT_NAME",
+        "LINES",
+        "BRANCHES",
+        "FUNCTIONS",
+        "PATCH",
+        "PATCH_MIN_LINES",
+        "BASE",
+        "DIFF",
+        "PATH_MAP",
+        "POLICY",
+        "ARGS",
+        "FAIL",
+        "ARTIFACT_NAME",
     ] {
         cmd = cmd.env(&format!("INPUT_{name}"), "");
     }
     let run = cmd
-        .env("GITHUB_ACTION_PATH", signoff_testkit::workspace_root().join("actions/coverage"))
+        .env(
+            "GITHUB_ACTION_PATH",
+            signoff_testkit::workspace_root().join("actions/coverage"),
+        )
         .env("SIGNOFF_BIN", fake.path("bin/signoff-coverage"))
         .env("GITHUB_EVENT_NAME", "pull_request")
         .env("GITHUB_BASE_REF", "main")
@@ -275,7 +321,16 @@ fn coverage_baseline_auto_reads_the_coverage_report_of_the_base_sign_off() {
     ok(&run);
     let args = std::fs::read_to_string(fake.path("gate-args")).unwrap();
     let lines: Vec<&str> = args.lines().collect();
-    let at = lines.iter().position(|l| *l == "--baseline").expect("a --baseline argument");
-    assert!(lines[at + 1].ends_with("gates/coverage.gate.json"), "{args}");
-    assert_eq!(std::fs::read_to_string(lines[at + 1]).unwrap().trim(), r#"{"run": 98}"#);
+    let at = lines
+        .iter()
+        .position(|l| *l == "--baseline")
+        .expect("a --baseline argument");
+    assert!(
+        lines[at + 1].ends_with("gates/coverage.gate.json"),
+        "{args}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(lines[at + 1]).unwrap().trim(),
+        r#"{"run": 98}"#
+    );
 }

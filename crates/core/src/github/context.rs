@@ -82,15 +82,18 @@ impl Context {
             // A workflow run that follows a pull request's run names it only when the pull
             // request comes from this repository (GitHub leaves `pull_requests` empty for
             // forks; the report action then looks the number up by the head commit).
-            "workflow_run" => event
-                .pointer("/workflow_run/pull_requests/0")
-                .map(|pr| PullRequest {
-                    number: pr.pointer("/number").and_then(Value::as_u64),
-                    base_sha: text(pr, "/base/sha"),
-                    head_sha: text(&event, "/workflow_run/head_sha").or_else(|| text(pr, "/head/sha")),
-                    base_ref: text(pr, "/base/ref"),
-                    head_ref: text(pr, "/head/ref"),
-                }),
+            "workflow_run" => {
+                event
+                    .pointer("/workflow_run/pull_requests/0")
+                    .map(|pr| PullRequest {
+                        number: pr.pointer("/number").and_then(Value::as_u64),
+                        base_sha: text(pr, "/base/sha"),
+                        head_sha: text(&event, "/workflow_run/head_sha")
+                            .or_else(|| text(pr, "/head/sha")),
+                        base_ref: text(pr, "/base/ref"),
+                        head_ref: text(pr, "/head/ref"),
+                    })
+            }
             "merge_group" => Some(PullRequest {
                 number: None,
                 base_sha: text(&event, "/merge_group/base_sha"),

@@ -2,9 +2,6 @@
 //! no ref is worse than a tag), container and service images on a mutable tag or none,
 //! and installers piped from a download straight into a shell or interpreter.
 
-use std::sync::LazyLock;
-
-use regex_lite::Regex;
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, at};
@@ -137,13 +134,11 @@ fn image_pin(path: &str, reference: &str, at_: &Str, what: &str, out: &mut Vec<F
     );
 }
 
-static PIPE: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(concat!(
-        r"(?im)\b(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)*",
-        r"(?:(?:ba|z|da|k|fi)?sh\b|python[0-9.]*\b|perl\b|ruby\b|node\b|php\b|iex\b|invoke-expression\b)",
-        r"|\b(?:ba|z)?sh\s+<\s*\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+-c\s+[\x22']?\$\(\s*(?:curl|wget)\b|\bsource\s+<\s*\(\s*(?:curl|wget)\b",
-    ))
-});
+static PIPE: crate::knowledge::Lazy = crate::knowledge::Lazy::spans(concat!(
+    r"(?im)\b(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|;]*\|\s*(?:sudo\s+(?:-\S+\s+)*)?(?:env\s+\S+\s+)*",
+    r"(?:(?:ba|z|da|k|fi)?sh\b|python[0-9.]*\b|perl\b|ruby\b|node\b|php\b|iex\b|invoke-expression\b)",
+    r"|\b(?:ba|z)?sh\s+<\s*\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+-c\s+[\x22']?\$\(\s*(?:curl|wget)\b|\bsource\s+<\s*\(\s*(?:curl|wget)\b",
+));
 
 fn curl_pipe(
     cx: &Cx<'_>,
@@ -161,8 +156,9 @@ fn curl_pipe(
     {
         return;
     }
-    for found in PIPE.find_iter(script) {
-        let line = script[..found.start()].rfind('\n').map_or(0, |i| i + 1);
+    for (start, end) in PIPE.find_iter(script) {
+        let found = &script[start..end];
+        let line = script[..start].rfind('\n').map_or(0, |i| i + 1);
         let text: String = script[line..]
             .lines()
             .next()
@@ -172,7 +168,7 @@ fn curl_pipe(
             .take(120)
             .collect();
         out.push(
-            at(Rule::CurlPipeShell, path, cx.locate(path, run, found.start(), found.as_str()), &[identity, found.as_str()])
+            at(Rule::CurlPipeShell, path, cx.locate(path, run, start, found), &[identity, found])
                 .message(format!("`{text}` runs a downloaded script without checking it"))
                 .help("download to a file, check its checksum or signature, then run it: `curl -fsSLo install.sh \"$URL\" && echo \"$SHA256  install.sh\" | sha256sum -c - && sh install.sh`; or install a pinned version with a package manager or a pinned action")
                 .build(),
@@ -203,6 +199,37 @@ mod tests {
             "cat x | sh",
         ] {
             assert!(!PIPE.is_match(script), "{script}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod engines {
+    /// Both engines behind `PIPE` find the same spans (the DFA is built to report them: a
+    /// DFA with no capture slots found none, and uv's `curl https://pyenv.run | bash` went
+    /// unreported once the pattern had switched engines).
+    #[test]
+    fn both_engines_find_the_same_spans() {
+        let source = super::PIPE.source();
+        let lite = crate::knowledge::pattern(source);
+        let full = crate::knowledge::commands::spans_matcher(source);
+        for script in [
+            "# Install pyenv\ncurl https://pyenv.run | bash\n\n# Set up\nexport A=1\n",
+            "curl -fsSL https://get.example.sh | sudo -E bash -\nwget -qO- x | python3 -",
+            "bash <(curl -s https://x) && sh -c \"$(wget -O- https://y)\"",
+            "iwr https://x | iex",
+            "curl -o f.sh https://x; sh f.sh",
+            "\u{e9}t\u{e9}: curl https://x | sh # d\u{e9}j\u{e0}",
+        ] {
+            let a: Vec<_> = lite
+                .find_iter(script)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            let b: Vec<_> = full
+                .find_iter(script.as_bytes())
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            assert_eq!(a, b, "{script:?}");
         }
     }
 }

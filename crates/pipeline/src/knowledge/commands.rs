@@ -4,8 +4,7 @@
 //! automaton over a script finds the patterns that may match; only those are compiled
 //! (once) and run.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{LazyLock, OnceLock};
+use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
@@ -13,7 +12,7 @@ use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
 
-use super::{Acts, Scopes};
+use super::{Acts, Lazy, Scopes};
 
 /// Words one of which must appear (case-insensitively) for the pattern to match, the
 /// pattern, what it means, and the write scopes it needs.
@@ -94,6 +93,16 @@ pub(crate) fn ascii(pattern: &str) -> Regex {
 /// its words are; the lazy DFA does the rest). A third of a short run's time went into
 /// building what `Regex` builds for every pattern and these never use.
 pub(crate) fn matcher(pattern: &str) -> meta::Regex {
+    matcher_with(pattern, WhichCaptures::None)
+}
+
+/// The same pattern, able to report where its matches are: with no capture slots at all
+/// the engines can say whether a pattern matches but report no span.
+pub(crate) fn spans_matcher(pattern: &str) -> meta::Regex {
+    matcher_with(pattern, WhichCaptures::Implicit)
+}
+
+fn matcher_with(pattern: &str, captures: WhichCaptures) -> meta::Regex {
     meta::Regex::builder()
         .syntax(
             regex_automata::util::syntax::Config::new()
@@ -103,7 +112,7 @@ pub(crate) fn matcher(pattern: &str) -> meta::Regex {
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
-                .which_captures(WhichCaptures::None)
+                .which_captures(captures)
                 .auto_prefilter(false)
                 .dfa(false)
                 .onepass(false)
@@ -111,50 +120,6 @@ pub(crate) fn matcher(pattern: &str) -> meta::Regex {
         )
         .build(pattern)
         .expect("valid regex")
-}
-
-/// One pattern of the tables, built the cheap way first. A `regex-lite` pattern builds in
-/// microseconds but matches slowly; `regex`'s lazy DFA matches fast but costs about a
-/// million instructions to build, most of a short run when a repository needs a dozen
-/// patterns. So each pattern matches with `regex-lite` until it has read [`Lazy::BUDGET`]
-/// bytes of scripts in this run, and then builds the DFA (the ski-rental rule: at most
-/// twice the cost of knowing the answer in advance). Both read the same syntax the same
-/// way (ASCII classes and `\b`); a test holds them to the same answers.
-pub(crate) struct Lazy {
-    source: &'static str,
-    lite: OnceLock<regex_lite::Regex>,
-    full: OnceLock<meta::Regex>,
-    read: AtomicUsize,
-}
-
-impl Lazy {
-    /// Bytes read with `regex-lite` after which the DFA pays for itself.
-    const BUDGET: usize = 2048;
-
-    const fn new(source: &'static str) -> Self {
-        Self {
-            source,
-            lite: OnceLock::new(),
-            full: OnceLock::new(),
-            read: AtomicUsize::new(0),
-        }
-    }
-
-    pub(crate) fn is_match(&self, text: &str) -> bool {
-        if let Some(full) = self.full.get() {
-            return full.is_match(text.as_bytes());
-        }
-        let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
-        if read > Self::BUDGET {
-            return self
-                .full
-                .get_or_init(|| matcher(self.source))
-                .is_match(text.as_bytes());
-        }
-        self.lite
-            .get_or_init(|| super::pattern(self.source))
-            .is_match(text)
-    }
 }
 
 const API: &[&str] = &[
@@ -285,10 +250,8 @@ fn by_target(target: &str) -> Acts {
     let t = target.to_ascii_lowercase();
     let starts = |words: &[&str]| {
         words.iter().any(|w| {
-            t == *w
-                || t.starts_with(&format!("{w}:"))
-                || t.starts_with(&format!("{w}-"))
-                || t.starts_with(&format!("{w}_"))
+            t.strip_prefix(w)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '-', '_']))
         })
     };
     if starts(&[

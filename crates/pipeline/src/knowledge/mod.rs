@@ -7,6 +7,11 @@ pub(crate) mod actions;
 pub(crate) mod commands;
 
 use crate::model::Step;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use regex_automata::meta;
+
 use crate::model::uses::Uses;
 
 /// A regex of the audits or the graph, run over short text (a name, a line, one script).
@@ -17,6 +22,102 @@ use crate::model::uses::Uses;
 /// DFA once a pattern has read enough script to pay for building it ([`commands::Lazy`]).
 pub(crate) fn pattern(source: &str) -> regex_lite::Regex {
     regex_lite::Regex::new(source).expect("valid regex")
+}
+
+/// A pattern run over many scripts, built the cheap way first. A `regex-lite` pattern builds in
+/// microseconds but matches slowly; `regex`'s lazy DFA matches fast but costs about a
+/// million instructions to build, most of a short run when a repository needs a dozen
+/// patterns. So each pattern matches with `regex-lite` until it has read [`Lazy::BUDGET`]
+/// bytes of scripts in this run, and then builds the DFA (the ski-rental rule: at most
+/// twice the cost of knowing the answer in advance). Both read the same syntax the same
+/// way (ASCII classes and `\b`); a test holds them to the same answers.
+pub(crate) struct Lazy {
+    source: &'static str,
+    lite: OnceLock<regex_lite::Regex>,
+    full: OnceLock<meta::Regex>,
+    /// Built to report spans ([`Lazy::spans`]), not only whether it matches.
+    spans: bool,
+    read: AtomicUsize,
+}
+
+impl Lazy {
+    /// Bytes read with `regex-lite` after which the DFA pays for itself.
+    pub(crate) const BUDGET: usize = 1024;
+
+    pub(crate) const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+            spans: false,
+            read: AtomicUsize::new(0),
+        }
+    }
+
+    /// A pattern whose matches' spans are wanted ([`Lazy::find_iter`]).
+    pub(crate) const fn spans(source: &'static str) -> Self {
+        Self {
+            source,
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+            spans: true,
+            read: AtomicUsize::new(0),
+        }
+    }
+
+    fn build(&self) -> meta::Regex {
+        if self.spans {
+            commands::spans_matcher(self.source)
+        } else {
+            commands::matcher(self.source)
+        }
+    }
+
+    /// The pattern's text.
+    #[cfg(test)]
+    pub(crate) fn source(&self) -> &'static str {
+        self.source
+    }
+
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        if let Some(full) = self.full.get() {
+            return full.is_match(text.as_bytes());
+        }
+        let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+        if read > Self::BUDGET {
+            return self
+                .full
+                .get_or_init(|| self.build())
+                .is_match(text.as_bytes());
+        }
+        self.lite
+            .get_or_init(|| pattern(self.source))
+            .is_match(text)
+    }
+
+    /// The spans of the matches in `text`, leftmost-first as both engines find them.
+    pub(crate) fn find_iter(&self, text: &str) -> Vec<(usize, usize)> {
+        debug_assert!(self.spans, "built with Lazy::spans");
+        let full = self.full.get().or_else(|| {
+            let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+            (read > Self::BUDGET).then(|| self.full.get_or_init(|| self.build()))
+        });
+        match full {
+            Some(full) => full
+                .find_iter(text.as_bytes())
+                .map(|m| (m.start(), m.end()))
+                // The patterns start and end on ASCII; a span that would split a character
+                // of the script is not one of theirs.
+                .filter(|&(start, end)| text.is_char_boundary(start) && text.is_char_boundary(end))
+                .collect(),
+            None => self
+                .lite
+                .get_or_init(|| pattern(self.source))
+                .find_iter(text)
+                .map(|m| (m.start(), m.end()))
+                .collect(),
+        }
+    }
 }
 
 /// A set of activities.
