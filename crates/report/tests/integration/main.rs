@@ -129,7 +129,14 @@ impl Scenario {
 
 /// Replaces what changes between runs: times and the temporary directory.
 pub fn normalize(text: &str, dir: &Path) -> String {
-    let out = text.replace(&dir.display().to_string(), "[dir]");
+    let mut out = text.replace(&dir.display().to_string(), "[dir]");
+    // A condition with no waiver expiry is due the policy's default 14 days from today.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    if let Ok(due) = today.checked_add(jiff::Span::new().days(14)) {
+        out = out.replace(&format!("(due {due})"), "(due [today + 14 days])");
+    }
     // RFC 3339 timestamps of the run.
     let bytes: Vec<char> = out.chars().collect();
     let mut result = String::with_capacity(out.len());
