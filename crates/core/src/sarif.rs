@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::report::{Finding, Severity};
 
@@ -69,7 +70,7 @@ impl Log<'_> {
                 order.push(&finding.rule);
             }
         }
-        let driver_rules: Vec<Value> = order
+        let driver_rules: Vec<SarifRule<'_>> = order
             .iter()
             .map(|id| {
                 let meta = rules(id).unwrap_or(RuleMeta {
@@ -82,90 +83,247 @@ impl Log<'_> {
                 } else {
                     meta.description
                 };
-                json!({
-                    "id": id,
-                    "name": id,
-                    "shortDescription": {"text": description},
-                    "help": {"text": if meta.help.is_empty() { description } else { meta.help }},
-                    "defaultConfiguration": {"level": level(meta.severity)},
-                    "properties": {"security-severity": security_severity(meta.severity)},
-                })
+                SarifRule {
+                    default_configuration: LevelOnly {
+                        level: level(meta.severity),
+                    },
+                    help: Text {
+                        text: if meta.help.is_empty() {
+                            description
+                        } else {
+                            meta.help
+                        },
+                    },
+                    id,
+                    name: id,
+                    properties: RuleProperties {
+                        security_severity: security_severity(meta.severity),
+                    },
+                    short_description: Text { text: description },
+                }
             })
             .collect();
-        let results: Vec<Value> = findings
+        let results: Vec<SarifResult<'_>> = findings
             .iter()
             .map(|finding| self.result(finding, index[finding.rule.as_str()]))
             .collect();
-        let log = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
-                    "name": self.tool,
-                    "semanticVersion": self.version,
-                    "version": self.version,
-                    "informationUri": "https://github.com/signoff-dev/signoff",
-                    "rules": driver_rules,
-                }},
-                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root"}}},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+        let log = SarifLog {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            runs: [Run {
+                column_kind: "unicodeCodePoints",
+                original_uri_base_ids: BaseIds {
+                    src_root: Described {
+                        description: Text {
+                            text: "The repository root",
+                        },
+                    },
+                },
+                results,
+                tool: Tool {
+                    driver: Driver {
+                        information_uri: "https://github.com/signoff-dev/signoff",
+                        name: self.tool,
+                        rules: driver_rules,
+                        semantic_version: self.version,
+                        version: self.version,
+                    },
+                },
             }],
-        });
-        let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
-        text.push('\n');
-        text
+            version: "2.1.0",
+        };
+        // About 1 KB of SARIF per result.
+        let mut out = Vec::with_capacity(1024 * (findings.len() + 2));
+        // Serialising borrowed strings and numbers into memory cannot fail.
+        let _ = serde_json::to_writer_pretty(&mut out, &log);
+        out.push(b'\n');
+        String::from_utf8(out).unwrap_or_default()
     }
 
-    fn result(&self, finding: &Finding, rule_index: usize) -> Value {
-        let location = finding.location.clone().unwrap_or_default();
-        let mut region = serde_json::Map::new();
-        region.insert("startLine".into(), json!(location.line.unwrap_or(1)));
-        if let Some(column) = location.column {
-            region.insert("startColumn".into(), json!(column));
-        }
-        if let Some(end) = location.end_line {
-            region.insert("endLine".into(), json!(end));
-        }
-        let properties: serde_json::Map<String, Value> = self
+    fn result<'f>(&self, finding: &'f Finding, rule_index: usize) -> SarifResult<'f> {
+        let location = finding.location.as_ref();
+        let properties = self
             .properties
             .iter()
-            .filter_map(|key| {
-                finding
-                    .details
-                    .get(*key)
-                    .map(|v| ((*key).to_owned(), v.clone()))
-            })
+            .filter_map(|key| finding.details.get_key_value(*key))
+            .map(|(key, value)| (key.as_str(), value))
             .collect();
-        let mut message = finding.message.clone();
+        let mut message = String::with_capacity(
+            finding.message.len() + finding.help.as_ref().map_or(0, |h| h.len() + 2),
+        );
+        message.push_str(&finding.message);
         if let Some(help) = &finding.help {
             message.push_str("\n\n");
             message.push_str(help);
         }
-        let mut result = json!({
-            "ruleId": finding.rule,
-            "ruleIndex": rule_index,
-            "level": level(finding.severity),
-            "message": {"text": message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri(&location.path), "uriBaseId": "%SRCROOT%"},
-                    "region": region,
-                }
-            }],
-            "partialFingerprints": {"signoffFingerprint/v1": finding.fingerprint},
-            "properties": properties,
+        let suppressions = finding.waived.then(|| {
+            [Suppression {
+                justification: if finding.details.contains_key("baseline") {
+                    "in the baseline"
+                } else {
+                    "waived in signoff.yml"
+                },
+                kind: "external",
+            }]
         });
-        if finding.waived {
-            let justification = if finding.details.contains_key("baseline") {
-                "in the baseline"
-            } else {
-                "waived in signoff.yml"
-            };
-            result["suppressions"] = json!([{"kind": "external", "justification": justification}]);
+        SarifResult {
+            level: level(finding.severity),
+            locations: [SarifLocation {
+                physical_location: Physical {
+                    artifact_location: Artifact {
+                        uri: uri(location.map_or("", |l| l.path.as_str())),
+                        uri_base_id: "%SRCROOT%",
+                    },
+                    region: Region {
+                        end_line: location.and_then(|l| l.end_line),
+                        start_column: location.and_then(|l| l.column),
+                        start_line: location.and_then(|l| l.line).unwrap_or(1),
+                    },
+                },
+            }],
+            message: Message { text: message },
+            partial_fingerprints: Fingerprints {
+                signoff: &finding.fingerprint,
+            },
+            properties,
+            rule_id: &finding.rule,
+            rule_index,
+            suppressions,
         }
-        result
     }
+}
+
+// The SARIF document, borrowed from the findings and written straight to text. Fields are
+// declared in the byte order of their JSON names, so keys come out sorted as before.
+
+#[derive(Serialize)]
+struct SarifLog<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    original_uri_base_ids: BaseIds,
+    results: Vec<SarifResult<'a>>,
+    tool: Tool<'a>,
+}
+
+#[derive(Serialize)]
+struct BaseIds {
+    #[serde(rename = "%SRCROOT%")]
+    src_root: Described,
+}
+
+#[derive(Serialize)]
+struct Described {
+    description: Text<'static>,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    information_uri: &'static str,
+    name: &'a str,
+    rules: Vec<SarifRule<'a>>,
+    semantic_version: &'a str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule<'a> {
+    default_configuration: LevelOnly,
+    help: Text<'a>,
+    id: &'a str,
+    name: &'a str,
+    properties: RuleProperties,
+    short_description: Text<'a>,
+}
+
+#[derive(Serialize)]
+struct LevelOnly {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: [SarifLocation; 1],
+    message: Message,
+    partial_fingerprints: Fingerprints<'a>,
+    properties: BTreeMap<&'a str, &'a Value>,
+    rule_id: &'a str,
+    rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: Physical,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical {
+    artifact_location: Artifact,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u64>,
+    start_line: u64,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "signoffFingerprint/v1")]
+    signoff: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suppression {
+    justification: &'static str,
+    kind: &'static str,
 }
 
 /// A relative URI reference for a repository path (percent-encoding what a URI cannot
@@ -176,7 +334,10 @@ pub fn uri(path: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 15)]));
         }
     }
     out
@@ -186,6 +347,7 @@ pub fn uri(path: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::Location;
+    use serde_json::json;
 
     fn finding(rule: &str, waived: bool) -> Finding {
         Finding {

@@ -5,9 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use regex_lite::Regex;
-use std::sync::LazyLock;
-
 use crate::knowledge::{self, Acts, Scopes};
 use crate::load::Repo;
 use crate::model::uses::Uses;
@@ -67,10 +64,11 @@ pub(crate) struct Graph<'r> {
     /// What each step of each action does (local actions followed).
     pub action_steps: Vec<Vec<Acts>>,
     production: Vec<globset::GlobMatcher>,
-    /// What each step does by itself (its script or action), by the step's address: a
-    /// reusable workflow or composite action is followed from every caller, and its steps
-    /// were classified again for each (a third of a monorepo's run).
-    leaf: std::sync::Mutex<HashMap<usize, (Acts, Scopes)>>,
+    /// What each step does by itself (its script or action), by the step's address. Every
+    /// step of the repository is classified once, up front and on all cores: a reusable
+    /// workflow or composite action is followed from every caller, and classifying its
+    /// steps again for each was a third of a monorepo's run.
+    leaf: HashMap<usize, (Acts, Scopes)>,
 }
 
 impl<'r> Graph<'r> {
@@ -100,7 +98,7 @@ impl<'r> Graph<'r> {
             callers: HashMap::new(),
             action_steps: Vec::new(),
             production,
-            leaf: std::sync::Mutex::default(),
+            leaf: classify_steps(repo),
         };
         graph.jobs = repo
             .workflows
@@ -156,19 +154,11 @@ impl<'r> Graph<'r> {
         depth: usize,
         seen: &mut HashSet<String>,
     ) -> (Acts, Scopes) {
-        let key = std::ptr::from_ref(step) as usize;
-        let known = self
+        let (mut acts, mut scopes) = self
             .leaf
-            .lock()
-            .ok()
-            .and_then(|leaf| leaf.get(&key).copied());
-        let (mut acts, mut scopes) = known.unwrap_or_else(|| {
-            let effect = knowledge::step(step);
-            if let Ok(mut leaf) = self.leaf.lock() {
-                leaf.insert(key, effect);
-            }
-            effect
-        });
+            .get(&(std::ptr::from_ref(step) as usize))
+            .copied()
+            .unwrap_or_else(|| knowledge::step(step));
         if let Some(Uses::Local(path)) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
             let dir = local(path);
             // The directory's name says what the action is for (`post-deploy-smoke-test`),
@@ -247,7 +237,7 @@ impl<'r> Graph<'r> {
             .environment
             .as_ref()
             .map(|e| e.text.to_ascii_lowercase());
-        let env_is_registry = env.as_deref().is_some_and(|e| REGISTRY_ENV.is_match(e));
+        let env_is_registry = env.as_deref().is_some_and(|e| REGISTRY_ENV.contains(&e));
         // Names are weak evidence: a job or step called "deploy" deploys when it runs
         // under an environment, calls a (deploy) workflow or uploads a site.
         let named = knowledge::commands::by_name(&job.label()).has(Acts::NAMED_DEPLOY);
@@ -336,13 +326,13 @@ impl<'r> Graph<'r> {
         }) {
             return Some(Stage::Production);
         }
-        if PRODUCTION.is_match(text) && !NOT_PRODUCTION.is_match(text) {
+        if has_word(text, PRODUCTION) && !has_any(text, NOT_PRODUCTION) {
             return Some(Stage::Production);
         }
-        if STAGING.is_match(text) {
+        if has_word(text, STAGING) {
             return Some(Stage::Staging);
         }
-        if PREVIEW.is_match(text) {
+        if has_word(text, PREVIEW) {
             return Some(Stage::Preview);
         }
         None
@@ -435,25 +425,188 @@ fn upstream(workflow: &Workflow, index: usize) -> Vec<usize> {
     out
 }
 
-static PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(r"(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)")
-});
-static NOT_PRODUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(r"(?:pre|non|not)[-_ ]?prod|prod[-_ ]?like|--no-prod")
-});
-static STAGING: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(
-        r"(?:^|[^a-z])(?:stag|staging|stage|preprod|pre-prod|uat|qa|test|testing|dev|develop|development|sandbox|demo|int|integration|nonprod|non-prod|canary|beta|acceptance)(?:[^a-z]|$)",
-    )
-});
-static PREVIEW: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(
-        r"(?:^|[^a-z])(?:preview|review|pr|pull-request|ephemeral)(?:[^a-z]|$)",
-    )
-});
+/// From this many steps on, they are classified on all cores.
+const PARALLEL_STEPS: usize = 32;
+
+/// What each step of the repository's workflows and actions does by itself, by its address.
+fn classify_steps(repo: &Repo) -> HashMap<usize, (Acts, Scopes)> {
+    let steps: Vec<&Step> = repo
+        .workflows
+        .iter()
+        .flat_map(|w| &w.jobs)
+        .flat_map(|j| &j.steps)
+        .chain(repo.actions.iter().flat_map(|a| &a.steps))
+        .collect();
+    let parallel = steps.len() >= PARALLEL_STEPS;
+    crate::load::map(steps, parallel, |step| {
+        (std::ptr::from_ref(step) as usize, knowledge::step(step))
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Words that name production, as whole words: not inside a longer run of lower-case
+/// letters (`prod-eu` and `deploy_prod` name it; `product` does not).
+const PRODUCTION: &[&str] = &["prod", "production", "prd", "live"];
+/// Text that names something that is not production (`pre-prod`, `nonprod`, `prod-like`).
+const NOT_PRODUCTION: &[&str] = &[
+    "preprod",
+    "pre-prod",
+    "pre_prod",
+    "pre prod",
+    "nonprod",
+    "non-prod",
+    "non_prod",
+    "non prod",
+    "notprod",
+    "not-prod",
+    "not_prod",
+    "not prod",
+    "prodlike",
+    "prod-like",
+    "prod_like",
+    "prod like",
+    "--no-prod",
+];
+const STAGING: &[&str] = &[
+    "stag",
+    "staging",
+    "stage",
+    "preprod",
+    "pre-prod",
+    "uat",
+    "qa",
+    "test",
+    "testing",
+    "dev",
+    "develop",
+    "development",
+    "sandbox",
+    "demo",
+    "int",
+    "integration",
+    "nonprod",
+    "non-prod",
+    "canary",
+    "beta",
+    "acceptance",
+];
+const PREVIEW: &[&str] = &["preview", "review", "pr", "pull-request", "ephemeral"];
 /// Environments that hold publishing credentials rather than a running service.
-static REGISTRY_ENV: LazyLock<Regex> = LazyLock::new(|| {
-    crate::knowledge::pattern(
-        r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$",
-    )
-});
+const REGISTRY_ENV: &[&str] = &[
+    "pypi",
+    "testpypi",
+    "test-pypi",
+    "npm",
+    "npmjs",
+    "crates",
+    "crates-io",
+    "crates.io",
+    "release",
+    "releases",
+    "publish",
+    "publishing",
+    "rubygems",
+    "maven",
+    "sonatype",
+    "nuget",
+    "docker-hub",
+    "dockerhub",
+    "homebrew",
+    "winget",
+    "snapcraft",
+    "marketplace",
+    "vscode-marketplace",
+    "open-vsx",
+    "chrome-web-store",
+    "copilot",
+    "code-signing",
+    "signing",
+    "github-release",
+];
+
+/// Whether one of `words` occurs in `text` with no lower-case ASCII letter just before or
+/// after it. A scan per word with `memchr`'s substring search: stage words are looked for
+/// in a deploy job's whole script, where a regex engine without a DFA spent most of the
+/// graph's time.
+fn has_word(text: &str, words: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    let free = |at: Option<&u8>| !at.is_some_and(u8::is_ascii_lowercase);
+    words.iter().any(|word| {
+        memchr::memmem::find_iter(bytes, word.as_bytes()).any(|start| {
+            let end = start + word.len();
+            free(start.checked_sub(1).and_then(|i| bytes.get(i))) && free(bytes.get(end))
+        })
+    })
+}
+
+/// Whether one of `needles` occurs anywhere in `text`.
+fn has_any(text: &str, needles: &[&str]) -> bool {
+    needles
+        .iter()
+        .any(|needle| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The word lists answer exactly as the regexes they replaced, on stage names, job
+    /// names and scripts of every kind of boundary.
+    #[test]
+    fn word_lists_agree_with_the_regexes_they_replaced() {
+        let bounded = |alternatives: &str| {
+            crate::knowledge::pattern(&format!("(?:^|[^a-z])(?:{alternatives})(?:[^a-z]|$)"))
+        };
+        let production = bounded("prod|production|prd|live");
+        let not_production =
+            crate::knowledge::pattern(r"(?:pre|non|not)[-_ ]?prod|prod[-_ ]?like|--no-prod");
+        let staging = bounded(
+            "stag|staging|stage|preprod|pre-prod|uat|qa|test|testing|dev|develop|development|sandbox|demo|int|integration|nonprod|non-prod|canary|beta|acceptance",
+        );
+        let preview = bounded("preview|review|pr|pull-request|ephemeral");
+        let registry = crate::knowledge::pattern(
+            r"^(?:pypi|testpypi|test-pypi|npm|npmjs|crates|crates-io|crates\.io|release|releases|publish|publishing|rubygems|maven|sonatype|nuget|docker-?hub|dockerhub|homebrew|winget|snapcraft|marketplace|vscode-marketplace|open-vsx|chrome-web-store|copilot|code-signing|signing|github-release)$",
+        );
+        let extra = [
+            "cratesxio",
+            "product",
+            "deliver",
+            "Prod",
+            "PROD",
+            "é",
+            "",
+            "-",
+            "_",
+            " ",
+            "0",
+        ];
+        let words: Vec<&str> = [PRODUCTION, NOT_PRODUCTION, STAGING, PREVIEW, REGISTRY_ENV]
+            .concat()
+            .into_iter()
+            .chain(extra)
+            .collect();
+        let mut texts: Vec<String> = Vec::new();
+        for a in &words {
+            for b in &words {
+                for sep in ["", "-", "_", " ", "/", "x", "\n", "é"] {
+                    texts.push(format!("{a}{sep}{b}"));
+                }
+            }
+        }
+        texts.push("kubectl --context prod-eu apply -f k8s/\nhelm upgrade api ./chart".into());
+        texts.push("deploy to staging.example.com after integration tests".into());
+        for text in &texts {
+            let t = text.as_str();
+            assert_eq!(has_word(t, PRODUCTION), production.is_match(t), "{t:?}");
+            assert_eq!(
+                has_any(t, NOT_PRODUCTION),
+                not_production.is_match(t),
+                "{t:?}"
+            );
+            assert_eq!(has_word(t, STAGING), staging.is_match(t), "{t:?}");
+            assert_eq!(has_word(t, PREVIEW), preview.is_match(t), "{t:?}");
+            assert_eq!(REGISTRY_ENV.contains(&t), registry.is_match(t), "{t:?}");
+        }
+    }
+}

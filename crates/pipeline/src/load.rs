@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use signoff_core::gitignore::{Gitignore, Matched};
@@ -401,6 +401,7 @@ fn invalid_at(path: &str, problem: signoff_core::diag::Problem) -> Invalid {
     }
 }
 
+#[derive(Default)]
 struct Found {
     /// Each file the gate reads: its kind, repository-relative name and real path.
     files: Vec<(Kind, String, PathBuf)>,
@@ -409,6 +410,22 @@ struct Found {
     yaml: Vec<String>,
     /// Files the gate would read but cannot (broken links, pipes).
     invalid: Vec<Invalid>,
+}
+
+impl Found {
+    fn is_empty(&self) -> bool {
+        self.files.is_empty()
+            && self.manifests.is_empty()
+            && self.yaml.is_empty()
+            && self.invalid.is_empty()
+    }
+
+    fn absorb(&mut self, other: Found) {
+        self.files.extend(other.files);
+        self.manifests.extend(other.manifests);
+        self.yaml.extend(other.yaml);
+        self.invalid.extend(other.invalid);
+    }
 }
 
 /// Directories whose manifests are not the repository's own dependencies.
@@ -430,43 +447,108 @@ type Rules = Arc<(String, Gitignore)>;
 /// rules that apply in it.
 type Pending = (PathBuf, String, Vec<Rules>);
 
-/// Walks the tree once, in this thread: every directory is listed once, its `.gitignore`
-/// (seen in that listing, so no extra lookups) applies below it as git applies it, ignored
-/// and vendored directories are pruned, and only files whose names the gate can read are
-/// looked at further. Links to files are read through; links to directories only under
-/// `.github` (where the path decides what a file is), never to one of their own parents.
+/// Walks the tree once, on all cores: every directory is listed once (each listing is a
+/// task, and its subdirectories new tasks), its `.gitignore` (seen in that listing, so no
+/// extra lookups) applies below it as git applies it, ignored and vendored directories are
+/// pruned, and only files whose names the gate can read are looked at further. Links to
+/// files are read through; links to directories only under `.github` (where the path
+/// decides what a file is), never to one of their own parents. The result does not depend
+/// on the order the tasks ran in: files are sorted, and of several unreadable directories
+/// the first by name is reported.
 fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found, LoadError> {
-    let mut found = Found {
-        files: Vec::new(),
-        manifests: Vec::new(),
-        yaml: Vec::new(),
-        invalid: Vec::new(),
-    };
     let mut base: Vec<Rules> = Vec::new();
     // Rules that cannot be read ignore nothing, as git reads them.
     if let Ok(ignore) = Gitignore::from_file(&root.join(".git/info/exclude")) {
         base.push(Arc::new((String::new(), ignore)));
     }
-    let mut stack: Vec<Pending> = vec![(root.to_path_buf(), String::new(), base)];
-    let mut linked = std::collections::HashSet::new();
-    while let Some((dir, rel_dir, mut rules)) = stack.pop() {
-        let unreadable = |rel: &str, source| LoadError::Unreadable {
-            path: if rel.is_empty() {
-                ".".into()
+    let walk = Walk {
+        root,
+        exclude,
+        skip,
+        found: Mutex::new(Found::default()),
+        errors: Mutex::new(Vec::new()),
+        linked: Mutex::new(std::collections::HashSet::new()),
+    };
+    rayon::scope(|scope| walk.visit(scope, (root.to_path_buf(), String::new(), base)));
+    let errors = walk.errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, error)) = errors.into_iter().min_by(|a, b| a.0.cmp(&b.0)) {
+        return Err(error);
+    }
+    let mut found = walk.found.into_inner().unwrap_or_else(|e| e.into_inner());
+    found.files.sort_by(|a, b| a.1.cmp(&b.1));
+    found.yaml.sort();
+    found.manifests.sort();
+    found.invalid.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+/// The state of one walk, shared by its tasks.
+struct Walk<'w> {
+    root: &'w Path,
+    exclude: &'w [PathGlob],
+    skip: Option<&'w Path>,
+    found: Mutex<Found>,
+    /// Directories or entries that could not be read, by repository-relative name.
+    errors: Mutex<Vec<(String, LoadError)>>,
+    /// Directories reached through links, so each is walked once.
+    linked: Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl<'w> Walk<'w> {
+    /// Walks a directory: lists it, records what it holds, and spawns a task per
+    /// subdirectory. Under `.github`, where links to directories are followed once per
+    /// target, the subtree is walked in this task, in name order, so which link reaches a
+    /// target does not depend on timing.
+    fn visit<'s>(&'s self, scope: &rayon::Scope<'s>, first: Pending)
+    where
+        'w: 's,
+    {
+        let mut here = vec![first];
+        while let Some(pending) = here.pop() {
+            self.list(scope, pending, &mut here);
+        }
+    }
+
+    fn list<'s>(
+        &'s self,
+        scope: &rayon::Scope<'s>,
+        (dir, rel_dir, mut rules): Pending,
+        here: &mut Vec<Pending>,
+    ) where
+        'w: 's,
+    {
+        let unreadable = |rel: &str, source| {
+            let path = if rel.is_empty() {
+                ".".to_owned()
             } else {
                 rel.to_owned()
-            },
-            source,
+            };
+            let error = LoadError::Unreadable {
+                path: path.clone(),
+                source,
+            };
+            lock(&self.errors).push((path, error));
         };
-        let entries = std::fs::read_dir(&dir)
+        let mut entries = match std::fs::read_dir(&dir)
             .and_then(|listing| listing.collect::<std::io::Result<Vec<_>>>())
-            .map_err(|source| unreadable(&rel_dir, source))?;
+        {
+            Ok(entries) => entries,
+            Err(source) => return unreadable(&rel_dir, source),
+        };
+        let github = rel_dir == ".github" || rel_dir.starts_with(".github/");
+        if github {
+            // Popped from `here` last first, so the subtree is walked in name order.
+            entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
+        }
         if entries.iter().any(|e| e.file_name() == ".gitignore") {
             match Gitignore::from_file(&dir.join(".gitignore")) {
-                Ok(ignore) if !ignore.is_empty() => rules.push(Arc::new((rel_dir.clone(), ignore))),
+                Ok(ignore) if !ignore.is_empty() => {
+                    rules.push(Arc::new((rel_dir.clone(), ignore)));
+                }
                 _ => {}
             }
         }
+        let mut found = Found::default();
         for entry in entries {
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -480,15 +562,17 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
                 rel
             };
             let path = entry.path();
-            let mut kind = entry
-                .file_type()
-                .map_err(|source| unreadable(&rel, source))?;
+            let mut kind = match entry.file_type() {
+                Ok(kind) => kind,
+                Err(source) => {
+                    unreadable(&rel, source);
+                    continue;
+                }
+            };
             if kind.is_symlink() {
                 match std::fs::metadata(&path) {
                     Ok(target) if target.is_file() => kind = target.file_type(),
-                    Ok(target)
-                        if target.is_dir() && follow_link(root, &dir, &path, &rel, &mut linked) =>
-                    {
+                    Ok(target) if target.is_dir() && self.follow_link(&dir, &path, &rel) => {
                         kind = target.file_type();
                     }
                     Ok(_) => {}
@@ -505,12 +589,17 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
             }
             if kind.is_dir() {
                 if matches!(&*name, ".git" | "node_modules")
-                    || skip.is_some_and(|s| path == s)
+                    || self.skip.is_some_and(|s| path == s)
                     || ignored(&rules, &rel, true)
                 {
                     continue;
                 }
-                stack.push((path, rel, rules.clone()));
+                let pending = (path, rel, rules.clone());
+                if github {
+                    here.push(pending);
+                } else {
+                    scope.spawn(move |scope| self.visit(scope, pending));
+                }
             } else if !interesting(&name) || ignored(&rules, &rel, false) {
                 continue;
             } else if !kind.is_file() {
@@ -520,14 +609,35 @@ fn walk(root: &Path, exclude: &[PathGlob], skip: Option<&Path>) -> Result<Found,
                         "the file is not a regular file (a pipe, socket or device)".into(),
                     ));
                 }
-            } else if !exclude.iter().any(|glob| glob.is_match(&rel)) {
+            } else if !self.exclude.iter().any(|glob| glob.is_match(&rel)) {
                 collect(&mut found, rel, path);
             }
         }
+        if !found.is_empty() {
+            lock(&self.found).absorb(found);
+        }
     }
-    found.files.sort_by(|a, b| a.1.cmp(&b.1));
-    found.yaml.sort();
-    Ok(found)
+
+    /// Whether to walk into the directory a link at `path` (named `rel`, in `dir`) points
+    /// to: only under `.github`, once per target, and never into one of the link's own
+    /// parents.
+    fn follow_link(&self, dir: &Path, path: &Path, rel: &str) -> bool {
+        if rel != ".github" && !rel.starts_with(".github/") {
+            return false;
+        }
+        let (Ok(target), Ok(parent)) = (std::fs::canonicalize(path), std::fs::canonicalize(dir))
+        else {
+            return false;
+        };
+        !parent.starts_with(&target)
+            && !self.root.starts_with(&target)
+            && lock(&self.linked).insert(target)
+    }
+}
+
+/// The value behind a lock, also when a task panicked while holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Records a file the walk found: as a manifest, a YAML file and a file to read.
@@ -544,24 +654,6 @@ fn collect(found: &mut Found, rel: String, path: PathBuf) {
     if let Some(kind) = kind_of(&rel) {
         found.files.push((kind, rel, path));
     }
-}
-
-/// Whether to walk into the directory a link at `path` (named `rel`, in `dir`) points to:
-/// only under `.github`, once per target, and never into one of the link's own parents.
-fn follow_link(
-    root: &Path,
-    dir: &Path,
-    path: &Path,
-    rel: &str,
-    linked: &mut std::collections::HashSet<PathBuf>,
-) -> bool {
-    if rel != ".github" && !rel.starts_with(".github/") {
-        return false;
-    }
-    let (Ok(target), Ok(parent)) = (std::fs::canonicalize(path), std::fs::canonicalize(dir)) else {
-        return false;
-    };
-    !parent.starts_with(&target) && !root.starts_with(&target) && linked.insert(target)
 }
 
 /// A file the gate would read that is not a readable file.
