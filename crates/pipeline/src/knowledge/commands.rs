@@ -8,11 +8,10 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use regex::bytes::{Regex, RegexBuilder};
 use regex_automata::meta;
 use regex_automata::nfa::thompson::WhichCaptures;
 
-use super::{Acts, Lazy, Scopes};
+use super::{Acts, Groups, Lazy, Scopes};
 
 /// Words one of which must appear (case-insensitively) for the pattern to match, the
 /// pattern, what it means, and the write scopes it needs.
@@ -78,16 +77,6 @@ const PATTERNS: &[Pattern] = &[
     (&["ghcr.io", "npm.pkg.github.com", "maven.pkg.github.com"], r"\b(?:docker|podman)\s+(?:login|push|buildx\s+build)\b[^\n]*\bghcr\.io\b|\bnpm\.pkg\.github\.com\b|\bmaven\.pkg\.github\.com\b", Acts::NONE, &["packages"]),
 ];
 
-/// Commands that talk to the GitHub API in ways the tables cannot follow.
-/// An ASCII-only regex over bytes: scripts are read for ASCII command names, and without
-/// Unicode classes the automata stay small, which matters in a process that lives 20 ms.
-pub(crate) fn ascii(pattern: &str) -> Regex {
-    RegexBuilder::new(pattern)
-        .unicode(false)
-        .build()
-        .expect("valid regex")
-}
-
 /// A pattern only asked whether it matches: ASCII-only, with no capture groups, no
 /// ahead-of-time DFA and no literal prefilter (the word automaton has already found where
 /// its words are; the lazy DFA does the rest). A third of a short run's time went into
@@ -100,6 +89,11 @@ pub(crate) fn matcher(pattern: &str) -> meta::Regex {
 /// the engines can say whether a pattern matches but report no span.
 pub(crate) fn spans_matcher(pattern: &str) -> meta::Regex {
     matcher_with(pattern, WhichCaptures::Implicit)
+}
+
+/// The same pattern, able to report its capture groups.
+pub(crate) fn groups_matcher(pattern: &str) -> meta::Regex {
+    matcher_with(pattern, WhichCaptures::All)
 }
 
 fn matcher_with(pattern: &str, captures: WhichCaptures) -> meta::Regex {
@@ -122,6 +116,7 @@ fn matcher_with(pattern: &str, captures: WhichCaptures) -> meta::Regex {
         .expect("valid regex")
 }
 
+/// Commands that talk to the GitHub API in ways the tables cannot follow.
 const API: &[&str] = &[
     "gh api",
     "api.github.com",
@@ -164,18 +159,14 @@ static COMPILED: LazyLock<Vec<Lazy>> = LazyLock::new(|| {
 
 /// A JavaScript package manager running a script: `npm run test:ci`, `yarn e2e`,
 /// `pnpm --filter web lint`.
-static JS_TASK: LazyLock<Regex> = LazyLock::new(|| {
-    ascii(
-        r"(?m)(?:^|[;&|(]\s*|\s)(npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:=\S+|\s+[^\s;&|-][^\s;&|]*)?)*\s+(run(?:-script)?\s+)?([\w:.@/-]+)",
-    )
-});
+static JS_TASK: Lazy = Lazy::groups(
+    r"(?m)(?:^|[;&|(]\s*|\s)(npm|pnpm|yarn|bun)(?:\s+-{1,2}[\w-]+(?:=\S+|\s+[^\s;&|-][^\s;&|]*)?)*\s+(run(?:-script)?\s+)?([\w:.@/-]+)",
+);
 
 /// Other task runners and their targets: `make lint test`, `just deploy`, `turbo run build`.
-static TASK: LazyLock<Regex> = LazyLock::new(|| {
-    ascii(
-        r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)",
-    )
-});
+static TASK: Lazy = Lazy::groups(
+    r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)",
+);
 
 /// What a script does and the write scopes it needs.
 pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
@@ -186,63 +177,55 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
     for found in words.find_overlapping_iter(script) {
         candidates[owners[found.pattern().as_usize()]] = true;
     }
-    let source = script;
-    let script = script.as_bytes();
     for (index, (_, _, a, s)) in PATTERNS.iter().enumerate() {
-        if candidates[index] && COMPILED[index].is_match(source) {
+        if candidates[index] && COMPILED[index].is_match(script) {
             acts |= *a;
             scopes = scopes.union(Scopes::of(s));
         }
     }
+    let group = |groups: &Groups, i: usize| -> Option<&str> {
+        groups
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|(start, end)| script.get(start..end))
+    };
     let js = ["npm", "pnpm", "yarn", "bun"]
         .iter()
-        .any(|w| contains(script, w.as_bytes()));
-    for captures in js
-        .then(|| JS_TASK.captures_iter(script))
-        .into_iter()
-        .flatten()
-    {
-        let (Some(runner), Some(target)) = (captures.get(1), captures.get(3)) else {
+        .any(|w| contains(script.as_bytes(), w.as_bytes()));
+    for groups in js.then(|| JS_TASK.captures(script)).into_iter().flatten() {
+        let (Some(runner), Some(target)) = (group(&groups, 1), group(&groups, 3)) else {
             continue;
         };
-        let run = captures.get(2).is_some();
+        let run = group(&groups, 2).is_some();
         // Without `run`, npm only runs `test`; `pnpm deploy` is pnpm's own command.
         if !run
-            && ((text(runner) == "npm" && !matches!(text(target), "test" | "t"))
-                || (text(runner) == "pnpm" && text(target) == "deploy"))
+            && ((runner == "npm" && !matches!(target, "test" | "t"))
+                || (runner == "pnpm" && target == "deploy"))
         {
             continue;
         }
-        acts |= by_target(text(target));
+        acts |= by_target(target);
     }
     let runner = [
         "make", "just", "task", "mage", "rake", "invoke", "turbo", "nx ",
     ]
     .iter()
-    .any(|w| contains(script, w.as_bytes()));
-    for captures in runner
-        .then(|| TASK.captures_iter(script))
-        .into_iter()
-        .flatten()
-    {
-        if let Some(targets) = captures.get(1) {
-            for target in text(targets)
-                .split([' ', '\t', ','])
-                .filter(|t| !t.is_empty())
-            {
+    .any(|w| contains(script.as_bytes(), w.as_bytes()));
+    for groups in runner.then(|| TASK.captures(script)).into_iter().flatten() {
+        if let Some(targets) = group(&groups, 1) {
+            for target in targets.split([' ', '\t', ',']).filter(|t| !t.is_empty()) {
                 acts |= by_target(target);
             }
         }
     }
-    if API.iter().any(|word| contains(script, word.as_bytes())) {
+    if API
+        .iter()
+        .any(|word| contains(script.as_bytes(), word.as_bytes()))
+    {
         scopes.unknown = true;
     }
     (acts, scopes)
-}
-
-/// The text of a match (the patterns only match ASCII, so this never loses a byte).
-fn text<'h>(m: regex::bytes::Match<'h>) -> &'h str {
-    std::str::from_utf8(m.as_bytes()).unwrap_or_default()
 }
 
 /// What a task runner's target does, by its name.
@@ -324,16 +307,21 @@ static NAME_REGEXES: LazyLock<Vec<Lazy>> = LazyLock::new(|| {
 });
 
 /// Phrases that place a step relative to a deploy without being one.
-static AROUND_DEPLOY: LazyLock<Regex> =
-    LazyLock::new(|| ascii(r"\b(?:post|pre|after|before)[- _]?deploy(?:ment)?\b"));
+static AROUND_DEPLOY: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+    crate::knowledge::pattern(r"\b(?:post|pre|after|before)[- _]?deploy(?:ment)?\b")
+});
 
 /// What a step's or job's name (lower-cased) says it does.
 pub(crate) fn by_name(label: &str) -> Acts {
     if label.is_empty() {
         return Acts::NONE;
     }
-    let label = AROUND_DEPLOY.replace_all(label.as_bytes(), &b" "[..]);
-    let label = String::from_utf8_lossy(&label);
+    // The phrases hold `deploy`; most names do not.
+    let label = if label.contains("deploy") {
+        AROUND_DEPLOY.replace_all(label, " ")
+    } else {
+        std::borrow::Cow::Borrowed(label)
+    };
     let lower = label.to_ascii_lowercase();
     NAMES
         .iter()
@@ -459,6 +447,38 @@ mod words {
                 );
             }
         }
+    }
+
+    /// The task-runner patterns give the same groups from either engine.
+    #[test]
+    fn both_engines_agree_on_the_groups_of_task_runners() {
+        let scripts = [
+            "npm ci\nnpm test -- --coverage",
+            "pnpm --filter web run test:unit && pnpm -r lint",
+            "yarn workspace @acme/api e2e; bun run build",
+            "cd app && npm run-script deploy:prod",
+            "(npm run lint) || true\npnpm deploy --prod out",
+            "make lint test\njust deploy staging\nturbo run build test --filter=web",
+            "nx run-many -t lint test\nnx affected --targets=e2e\ntask ci:all",
+            "echo npm \u{e9}t\u{e9} run d\u{e9}ploiement && make \u{e9}",
+            "rake spec; invoke tests, docs",
+        ];
+        for source in [JS_TASK.source(), TASK.source()] {
+            for script in scripts {
+                let lite = Lazy::groups(source);
+                let full = Lazy::groups(source);
+                full.full.get_or_init(|| full.build());
+                assert_eq!(
+                    lite.captures(script),
+                    full.captures(script),
+                    "{source} on {script:?}"
+                );
+            }
+        }
+        assert_eq!(
+            classify("pnpm --filter web run test:unit\nmake lint").0,
+            Acts(Acts::TEST.0 | Acts::LINT.0)
+        );
     }
 
     #[test]

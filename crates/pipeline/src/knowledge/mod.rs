@@ -35,10 +35,21 @@ pub(crate) struct Lazy {
     source: &'static str,
     lite: OnceLock<regex_lite::Regex>,
     full: OnceLock<meta::Regex>,
-    /// Built to report spans ([`Lazy::spans`]), not only whether it matches.
-    spans: bool,
+    /// What its matches are asked for.
+    want: Want,
     read: AtomicUsize,
 }
+
+/// What a [`Lazy`] pattern is asked: whether it matches, where, or what its groups hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Match,
+    Spans,
+    Groups,
+}
+
+/// The span of each group of one match (`None` for a group that took no part).
+pub(crate) type Groups = Vec<Option<(usize, usize)>>;
 
 impl Lazy {
     /// Bytes read with `regex-lite` after which the DFA pays for itself.
@@ -49,7 +60,18 @@ impl Lazy {
             source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
-            spans: false,
+            want: Want::Match,
+            read: AtomicUsize::new(0),
+        }
+    }
+
+    /// A pattern whose capture groups are wanted ([`Lazy::captures`]).
+    pub(crate) const fn groups(source: &'static str) -> Self {
+        Self {
+            source,
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+            want: Want::Groups,
             read: AtomicUsize::new(0),
         }
     }
@@ -60,17 +82,25 @@ impl Lazy {
             source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
-            spans: true,
+            want: Want::Spans,
             read: AtomicUsize::new(0),
         }
     }
 
     fn build(&self) -> meta::Regex {
-        if self.spans {
-            commands::spans_matcher(self.source)
-        } else {
-            commands::matcher(self.source)
+        match self.want {
+            Want::Match => commands::matcher(self.source),
+            Want::Spans => commands::spans_matcher(self.source),
+            Want::Groups => commands::groups_matcher(self.source),
         }
+    }
+
+    /// The DFA, once `text` brings what this pattern has read past the budget.
+    fn full_after(&self, text: &str) -> Option<&meta::Regex> {
+        self.full.get().or_else(|| {
+            let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+            (read > Self::BUDGET).then(|| self.full.get_or_init(|| self.build()))
+        })
     }
 
     /// The pattern's text.
@@ -97,12 +127,8 @@ impl Lazy {
 
     /// The spans of the matches in `text`, leftmost-first as both engines find them.
     pub(crate) fn find_iter(&self, text: &str) -> Vec<(usize, usize)> {
-        debug_assert!(self.spans, "built with Lazy::spans");
-        let full = self.full.get().or_else(|| {
-            let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
-            (read > Self::BUDGET).then(|| self.full.get_or_init(|| self.build()))
-        });
-        match full {
+        debug_assert!(self.want == Want::Spans, "built with Lazy::spans");
+        match self.full_after(text) {
             Some(full) => full
                 .find_iter(text.as_bytes())
                 .map(|m| (m.start(), m.end()))
@@ -115,6 +141,39 @@ impl Lazy {
                 .get_or_init(|| pattern(self.source))
                 .find_iter(text)
                 .map(|m| (m.start(), m.end()))
+                .collect(),
+        }
+    }
+
+    /// The groups of each match in `text`, leftmost-first as both engines find them. A
+    /// group whose span would split a character of the script is left out.
+    pub(crate) fn captures(&self, text: &str) -> Vec<Groups> {
+        debug_assert!(self.want == Want::Groups, "built with Lazy::groups");
+        let on_chars = |span: (usize, usize)| {
+            (text.is_char_boundary(span.0) && text.is_char_boundary(span.1)).then_some(span)
+        };
+        match self.full_after(text) {
+            Some(full) => full
+                .captures_iter(text.as_bytes())
+                .map(|caps| {
+                    (0..caps.group_len())
+                        .map(|i| {
+                            caps.get_group(i)
+                                .map(|g| (g.start, g.end))
+                                .and_then(on_chars)
+                        })
+                        .collect()
+                })
+                .collect(),
+            None => self
+                .lite
+                .get_or_init(|| pattern(self.source))
+                .captures_iter(text)
+                .map(|caps| {
+                    (0..caps.len())
+                        .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+                        .collect()
+                })
                 .collect(),
         }
     }
