@@ -35,6 +35,8 @@ pub(crate) struct Lazy {
     source: &'static str,
     lite: OnceLock<regex_lite::Regex>,
     full: OnceLock<meta::Regex>,
+    /// The forward DFA of a pattern only asked whether it matches.
+    forward: OnceLock<commands::Matcher>,
     /// What its matches are asked for.
     want: Want,
     read: AtomicUsize,
@@ -60,6 +62,7 @@ impl Lazy {
             source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
+            forward: OnceLock::new(),
             want: Want::Match,
             read: AtomicUsize::new(0),
         }
@@ -71,6 +74,7 @@ impl Lazy {
             source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
+            forward: OnceLock::new(),
             want: Want::Groups,
             read: AtomicUsize::new(0),
         }
@@ -82,6 +86,7 @@ impl Lazy {
             source,
             lite: OnceLock::new(),
             full: OnceLock::new(),
+            forward: OnceLock::new(),
             want: Want::Spans,
             read: AtomicUsize::new(0),
         }
@@ -89,8 +94,8 @@ impl Lazy {
 
     fn build(&self) -> meta::Regex {
         match self.want {
-            Want::Match => commands::matcher(self.source),
-            Want::Spans => commands::spans_matcher(self.source),
+            // A yes-or-no pattern builds a forward DFA instead ([`Lazy::is_match`]).
+            Want::Match | Want::Spans => commands::spans_matcher(self.source),
             Want::Groups => commands::groups_matcher(self.source),
         }
     }
@@ -110,15 +115,20 @@ impl Lazy {
     }
 
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        if let Some(full) = self.full.get() {
-            return full.is_match(text.as_bytes());
-        }
-        let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
-        if read > Self::BUDGET {
-            return self
-                .full
-                .get_or_init(|| self.build())
-                .is_match(text.as_bytes());
+        if self.want != Want::Match {
+            if let Some(full) = self.full_after(text) {
+                return full.is_match(text.as_bytes());
+            }
+        } else if let Some(forward) = self.forward.get() {
+            return forward.is_match(text.as_bytes());
+        } else {
+            let read = self.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+            if read > Self::BUDGET {
+                return self
+                    .forward
+                    .get_or_init(|| commands::Matcher::new(self.source))
+                    .is_match(text.as_bytes());
+            }
         }
         self.lite
             .get_or_init(|| pattern(self.source))
