@@ -119,7 +119,12 @@ impl Ticker {
                 let started = Instant::now();
                 let mut next = Duration::from_millis(first_delay_ms());
                 while !flag.load(Ordering::Acquire) {
-                    std::thread::sleep(Duration::from_millis(50));
+                    // Woken at once when the gate ends (see `Drop`), so a run on a terminal
+                    // does not wait out the rest of a sleep.
+                    std::thread::park_timeout(Duration::from_millis(50));
+                    if flag.load(Ordering::Acquire) {
+                        break;
+                    }
                     if started.elapsed() < next {
                         continue;
                     }
@@ -149,6 +154,7 @@ impl Drop for Ticker {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Release);
         if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
             let _ = thread.join();
         }
         clear_line();
