@@ -426,7 +426,7 @@ fn upstream(workflow: &Workflow, index: usize) -> Vec<usize> {
 }
 
 /// From this many steps on, they are classified on all cores.
-const PARALLEL_STEPS: usize = 32;
+const PARALLEL_STEPS: usize = 8;
 
 /// What each step of the repository's workflows and actions does by itself, by its address.
 fn classify_steps(repo: &Repo) -> HashMap<usize, (Acts, Scopes)> {
@@ -438,6 +438,8 @@ fn classify_steps(repo: &Repo) -> HashMap<usize, (Acts, Scopes)> {
         .chain(repo.actions.iter().flat_map(|a| &a.steps))
         .collect();
     let parallel = steps.len() >= PARALLEL_STEPS;
+    let scripts: Vec<&str> = steps.iter().filter_map(|step| step.script()).collect();
+    knowledge::commands::prepare(&scripts, parallel);
     crate::load::map(steps, parallel, |step| {
         (std::ptr::from_ref(step) as usize, knowledge::step(step))
     })

@@ -48,7 +48,8 @@ pub(crate) fn build(
                 .any(|rule| !policy.disabled_rules.iter().any(|id| id == rule.id()))
         })
         .collect();
-    let parallel = cx.steps().len() >= 200;
+    // The walk started the threads; from a few dozen steps on, the audits pay for them.
+    let parallel = cx.steps().len() >= 40;
     let mut findings: Vec<Finding> = crate::load::map(audits, parallel, |audit| {
         let mut out = Vec::new();
         audit.run(&cx, &mut out);

@@ -208,15 +208,69 @@ static TASK: Lazy = Lazy::groups(
     r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)",
 );
 
-/// What a script does and the write scopes it needs.
-pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
-    let mut acts = Acts::NONE;
-    let mut scopes = Scopes::NONE;
+/// Which patterns hold a word found in `script`, so may match it.
+fn candidates(script: &str) -> [bool; 64] {
     let (words, owners) = &*WORDS;
     let mut candidates = [false; 64];
     for found in words.find_overlapping_iter(script) {
         candidates[owners[found.pattern().as_usize()]] = true;
     }
+    candidates
+}
+
+/// The words of the JavaScript package managers and of the other task runners.
+const JS_WORDS: &[&str] = &["npm", "pnpm", "yarn", "bun"];
+const RUNNER_WORDS: &[&str] = &[
+    "make", "just", "task", "mage", "rake", "invoke", "turbo", "nx ",
+];
+
+/// Builds, before `scripts` are classified and on all cores when `parallel`, the DFA of
+/// each pattern that will read more of them than [`Lazy::BUDGET`]: with every script known
+/// in advance, a pattern need not first spend the budget on the slow engine to learn that
+/// its DFA pays (the ski-rental rule's worst case, which most runs hit for their common
+/// patterns). Patterns that read little stay on `regex-lite`.
+pub(crate) fn prepare(scripts: &[&str], parallel: bool) {
+    let mut read = vec![0usize; PATTERNS.len()];
+    let (mut js, mut runner) = (0, 0);
+    for script in scripts {
+        let candidates = candidates(script);
+        for (index, total) in read.iter_mut().enumerate() {
+            if candidates[index] {
+                *total += script.len();
+            }
+        }
+        let has = |words: &[&str]| {
+            words
+                .iter()
+                .any(|w| contains(script.as_bytes(), w.as_bytes()))
+        };
+        if has(JS_WORDS) {
+            js += script.len();
+        }
+        if has(RUNNER_WORDS) {
+            runner += script.len();
+        }
+    }
+    let mut wanted: Vec<&Lazy> = read
+        .iter()
+        .enumerate()
+        .filter(|(_, total)| **total > Lazy::BUDGET)
+        .map(|(index, _)| &COMPILED[index])
+        .collect();
+    wanted.extend(
+        [(&JS_TASK, js), (&TASK, runner)]
+            .into_iter()
+            .filter(|(_, total)| *total > Lazy::BUDGET)
+            .map(|(lazy, _)| lazy),
+    );
+    crate::load::map(wanted, parallel, Lazy::prepare);
+}
+
+/// What a script does and the write scopes it needs.
+pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
+    let mut acts = Acts::NONE;
+    let mut scopes = Scopes::NONE;
+    let candidates = candidates(script);
     for (index, (_, _, a, s)) in PATTERNS.iter().enumerate() {
         if candidates[index] && COMPILED[index].is_match(script) {
             acts |= *a;
@@ -230,7 +284,7 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
             .flatten()
             .and_then(|(start, end)| script.get(start..end))
     };
-    let js = ["npm", "pnpm", "yarn", "bun"]
+    let js = JS_WORDS
         .iter()
         .any(|w| contains(script.as_bytes(), w.as_bytes()));
     for groups in js.then(|| JS_TASK.captures(script)).into_iter().flatten() {
@@ -247,11 +301,9 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
         }
         acts |= by_target(target);
     }
-    let runner = [
-        "make", "just", "task", "mage", "rake", "invoke", "turbo", "nx ",
-    ]
-    .iter()
-    .any(|w| contains(script.as_bytes(), w.as_bytes()));
+    let runner = RUNNER_WORDS
+        .iter()
+        .any(|w| contains(script.as_bytes(), w.as_bytes()));
     for groups in runner.then(|| TASK.captures(script)).into_iter().flatten() {
         if let Some(targets) = group(&groups, 1) {
             for target in targets.split([' ', '\t', ',']).filter(|t| !t.is_empty()) {

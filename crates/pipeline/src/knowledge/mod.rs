@@ -100,6 +100,16 @@ impl Lazy {
         }
     }
 
+    /// Builds the DFA now, whatever has been read: the caller knows it will pay.
+    pub(crate) fn prepare(&self) {
+        if self.want == Want::Match {
+            self.forward
+                .get_or_init(|| commands::Matcher::new(self.source));
+        } else {
+            self.full.get_or_init(|| self.build());
+        }
+    }
+
     /// The DFA, once `text` brings what this pattern has read past the budget.
     fn full_after(&self, text: &str) -> Option<&meta::Regex> {
         self.full.get().or_else(|| {
