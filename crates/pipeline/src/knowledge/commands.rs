@@ -574,6 +574,24 @@ mod words {
     }
 
     #[test]
+    fn patterns_that_will_read_past_the_budget_are_built_up_front() {
+        // The `ruff format` pattern, which no other test uses: the tables are shared.
+        let index = PATTERNS
+            .iter()
+            .position(|p| p.1 == r"\bruff\s+format\b")
+            .expect("the ruff format pattern");
+        let script = "ruff format --check .\n".repeat(Lazy::BUDGET / 20 + 1);
+        prepare(&["echo nothing to format"], false);
+        assert!(
+            COMPILED[index].forward.get().is_none(),
+            "no script names ruff"
+        );
+        prepare(&[&script, "pytest -q"], false);
+        assert!(COMPILED[index].forward.get().is_some());
+        assert!(classify(&script).0.has(Acts::FORMAT));
+    }
+
+    #[test]
     fn a_pattern_gives_the_same_answers_after_it_switches_engines() {
         let lazy = Lazy::new(PATTERNS[0].1);
         let script = "pytest -q\n".repeat(50);
