@@ -92,24 +92,28 @@ pub(crate) fn load(
         invalid: found.invalid,
         ..Repo::default()
     };
+    // The walk read and parsed every file but GitLab pipelines, whose wildcard includes
+    // need the list of all YAML files it found.
     let yaml = found.yaml;
     let parallel = found.files.len() >= PARALLEL_FROM;
-    let read: Vec<(Kind, String, std::io::Result<Read>)> =
-        map(found.files, parallel, |(kind, rel, path)| {
-            let bytes = read_bounded(&path);
-            (kind, rel, bytes)
-        });
-    let mut parsed = Vec::with_capacity(read.len());
-    for (kind, rel, read) in read {
-        let (bytes, size) = read.map_err(|source| LoadError::Unreadable {
-            path: rel.clone(),
+    let mut loaded = found.loaded;
+    loaded.extend(map(found.files, parallel, |(kind, rel, path)| {
+        Loaded::of(kind, rel, &path, root, &yaml)
+    }));
+    // In name order, as a walk in one thread would have met them: the first unreadable
+    // file is the one reported, and the first Dependabot file the one used.
+    loaded.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut outcomes = Vec::with_capacity(loaded.len());
+    for file in loaded {
+        let (length, size) = file.read.map_err(|source| LoadError::Unreadable {
+            path: file.rel.clone(),
             source,
         })?;
         repo.files_read += 1;
-        repo.bytes_read += bytes.len() as u64;
+        repo.bytes_read += length;
         if size > MAX_BYTES as u64 {
             repo.invalid.push(Invalid {
-                path: rel,
+                path: file.rel,
                 problem: Problem {
                     pos: Pos::default(),
                     message: format!("the file is {size} bytes, over the {MAX_BYTES} byte limit"),
@@ -118,11 +122,8 @@ pub(crate) fn load(
             });
             continue;
         }
-        parsed.push((kind, rel, bytes));
+        outcomes.extend(file.outcome);
     }
-    let outcomes: Vec<Outcome> = map(parsed, parallel, |(kind, rel, bytes)| {
-        parse(kind, &rel, &bytes, root, &yaml)
-    });
     for outcome in outcomes {
         repo.invalid.extend(outcome.invalid);
         repo.workflows.extend(outcome.workflow);
@@ -167,6 +168,36 @@ pub(crate) fn map<T: Send, R: Send>(
 
 /// A file's bytes (at most `MAX_BYTES + 1`) and its size.
 type Read = (Vec<u8>, u64);
+
+/// One file read and parsed.
+struct Loaded {
+    rel: String,
+    /// How many bytes were read, and the file's size; or why it could not be read.
+    read: std::io::Result<(u64, u64)>,
+    /// What parsing found, unless the file was unreadable or over the size limit.
+    outcome: Option<Outcome>,
+}
+
+impl Loaded {
+    fn of(kind: Kind, rel: String, path: &Path, root: &Path, yaml: &[String]) -> Self {
+        match read_bounded(path) {
+            Err(error) => Loaded {
+                rel,
+                read: Err(error),
+                outcome: None,
+            },
+            Ok((bytes, size)) => {
+                let outcome =
+                    (size <= MAX_BYTES as u64).then(|| parse(kind, &rel, &bytes, root, yaml));
+                Loaded {
+                    read: Ok((bytes.len() as u64, size)),
+                    outcome,
+                    rel,
+                }
+            }
+        }
+    }
+}
 
 /// A file's bytes, or only its first `MAX_BYTES + 1` when it is larger: the parser
 /// rejects it by size, and a 50 MB file is not read to the end for that.
@@ -411,6 +442,8 @@ struct Found {
     yaml: Vec<String>,
     /// Files the gate would read but cannot (broken links, pipes).
     invalid: Vec<Invalid>,
+    /// Files read and parsed during the walk (all but GitLab pipelines, left in `files`).
+    loaded: Vec<Loaded>,
 }
 
 impl Found {
@@ -419,6 +452,7 @@ impl Found {
             && self.manifests.is_empty()
             && self.yaml.is_empty()
             && self.invalid.is_empty()
+            && self.loaded.is_empty()
     }
 
     fn absorb(&mut self, other: Found) {
@@ -426,6 +460,7 @@ impl Found {
         self.manifests.extend(other.manifests);
         self.yaml.extend(other.yaml);
         self.invalid.extend(other.invalid);
+        self.loaded.extend(other.loaded);
     }
 }
 
@@ -613,6 +648,18 @@ impl<'w> Walk<'w> {
             } else if !self.exclude.iter().any(|glob| glob.is_match(&rel)) {
                 collect(&mut found, rel, path);
             }
+        }
+        // Each file but a GitLab pipeline is read and parsed while the walk goes on.
+        let (gitlab, files): (Vec<_>, Vec<_>) = std::mem::take(&mut found.files)
+            .into_iter()
+            .partition(|(kind, ..)| *kind == Kind::GitLab);
+        found.files = gitlab;
+        for (kind, rel, path) in files {
+            let root = self.root;
+            scope.spawn(move |_| {
+                let loaded = Loaded::of(kind, rel, &path, root, &[]);
+                lock(&self.found).loaded.push(loaded);
+            });
         }
         if !found.is_empty() {
             lock(&self.found).absorb(found);
