@@ -573,9 +573,9 @@ impl<'w> Walk<'w> {
         };
         let github = rel_dir == ".github" || rel_dir.starts_with(".github/");
         if github {
-            // Popped from `here` last first, so the subtree is walked in name order.
-            entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
+            entries.sort_by_key(std::fs::DirEntry::file_name);
         }
+        let pushed = here.len();
         if entries.iter().any(|e| e.file_name() == ".gitignore") {
             match Gitignore::from_file(&dir.join(".gitignore")) {
                 Ok(ignore) if !ignore.is_empty() => {
@@ -649,6 +649,9 @@ impl<'w> Walk<'w> {
                 collect(&mut found, rel, path);
             }
         }
+        // Popped last first: reversed, the subtree is walked in name order, as links were
+        // met.
+        here[pushed..].reverse();
         // Each file but a GitLab pipeline is read and parsed while the walk goes on.
         let (gitlab, files): (Vec<_>, Vec<_>) = std::mem::take(&mut found.files)
             .into_iter()

@@ -3,7 +3,7 @@
 //! tabs, symlink loops, markup in names, an empty file. None of these stops the gate; each
 //! file it cannot read is an `invalid-workflow` finding, and the other files are judged.
 
-use crate::common::{check, repo, write};
+use crate::common::{Outcome, check, repo, write};
 
 /// A workflow whose job has no `timeout-minutes` (a finding at line 3).
 const NO_TIMEOUT: &str = "on: push\njobs:\n  j: {runs-on: x, steps: [{run: make}]}\n";
@@ -402,5 +402,54 @@ fn gitlab_includes_missing_cyclic_and_wildcard() {
     assert_eq!(
         outcome.of("non-blocking-check"),
         ["ci/a.yml:6", "ci/b.yml:6"]
+    );
+}
+
+/// Links under `.github` that point into each other end, and which link reaches a
+/// directory first does not depend on timing: two runs report the same paths.
+#[cfg(unix)]
+#[test]
+fn links_between_github_directories_end_and_are_read_the_same_way_each_time() {
+    let action = "runs:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n";
+    let dir = repo(&[
+        (".github/workflows/good.yml", GOOD),
+        (".github/p/action.yml", action),
+        (".github/q/action.yml", action),
+    ]);
+    std::os::unix::fs::symlink("../q", dir.path().join(".github/p/to-q")).unwrap();
+    std::os::unix::fs::symlink("../p", dir.path().join(".github/q/to-p")).unwrap();
+    std::os::unix::fs::symlink("p", dir.path().join(".github/a")).unwrap();
+    std::os::unix::fs::symlink("p", dir.path().join(".github/b")).unwrap();
+    let paths = |outcome: &Outcome| {
+        let mut paths: Vec<String> = outcome
+            .findings()
+            .iter()
+            .map(|f| {
+                f["location"]["path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        paths.sort();
+        paths
+    };
+    let first = check(dir.path());
+    assert_eq!(first.status(), "warn", "{}", first.run.all_output());
+    let second = check(dir.path());
+    assert_eq!(paths(&first), paths(&second));
+    // `a` comes before `b`: the first link to `p` in name order is the one followed.
+    let actions: Vec<String> = paths(&first)
+        .into_iter()
+        .filter(|p| p.ends_with("action.yml"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ".github/a/action.yml",
+            ".github/a/to-q/action.yml",
+            ".github/p/action.yml",
+            ".github/q/action.yml",
+        ]
     );
 }
