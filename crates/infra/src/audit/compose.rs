@@ -115,9 +115,14 @@ fn service_rules(
                     .severity(severity)
                     .message(match pin {
                         Pin::Tag => format!("service `{name}` uses `{written}`, pinned by a tag only; tags are moved"),
+                        Pin::Variable => format!("service `{name}` takes its image from `{written}`, a variable with no default here, so its pin is not judged"),
                         _ => format!("service `{name}` uses `{written}`, which pulls whatever `latest` is that day"),
                     })
-                    .help(format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written)))
+                    .help(if pin == Pin::Variable {
+                        "give the variable a pinned default (`${IMAGE:-<image>:<version>@sha256:<digest>}`), or check that whoever sets it pins by digest".to_owned()
+                    } else {
+                        format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
+                    })
                     .detail("pin", pin.as_str())
                     .build(),
             );

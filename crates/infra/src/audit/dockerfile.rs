@@ -93,7 +93,11 @@ fn base_images(file: &DockerfileAt, stages: &[Stage], out: &mut Vec<Finding>) {
         let resolved = image::substitute(written, &vars);
         let pin = image::pin(&resolved);
         let (severity, what) = match pin {
-            Pin::Digest | Pin::Variable => continue,
+            Pin::Digest => continue,
+            Pin::Variable => (
+                Severity::Info,
+                "is set when the image is built (a build argument with no default), so its pin is not judged here",
+            ),
             Pin::Latest => (Severity::High, "is `:latest`, which changes under you"),
             Pin::Untagged => (
                 Severity::High,
@@ -114,11 +118,13 @@ fn base_images(file: &DockerfileAt, stages: &[Stage], out: &mut Vec<Finding>) {
             )
             .severity(severity)
             .message(format!("the base image `{resolved}` {what}"))
-            .help(format!(
+            .help(if pin == Pin::Variable {
+                "give the build argument a pinned default (`ARG BASE=<image>:<version>@sha256:<digest>`), or check that the build passes a digest-pinned image".to_owned()
+            } else { format!(
                 "pin the image by digest, keeping the tag for readers: `FROM {}@sha256:<digest>` (`docker buildx imagetools inspect {}` prints it); let Dependabot or Renovate update it",
                 if pin == Pin::Tag { name.to_owned() } else { format!("{}:<version>", name.trim_end_matches(":latest")) },
                 if pin == Pin::Tag { name.to_owned() } else { format!("{}:<version>", name.trim_end_matches(":latest")) },
-            ))
+            ) })
             .detail("pin", pin.as_str())
             .build(),
         );

@@ -310,9 +310,14 @@ fn container_rules(
                     .severity(severity)
                     .message(match pin {
                         Pin::Tag => format!("{who} uses `{written}`, pinned by a tag only; nodes may run different images under one tag"),
+                        Pin::Variable => format!("{who} takes its image from `{written}` when it is deployed, so its pin is not judged here"),
                         _ => format!("{who} uses `{written}`, which is whatever `latest` is when a node pulls it"),
                     })
-                    .help(format!("pin by digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written)))
+                    .help(if pin == Pin::Variable {
+                        "check that what the deploy substitutes is pinned by digest (`<image>:<version>@sha256:<digest>`), or write that image here".to_owned()
+                    } else {
+                        format!("pin by digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
+                    })
                     .detail("pin", pin.as_str())
                     .build(),
             );

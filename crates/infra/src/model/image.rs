@@ -29,11 +29,13 @@ impl Pin {
 }
 
 /// The severity of an image reference pinned this way, for compose files and manifests:
-/// none for a digest or a variable, medium for `latest` or no tag, low for a tag alone.
+/// none for a digest, medium for `latest` or no tag, low for a tag alone, and info for a
+/// variable: the gate says it could not judge that image rather than pass over it.
 pub fn severity(pin: Pin) -> Option<signoff_core::report::Severity> {
     use signoff_core::report::Severity;
     match pin {
-        Pin::Digest | Pin::Variable => None,
+        Pin::Digest => None,
+        Pin::Variable => Some(Severity::Info),
         Pin::Latest | Pin::Untagged => Some(Severity::Medium),
         Pin::Tag => Some(Severity::Low),
     }

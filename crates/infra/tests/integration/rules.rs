@@ -448,3 +448,48 @@ fn a_provider_credential_from_a_variable_default_is_in_the_code() {
     )]);
     assert_eq!(found, Vec::<String>::new());
 }
+
+/// An image a variable decides (a build argument with no default, `${IMAGE}` substituted at
+/// deploy time) is not passed over: an info finding says its pin was not judged. With a
+/// default, the default is judged.
+#[test]
+fn images_chosen_by_variables_are_said_to_be_not_judged() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "Dockerfile",
+            "ARG BASE\nARG RUNTIME=alpine:3.20\nFROM ${BASE} AS build\nFROM ${RUNTIME}\nUSER app\nHEALTHCHECK CMD [\"true\"]\nCMD [\"app\"]\n",
+        ),
+        (
+            "k8s/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: ${WEB_IMAGE}\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: ${WEB_IMAGE}\n  db:\n    image: ${DB_IMAGE:-postgres:16}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    for (rule, at) in [
+        ("docker-unpinned-base", "Dockerfile:3"),
+        ("k8s-unpinned-image", "k8s/pod.yaml:8"),
+        ("compose-unpinned-image", "compose.yaml:3"),
+    ] {
+        let finding = outcome.finding(rule, at);
+        assert_eq!(finding["severity"], "info", "{finding}");
+        assert_eq!(finding["details"]["pin"], "variable", "{finding}");
+        assert!(
+            finding["message"].as_str().unwrap().contains("not judged"),
+            "{finding}"
+        );
+    }
+    // The build argument's default and the variable's fallback are judged as written.
+    assert_eq!(
+        outcome.finding("docker-unpinned-base", "Dockerfile:4")["details"]["pin"],
+        "tag"
+    );
+    assert_eq!(
+        outcome.finding("compose-unpinned-image", "compose.yaml:5")["details"]["pin"],
+        "tag"
+    );
+}
