@@ -93,11 +93,7 @@ pub(crate) struct Matcher {
 impl Matcher {
     pub(crate) fn new(pattern: &str) -> Self {
         let dfa = hybrid::dfa::DFA::builder()
-            .syntax(
-                regex_automata::util::syntax::Config::new()
-                    .unicode(false)
-                    .utf8(false),
-            )
+            .syntax(ascii())
             .thompson(
                 thompson::Config::new()
                     .utf8(false)
@@ -136,13 +132,16 @@ pub(crate) fn groups_matcher(pattern: &str) -> meta::Regex {
     matcher_with(pattern, WhichCaptures::All)
 }
 
+/// The syntax every command pattern is read with: ASCII classes and `\b`, over bytes.
+fn ascii() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+}
+
 fn matcher_with(pattern: &str, captures: WhichCaptures) -> meta::Regex {
     meta::Regex::builder()
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
+        .syntax(ascii())
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
