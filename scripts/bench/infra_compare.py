@@ -61,7 +61,7 @@ MAP = [
     # An image a variable decides is reported as not judged (info), which is no claim
     # that it lacks a digest.
     ("k8s image without digest", "k8s-unpinned-image",
-     lambda f: f["details"].get("pin") != "variable", "checkov", ["CKV_K8S_43"]),
+     lambda f: f["details"].get("pin") not in ("variable", "built"), "checkov", ["CKV_K8S_43"]),
     ("k8s resources", "k8s-no-resources", None, "checkov", ["CKV_K8S_10", "CKV_K8S_11", "CKV_K8S_12", "CKV_K8S_13"]),
     ("k8s probes", "k8s-no-probes", None, "checkov", ["CKV_K8S_8", "CKV_K8S_9"]),
     ("tf unencrypted storage", "tf-unencrypted-storage", None, "checkov",

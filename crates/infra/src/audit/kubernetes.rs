@@ -4,6 +4,8 @@
 //! the set of manifests lacks: NetworkPolicies, PodDisruptionBudgets for replicated
 //! workloads, Pod Security Admission labels on namespaces.
 
+use std::collections::HashMap;
+
 use signoff_core::report::{Finding, Severity};
 
 use super::{Audit, Cx, Rule, at};
@@ -34,6 +36,7 @@ impl Audit for Kubernetes {
 
     fn run(&self, cx: &Cx<'_>, out: &mut Vec<Finding>) {
         let objects = objects(cx);
+        let built = skaffold_artifacts(&objects);
         let mut first_workload: Option<(&str, Pos)> = None;
         let network_policy = objects.iter().any(|o| {
             matches!(
@@ -61,7 +64,7 @@ impl Audit for Kubernetes {
             if long_running && first_workload.is_none() {
                 first_workload = Some((object.path, object.pos()));
             }
-            pod_rules(object, pod, long_running, out);
+            pod_rules(object, pod, long_running, &built, out);
             replicas(object, &pdbs, out);
         }
         if let (Some((path, pos)), false) = (first_workload, network_policy) {
@@ -93,6 +96,39 @@ impl Object<'_> {
     fn id(&self) -> String {
         format!("{}/{}", self.kind, self.name)
     }
+}
+
+/// The images skaffold builds (`build.artifacts[].image` of each `skaffold/*` `Config`,
+/// its profiles' too), by name, with the file that says so: skaffold replaces each in the
+/// manifests it deploys with the tag and digest it pushed.
+fn skaffold_artifacts<'a>(objects: &[Object<'a>]) -> HashMap<&'a str, &'a str> {
+    let mut built = HashMap::new();
+    for object in objects {
+        let skaffold = object
+            .node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.starts_with("skaffold/"));
+        if !skaffold || object.kind != "Config" {
+            continue;
+        }
+        let profiles = object
+            .node
+            .get("profiles")
+            .map(Node::items)
+            .unwrap_or_default();
+        for build in std::iter::once(object.node)
+            .chain(profiles)
+            .filter_map(|n| n.get("build"))
+        {
+            for artifact in build.get("artifacts").map(Node::items).unwrap_or_default() {
+                if let Some(image) = artifact.get("image").and_then(Node::as_str) {
+                    built.entry(image).or_insert(object.path);
+                }
+            }
+        }
+    }
+    built
 }
 
 fn objects<'a>(cx: &'a Cx<'_>) -> Vec<Object<'a>> {
@@ -152,7 +188,13 @@ fn flag(node: Option<&Node>, key: &str) -> Option<bool> {
     Some(value.is_true())
 }
 
-fn pod_rules(object: &Object<'_>, pod: &Node, long_running: bool, out: &mut Vec<Finding>) {
+fn pod_rules(
+    object: &Object<'_>,
+    pod: &Node,
+    long_running: bool,
+    built: &HashMap<&str, &str>,
+    out: &mut Vec<Finding>,
+) {
     let path = object.path;
     let id = object.id();
     for key in ["hostNetwork", "hostPID", "hostIPC"] {
@@ -209,6 +251,66 @@ fn pod_rules(object: &Object<'_>, pod: &Node, long_running: bool, out: &mut Vec<
             is_init,
             long_running,
             out,
+        );
+        image_rule(object, &id, container, built, out);
+    }
+}
+
+/// The pin of a container's image. An image that a variable decides, or that skaffold
+/// builds and replaces when it deploys (`built`, from its `build.artifacts`), is an info
+/// finding: its pin is not judged here.
+fn image_rule(
+    object: &Object<'_>,
+    id: &str,
+    container: &Node,
+    built: &HashMap<&str, &str>,
+    out: &mut Vec<Finding>,
+) {
+    let path = object.path;
+    let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
+    let who = format!("container `{name}` of `{id}`");
+    let ident = format!("{id}/{name}");
+    let Some(node) = container.get("image") else {
+        return;
+    };
+    let Some(written) = node.as_str() else {
+        return;
+    };
+    // skaffold matches the image's name, whatever tag is written.
+    let repository = written.split('@').next().unwrap_or(written);
+    let untagged = match repository.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => name,
+        _ => repository,
+    };
+    if let Some(config) = built.get(untagged) {
+        out.push(
+            at(Rule::K8sUnpinnedImage, path, node.pos, &[&ident, written])
+                .severity(Severity::Info)
+                .message(format!("{who} uses `{written}`, an image that `{config}` builds and, when it deploys, replaces with the tag and digest it pushed, so its pin is not judged here"))
+                .help(format!("check the tag policy of `{config}`: the default (git commit) or `sha256` tags are immutable enough; deploying with `skaffold run` keeps the digest"))
+                .detail("pin", "built")
+                .build(),
+        );
+        return;
+    }
+    let pin = image::pin(written);
+    let severity = image::severity(pin);
+    if let Some(severity) = severity {
+        out.push(
+            at(Rule::K8sUnpinnedImage, path, node.pos, &[&ident, written])
+                .severity(severity)
+                .message(match pin {
+                    Pin::Tag => format!("{who} uses `{written}`, pinned by a tag only; nodes may run different images under one tag"),
+                    Pin::Variable => format!("{who} takes its image from `{written}` when it is deployed, so its pin is not judged here"),
+                    _ => format!("{who} uses `{written}`, which is whatever `latest` is when a node pulls it"),
+                })
+                .help(if pin == Pin::Variable {
+                    "check that what the deploy substitutes is pinned by digest (`<image>:<version>@sha256:<digest>`), or write that image here".to_owned()
+                } else {
+                    format!("pin by digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
+                })
+                .detail("pin", pin.as_str())
+                .build(),
         );
     }
 }
@@ -298,30 +400,6 @@ fn container_rules(
             format!("{who} keeps the runtime's default capabilities (NET_RAW, CHOWN, …)"),
             "drop them all and add back only what is needed:\n  securityContext:\n    capabilities: {drop: [ALL]}",
         );
-    }
-    if let Some(node) = container.get("image")
-        && let Some(written) = node.as_str()
-    {
-        let pin = image::pin(written);
-        let severity = image::severity(pin);
-        if let Some(severity) = severity {
-            out.push(
-                at(Rule::K8sUnpinnedImage, path, node.pos, &[&ident, written])
-                    .severity(severity)
-                    .message(match pin {
-                        Pin::Tag => format!("{who} uses `{written}`, pinned by a tag only; nodes may run different images under one tag"),
-                        Pin::Variable => format!("{who} takes its image from `{written}` when it is deployed, so its pin is not judged here"),
-                        _ => format!("{who} uses `{written}`, which is whatever `latest` is when a node pulls it"),
-                    })
-                    .help(if pin == Pin::Variable {
-                        "check that what the deploy substitutes is pinned by digest (`<image>:<version>@sha256:<digest>`), or write that image here".to_owned()
-                    } else {
-                        format!("pin by digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
-                    })
-                    .detail("pin", pin.as_str())
-                    .build(),
-            );
-        }
     }
     let resources = container.get("resources");
     let set = |part: &str, key: &str| {

@@ -493,3 +493,37 @@ fn images_chosen_by_variables_are_said_to_be_not_judged() {
         "tag"
     );
 }
+
+/// An image skaffold builds is replaced when skaffold deploys, so its bare name in a
+/// manifest is not an unpinned image: an info finding says its pin was not judged. Other
+/// images of the same manifests are judged as usual.
+#[test]
+fn images_skaffold_builds_are_not_judged_as_unpinned() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "app/skaffold.yaml",
+            "apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts:\n    - image: web\nprofiles:\n  - name: ci\n    build:\n      artifacts:\n        - image: worker\nmanifests:\n  rawYaml: [k8s/*.yaml]\n",
+        ),
+        (
+            "app/k8s/pods.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: web\n    - name: worker\n      image: worker:dev\n    - name: cache\n      image: redis\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    for at in ["app/k8s/pods.yaml:8", "app/k8s/pods.yaml:10"] {
+        let finding = outcome.finding("k8s-unpinned-image", at);
+        assert_eq!(finding["severity"], "info", "{finding}");
+        assert_eq!(finding["details"]["pin"], "built", "{finding}");
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("`app/skaffold.yaml` builds"),
+            "{finding}"
+        );
+    }
+    let redis = outcome.finding("k8s-unpinned-image", "app/k8s/pods.yaml:12");
+    assert_eq!(redis["severity"], "medium");
+    assert_eq!(redis["details"]["pin"], "untagged");
+}
