@@ -66,6 +66,9 @@ pub(crate) struct Repo {
     pub terraform: Vec<TfFile>,
     /// `.env*` files git would commit (examples and templates left out).
     pub env_files: Vec<String>,
+    /// The variables of each `.env` file, by its directory (`""` for the root): compose
+    /// interpolates a compose file's `${VAR}` from the `.env` beside it.
+    pub env_vars: HashMap<String, Vec<(String, String)>>,
     /// `.env.example` and its kin: the documented environment.
     pub env_examples: Vec<String>,
     /// `.dockerignore` files by directory (`""` for the root), as text.
@@ -298,7 +301,13 @@ pub(crate) fn load(
                 repo.sources.insert(rel, file.source.clone());
                 repo.terraform.push(*file);
             }
-            Parsed::Env => repo.env_files.push(rel),
+            Parsed::Env(vars) => {
+                if !vars.is_empty() {
+                    let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
+                    repo.env_vars.insert(dir, vars);
+                }
+                repo.env_files.push(rel);
+            }
             Parsed::EnvExample => repo.env_examples.push(rel),
             Parsed::DockerIgnore(text) => {
                 let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_owned();
@@ -483,7 +492,9 @@ pub(crate) enum Parsed {
     Compose(YamlFile, String),
     Manifest(YamlFile, String),
     Terraform(Box<TfFile>),
-    Env,
+    /// A committed `.env*` file, with its `KEY=value` lines when it is the `.env` that
+    /// compose reads beside its file.
+    Env(Vec<(String, String)>),
     EnvExample,
     DockerIgnore(String),
     Helm,
@@ -535,7 +546,12 @@ fn text<'a>(rel: &str, bytes: &'a [u8], size: u64) -> Result<&'a str, Parsed> {
 
 pub(crate) fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
     if kind == Kind::Env {
-        return Parsed::Env;
+        let compose_reads = rel.rsplit('/').next() == Some(".env");
+        return Parsed::Env(if compose_reads {
+            env_vars(&String::from_utf8_lossy(bytes))
+        } else {
+            Vec::new()
+        });
     }
     if kind == Kind::EnvExample {
         return Parsed::EnvExample;
@@ -572,9 +588,35 @@ pub(crate) fn parse(kind: Kind, rel: &str, bytes: &[u8], size: u64) -> Parsed {
             ),
         },
         Kind::Compose | Kind::Yaml => parse_yaml(kind, rel, text),
-        Kind::Env => Parsed::Env,
+        Kind::Env => Parsed::Env(Vec::new()),
         Kind::EnvExample => Parsed::EnvExample,
     }
+}
+
+/// The `KEY=value` lines of a `.env` file as compose reads them for interpolation
+/// (`export` prefixes, comments and matching quotes around the value dropped). Only image
+/// references are ever substituted with them; no value is reported otherwise.
+fn env_vars(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+            if line.starts_with('#') {
+                return None;
+            }
+            let (key, value) = line.split_once('=')?;
+            let key = key.trim();
+            if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            let value = value.trim();
+            let value = [('"', '"'), ('\'', '\'')]
+                .iter()
+                .find_map(|(open, close)| value.strip_prefix(*open)?.strip_suffix(*close))
+                .unwrap_or(value);
+            Some((key.to_owned(), value.to_owned()))
+        })
+        .collect()
 }
 
 /// Whether YAML text may hold a Kubernetes object: cheap, before parsing.

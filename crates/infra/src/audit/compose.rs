@@ -107,21 +107,30 @@ fn service_rules(
         && let Some(node) = service.get("image")
         && let Some(written) = node.as_str()
     {
-        let pin = image::pin(&image::substitute(written, &[]));
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        let vars = cx.repo.env_vars.get(dir).map_or(&[][..], Vec::as_slice);
+        let resolved = image::substitute(written, vars);
+        let pin = image::pin(&resolved);
+        // What the `.env` beside the file makes of a variable, for the message.
+        let shown = if resolved == written {
+            format!("`{written}`")
+        } else {
+            format!("`{written}` (`{resolved}` from `.env`)")
+        };
         let severity = image::severity(pin);
         if let Some(severity) = severity {
             out.push(
                 at(Rule::ComposeUnpinnedImage, path, node.pos, &[name, written])
                     .severity(severity)
                     .message(match pin {
-                        Pin::Tag => format!("service `{name}` uses `{written}`, pinned by a tag only; tags are moved"),
+                        Pin::Tag => format!("service `{name}` uses {shown}, pinned by a tag only; tags are moved"),
                         Pin::Variable => format!("service `{name}` takes its image from `{written}`, a variable with no default here, so its pin is not judged"),
-                        _ => format!("service `{name}` uses `{written}`, which pulls whatever `latest` is that day"),
+                        _ => format!("service `{name}` uses {shown}, which pulls whatever `latest` is that day"),
                     })
                     .help(if pin == Pin::Variable {
                         "give the variable a pinned default (`${IMAGE:-<image>:<version>@sha256:<digest>}`), or check that whoever sets it pins by digest".to_owned()
                     } else {
-                        format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
+                        format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", resolved.split([':', '@']).next().unwrap_or(&resolved))
                     })
                     .detail("pin", pin.as_str())
                     .build(),

@@ -527,3 +527,58 @@ fn images_skaffold_builds_are_not_judged_as_unpinned() {
     assert_eq!(redis["severity"], "medium");
     assert_eq!(redis["details"]["pin"], "untagged");
 }
+
+/// Compose interpolates `${VAR}` from the `.env` beside the compose file, so an image set
+/// there is judged by its value; a `.env` elsewhere does not count. No other value of the
+/// `.env` appears in the report.
+#[test]
+fn compose_images_are_read_through_the_env_file_beside_them() {
+    let dir = repo(&[
+        // Committed, as getsentry/self-hosted commits its `.env`.
+        (".gitignore", "node_modules/\n"),
+        (
+            ".env",
+            "# images\nexport WEB_IMAGE=\"ghcr.io/acme/web:nightly\"\nAPI_TOKEN=s3cr3t-value-never-shown\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: \"$WEB_IMAGE\"\n  api:\n    image: ${API_IMAGE}\n",
+        ),
+        (
+            "deploy/compose.yaml",
+            "services:\n  web:\n    image: ${WEB_IMAGE}\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    let web = outcome.finding("compose-unpinned-image", "compose.yaml:3");
+    assert_eq!(web["details"]["pin"], "tag", "{web}");
+    assert!(
+        web["message"]
+            .as_str()
+            .unwrap()
+            .contains("`$WEB_IMAGE` (`ghcr.io/acme/web:nightly` from `.env`)"),
+        "{web}"
+    );
+    let api = outcome.finding("compose-unpinned-image", "compose.yaml:5");
+    assert_eq!(api["details"]["pin"], "variable", "{api}");
+    let elsewhere = outcome.finding("compose-unpinned-image", "deploy/compose.yaml:3");
+    assert_eq!(elsewhere["details"]["pin"], "variable", "{elsewhere}");
+    assert!(
+        !outcome
+            .run
+            .all_output()
+            .contains("s3cr3t-value-never-shown")
+    );
+    assert!(
+        !outcome
+            .report
+            .to_string()
+            .contains("s3cr3t-value-never-shown")
+    );
+    let sarif = outcome
+        .sarif
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(!sarif.contains("s3cr3t-value-never-shown"));
+}
