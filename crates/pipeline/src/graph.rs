@@ -438,10 +438,19 @@ fn classify_steps(repo: &Repo) -> HashMap<usize, (Acts, Scopes)> {
         .chain(repo.actions.iter().flat_map(|a| &a.steps))
         .collect();
     let parallel = steps.len() >= PARALLEL_STEPS;
-    let scripts: Vec<&str> = steps.iter().filter_map(|step| step.script()).collect();
+    // Each script is scanned for words once: the scan tells which patterns' DFAs to
+    // build, and then which patterns to run.
+    let found = crate::load::map(steps, parallel, |step| {
+        (step, step.script().map(knowledge::commands::words))
+    });
+    let scripts: Vec<(&str, &knowledge::commands::Words)> = found
+        .iter()
+        .filter_map(|(step, words)| Some((step.script()?, words.as_ref()?)))
+        .collect();
     knowledge::commands::prepare(&scripts, parallel);
-    crate::load::map(steps, parallel, |step| {
-        (std::ptr::from_ref(step) as usize, knowledge::step(step))
+    crate::load::map(found, parallel, |(step, words)| {
+        let effect = knowledge::step_with(step, words.as_ref());
+        (std::ptr::from_ref(step) as usize, effect)
     })
     .into_iter()
     .collect()

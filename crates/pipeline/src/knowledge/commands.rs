@@ -207,14 +207,12 @@ static TASK: Lazy = Lazy::groups(
     r"\b(?:make|just|task|mage|rake|invoke|turbo\s+run|nx\s+run-many\s+(?:-t|--targets?[= ])|nx\s+affected\s+(?:-t|--targets?[= ])|nx\s+run)\s+(?:-[\w-]+\s+)*((?:[\w:.,-]+[ \t]*)+)",
 );
 
-/// Which patterns hold a word found in `script`, so may match it.
-fn candidates(script: &str) -> [bool; 64] {
-    let (words, owners) = &*WORDS;
-    let mut candidates = [false; 64];
-    for found in words.find_overlapping_iter(script) {
-        candidates[owners[found.pattern().as_usize()]] = true;
-    }
-    candidates
+/// The words found in a script, in one pass: which patterns may match it, and whether a
+/// JavaScript package manager or another task runner is named.
+pub(crate) struct Words {
+    patterns: [bool; 64],
+    js: bool,
+    runner: bool,
 }
 
 /// The words of the JavaScript package managers and of the other task runners.
@@ -223,30 +221,43 @@ const RUNNER_WORDS: &[&str] = &[
     "make", "just", "task", "mage", "rake", "invoke", "turbo", "nx ",
 ];
 
+/// The [`Words`] of `script`.
+pub(crate) fn words(script: &str) -> Words {
+    let (automaton, owners) = &*WORDS;
+    let mut patterns = [false; 64];
+    for found in automaton.find_overlapping_iter(script) {
+        patterns[owners[found.pattern().as_usize()]] = true;
+    }
+    let has = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| contains(script.as_bytes(), w.as_bytes()))
+    };
+    Words {
+        patterns,
+        js: has(JS_WORDS),
+        runner: has(RUNNER_WORDS),
+    }
+}
+
 /// Builds, before `scripts` are classified and on all cores when `parallel`, the DFA of
 /// each pattern that will read more of them than [`Lazy::BUDGET`]: with every script known
 /// in advance, a pattern need not first spend the budget on the slow engine to learn that
 /// its DFA pays (the ski-rental rule's worst case, which most runs hit for their common
 /// patterns). Patterns that read little stay on `regex-lite`.
-pub(crate) fn prepare(scripts: &[&str], parallel: bool) {
+pub(crate) fn prepare(scripts: &[(&str, &Words)], parallel: bool) {
     let mut read = vec![0usize; PATTERNS.len()];
     let (mut js, mut runner) = (0, 0);
-    for script in scripts {
-        let candidates = candidates(script);
+    for (script, words) in scripts {
         for (index, total) in read.iter_mut().enumerate() {
-            if candidates[index] {
+            if words.patterns[index] {
                 *total += script.len();
             }
         }
-        let has = |words: &[&str]| {
-            words
-                .iter()
-                .any(|w| contains(script.as_bytes(), w.as_bytes()))
-        };
-        if has(JS_WORDS) {
+        if words.js {
             js += script.len();
         }
-        if has(RUNNER_WORDS) {
+        if words.runner {
             runner += script.len();
         }
     }
@@ -267,11 +278,15 @@ pub(crate) fn prepare(scripts: &[&str], parallel: bool) {
 
 /// What a script does and the write scopes it needs.
 pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
+    classify_with(script, &words(script))
+}
+
+/// [`classify`], with the script's [`Words`] already found.
+pub(crate) fn classify_with(script: &str, words: &Words) -> (Acts, Scopes) {
     let mut acts = Acts::NONE;
     let mut scopes = Scopes::NONE;
-    let candidates = candidates(script);
     for (index, (_, _, a, s)) in PATTERNS.iter().enumerate() {
-        if candidates[index] && COMPILED[index].is_match(script) {
+        if words.patterns[index] && COMPILED[index].is_match(script) {
             acts |= *a;
             scopes = scopes.union(Scopes::of(s));
         }
@@ -283,10 +298,12 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
             .flatten()
             .and_then(|(start, end)| script.get(start..end))
     };
-    let js = JS_WORDS
-        .iter()
-        .any(|w| contains(script.as_bytes(), w.as_bytes()));
-    for groups in js.then(|| JS_TASK.captures(script)).into_iter().flatten() {
+    for groups in words
+        .js
+        .then(|| JS_TASK.captures(script))
+        .into_iter()
+        .flatten()
+    {
         let (Some(runner), Some(target)) = (group(&groups, 1), group(&groups, 3)) else {
             continue;
         };
@@ -300,10 +317,12 @@ pub(crate) fn classify(script: &str) -> (Acts, Scopes) {
         }
         acts |= by_target(target);
     }
-    let runner = RUNNER_WORDS
-        .iter()
-        .any(|w| contains(script.as_bytes(), w.as_bytes()));
-    for groups in runner.then(|| TASK.captures(script)).into_iter().flatten() {
+    for groups in words
+        .runner
+        .then(|| TASK.captures(script))
+        .into_iter()
+        .flatten()
+    {
         if let Some(targets) = group(&groups, 1) {
             for target in targets.split([' ', '\t', ',']).filter(|t| !t.is_empty()) {
                 acts |= by_target(target);
@@ -580,12 +599,19 @@ mod words {
             .position(|p| p.1 == r"\bruff\s+format\b")
             .expect("the ruff format pattern");
         let script = "ruff format --check .\n".repeat(Lazy::BUDGET / 20 + 1);
-        prepare(&["echo nothing to format"], false);
+        let quiet = "echo nothing to format";
+        prepare(&[(quiet, &words(quiet))], false);
         assert!(
             COMPILED[index].forward.get().is_none(),
             "no script names ruff"
         );
-        prepare(&[&script, "pytest -q"], false);
+        prepare(
+            &[
+                (&script, &words(&script)),
+                ("pytest -q", &words("pytest -q")),
+            ],
+            false,
+        );
         assert!(COMPILED[index].forward.get().is_some());
         assert!(classify(&script).0.has(Acts::FORMAT));
     }

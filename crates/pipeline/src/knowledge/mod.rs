@@ -358,6 +358,11 @@ impl Scopes {
 
 /// What one step does and needs, not following local actions (see `graph`).
 pub(crate) fn step(step: &Step) -> (Acts, Scopes) {
+    step_with(step, None)
+}
+
+/// [`step`], with the [`commands::Words`] of its script when they are already known.
+pub(crate) fn step_with(step: &Step, words: Option<&commands::Words>) -> (Acts, Scopes) {
     let mut acts = Acts::NONE;
     let mut scopes = Scopes::NONE;
     if let Some(uses) = step.uses.as_ref().and_then(|u| Uses::parse(&u.text)) {
@@ -375,7 +380,10 @@ pub(crate) fn step(step: &Step) -> (Acts, Scopes) {
         scopes.unknown = true;
     }
     if let Some(script) = step.script() {
-        let (a, s) = commands::classify(script);
+        let (a, s) = match words {
+            Some(words) => commands::classify_with(script, words),
+            None => commands::classify(script),
+        };
         acts |= a;
         scopes = scopes.union(s);
     }
