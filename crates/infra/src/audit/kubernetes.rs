@@ -277,12 +277,7 @@ fn image_rule(
         return;
     };
     // skaffold matches the image's name, whatever tag is written.
-    let repository = written.split('@').next().unwrap_or(written);
-    let untagged = match repository.rsplit_once(':') {
-        Some((name, tag)) if !tag.contains('/') => name,
-        _ => repository,
-    };
-    if let Some(config) = built.get(untagged) {
+    if let Some(config) = built.get(image::name(written)) {
         out.push(
             at(Rule::K8sUnpinnedImage, path, node.pos, &[&ident, written])
                 .severity(Severity::Info)

@@ -41,6 +41,18 @@ pub fn severity(pin: Pin) -> Option<signoff_core::report::Severity> {
     }
 }
 
+/// The image's repository, without its tag or digest: `localhost:5000/web` of
+/// `localhost:5000/web:1.2@sha256:…` (the tag follows the last `:` after the last `/`,
+/// since a registry may carry a port).
+pub fn name(image: &str) -> &str {
+    let repository = image.split('@').next().unwrap_or(image);
+    let last = repository.rfind('/').map_or(0, |slash| slash + 1);
+    match repository[last..].rfind(':') {
+        Some(colon) => &repository[..last + colon],
+        None => repository,
+    }
+}
+
 /// How `image` is pinned.
 pub fn pin(image: &str) -> Pin {
     if image.contains('@') {
@@ -115,6 +127,13 @@ mod tests {
         assert_eq!(pin("localhost:5000/app"), Pin::Untagged);
         assert_eq!(pin("localhost:5000/app:1.2"), Pin::Tag);
         assert_eq!(pin("alpine:3.20@sha256:abc"), Pin::Digest);
+        assert_eq!(
+            name("localhost:5000/web:1.2@sha256:ab"),
+            "localhost:5000/web"
+        );
+        assert_eq!(name("ghcr.io/acme/web"), "ghcr.io/acme/web");
+        assert_eq!(name("redis:7"), "redis");
+        assert_eq!(name("frontend"), "frontend");
         assert_eq!(pin("node:${NODE}"), Pin::Variable);
     }
 
