@@ -130,7 +130,7 @@ fn service_rules(
                     .help(if pin == Pin::Variable {
                         "give the variable a pinned default (`${IMAGE:-<image>:<version>@sha256:<digest>}`), or check that whoever sets it pins by digest".to_owned()
                     } else {
-                        format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", resolved.split([':', '@']).next().unwrap_or(&resolved))
+                        format!("pin the image by version and digest: `image: {}:<version>@sha256:<digest>`", image::name(&resolved))
                     })
                     .detail("pin", pin.as_str())
                     .build(),

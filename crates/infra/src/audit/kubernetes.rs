@@ -302,7 +302,7 @@ fn image_rule(
                 .help(if pin == Pin::Variable {
                     "check that what the deploy substitutes is pinned by digest (`<image>:<version>@sha256:<digest>`), or write that image here".to_owned()
                 } else {
-                    format!("pin by digest: `image: {}:<version>@sha256:<digest>`", written.split([':', '@']).next().unwrap_or(written))
+                    format!("pin by digest: `image: {}:<version>@sha256:<digest>`", image::name(written))
                 })
                 .detail("pin", pin.as_str())
                 .build(),

@@ -582,3 +582,33 @@ fn compose_images_are_read_through_the_env_file_beside_them() {
         .unwrap_or_default();
     assert!(!sarif.contains("s3cr3t-value-never-shown"));
 }
+
+/// The fix names the image's repository, also when its registry carries a port.
+#[test]
+fn the_digest_fix_keeps_a_registry_port() {
+    let dir = repo(&[
+        GITIGNORE,
+        (
+            "k8s/pod.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: localhost:5000/web:1.2\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: localhost:5000/web:1.2\n",
+        ),
+    ]);
+    let outcome = check(dir.path());
+    for (rule, at) in [
+        ("k8s-unpinned-image", "k8s/pod.yaml:8"),
+        ("compose-unpinned-image", "compose.yaml:3"),
+    ] {
+        let finding = outcome.finding(rule, at);
+        assert!(
+            finding["help"]
+                .as_str()
+                .unwrap()
+                .contains("`image: localhost:5000/web:<version>@sha256:<digest>`"),
+            "{finding}"
+        );
+    }
+}
