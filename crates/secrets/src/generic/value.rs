@@ -840,8 +840,9 @@ fn is_version(lower: &[u8]) -> bool {
             .is_none_or(|b| matches!(b, b'-' | b'+'))
 }
 
-/// Made of words and numbers (`inactive-user-2-token`, `excalidraw.desktopUIMode`): each
-/// run between separators is a number of at most four digits, or letters that read as
+/// Made of words and numbers (`inactive-user-2-token`, `excalidraw.desktopUIMode`,
+/// `seaweedfs-sse-s3-kek-wrapping-v1`): each run between separators is a number of at most
+/// four digits, at most two letters and digits (`v1`, `s3`), or letters that read as
 /// words — lower-case or camelCase humps of three letters or more with vowels in them, or
 /// short acronyms. Random letters (`kzfPJqBhRfTZ`) break into humps of one or two
 /// letters with few vowels.
@@ -852,6 +853,10 @@ fn is_word_like(value: &[u8]) -> bool {
         .all(|run| {
             if run.iter().all(u8::is_ascii_digit) {
                 return run.len() <= 4;
+            }
+            // `v1`, `s3`, `k8`: a version or a product's short name between words.
+            if run.len() <= 2 {
+                return true;
             }
             run.iter().all(u8::is_ascii_alphabetic) && reads_as_words(run)
         })
@@ -954,6 +959,11 @@ mod tests {
         assert_eq!(j("${DB_PASS:-admin}", Password), Some(Strength::Weak));
         assert_eq!(j("cm9vdHB3MTI=", Password), Some(Strength::Weak));
         assert_eq!(j("Y2hhbmdlbWU=", Password), None);
+        // A salt that names what it separates (getsentry/self-hosted's SeaweedFS KEK).
+        assert_ne!(
+            j("seaweedfs-sse-s3-kek-wrapping-v1", Token),
+            Some(Strength::Random)
+        );
     }
 
     #[test]
